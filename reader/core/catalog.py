@@ -1,0 +1,174 @@
+"""The catalog: a small SQLite table of every indexed article's metadata and file state.
+
+It answers "what is in the corpus" (the article list) and "what changed since last time" (sync)
+without opening the Whoosh index. It is a cache: it lives beside the index and is rebuilt with it.
+Its rows may lag behind the Whoosh index after a crash (never run ahead of it), and a lagging
+row only makes the next sync re-index that file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+CATALOG_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """What the article list shows for one article."""
+
+    path: str
+    title: str
+    date: dt.date | None
+    source: str
+
+
+@dataclass(frozen=True)
+class FileState:
+    size: int
+    mtime_ns: int
+    digest: str
+
+
+class Catalog:
+    """One connection to the catalog database; use one Catalog per thread."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA busy_timeout=5000")
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0:
+            with self.transaction():
+                self._db.execute(
+                    """
+                    CREATE TABLE IF NOT EXISTS articles (
+                        path TEXT PRIMARY KEY,
+                        title TEXT NOT NULL,
+                        date TEXT,
+                        source TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        mtime_ns INTEGER NOT NULL,
+                        digest TEXT NOT NULL
+                    )"""
+                )
+                self._db.execute(
+                    """
+                    CREATE TABLE IF NOT EXISTS problems (
+                        path TEXT PRIMARY KEY,
+                        reason TEXT NOT NULL,
+                        size INTEGER,
+                        mtime_ns INTEGER
+                    )"""
+                )
+                self._db.execute(f"PRAGMA user_version={CATALOG_VERSION}")
+        elif version != CATALOG_VERSION:
+            raise sqlite3.DatabaseError(f"catalog version {version}, expected {CATALOG_VERSION}")
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.transaction_begin()
+        try:
+            yield
+        except BaseException:
+            self.transaction_rollback()
+            raise
+        self.transaction_commit()
+
+    # Sync holds a transaction open across a Whoosh batch, so it needs the parts separately.
+    def transaction_begin(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def transaction_commit(self) -> None:
+        self._db.execute("COMMIT")
+
+    def transaction_rollback(self) -> None:
+        if self._db.in_transaction:
+            self._db.execute("ROLLBACK")
+
+    # --- reads ---------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def file_states(self) -> dict[str, FileState]:
+        rows = self._db.execute("SELECT path, size, mtime_ns, digest FROM articles")
+        return {path: FileState(size, mtime, digest) for path, size, mtime, digest in rows}
+
+    def problem_states(self) -> dict[str, tuple[int | None, int | None, str]]:
+        rows = self._db.execute("SELECT path, size, mtime_ns, reason FROM problems")
+        return {path: (size, mtime, reason) for path, size, mtime, reason in rows}
+
+    def problems(self) -> list[tuple[str, str]]:
+        return list(self._db.execute("SELECT path, reason FROM problems ORDER BY path"))
+
+    def articles(self, sort: str = "date") -> list[ArticleRow]:
+        """Every article, newest first (``sort="date"``) or by title."""
+        order = {
+            "date": "date IS NULL, date DESC, title COLLATE NOCASE",
+            "date-asc": "date IS NULL, date ASC, title COLLATE NOCASE",
+            "title": "title COLLATE NOCASE, path",
+        }[sort]
+        rows = self._db.execute(f"SELECT path, title, date, source FROM articles ORDER BY {order}")
+        return [ArticleRow(p, t, _date(d), s) for p, t, d, s in rows]
+
+    def rows_for(self, paths: Iterable[str]) -> dict[str, ArticleRow]:
+        out: dict[str, ArticleRow] = {}
+        paths = list(paths)
+        for i in range(0, len(paths), 500):
+            chunk = paths[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for p, t, d, s in self._db.execute(
+                f"SELECT path, title, date, source FROM articles WHERE path IN ({marks})", chunk
+            ):
+                out[p] = ArticleRow(p, t, _date(d), s)
+        return out
+
+    # --- writes (inside transaction()) ---------------------------------------------------
+
+    def put_article(self, row: ArticleRow, state: FileState) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                row.path,
+                row.title,
+                row.date.isoformat() if row.date else None,
+                row.source,
+                state.size,
+                state.mtime_ns,
+                state.digest,
+            ),
+        )
+        self._db.execute("DELETE FROM problems WHERE path = ?", (row.path,))
+
+    def touch(self, path: str, size: int, mtime_ns: int) -> None:
+        """Record a new file state for an article whose content did not change."""
+        self._db.execute("UPDATE articles SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, path))
+
+    def remove(self, path: str) -> None:
+        self._db.execute("DELETE FROM articles WHERE path = ?", (path,))
+
+    def put_problem(self, path: str, reason: str, size: int | None, mtime_ns: int | None) -> None:
+        self._db.execute("DELETE FROM articles WHERE path = ?", (path,))
+        self._db.execute("INSERT OR REPLACE INTO problems VALUES (?, ?, ?, ?)", (path, reason, size, mtime_ns))
+
+    def put_problem_note(self, path: str, reason: str, size: int, mtime_ns: int) -> None:
+        """A problem with an article that is still indexed (e.g. indexed only in part)."""
+        self._db.execute("INSERT OR REPLACE INTO problems VALUES (?, ?, ?, ?)", (path, reason, size, mtime_ns))
+
+    def clear_problem(self, path: str) -> None:
+        self._db.execute("DELETE FROM problems WHERE path = ?", (path,))
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None

@@ -1,0 +1,374 @@
+"""Find article files in a corpus folder, decode them and parse them into articles.
+
+An article file is plain text: a title line, an optional date line, paragraphs separated by
+blank lines, and optionally a source line and photo credits at the end. The parser is
+deliberately conservative: when a heuristic is unsure, text stays body text.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import os
+import re
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ARTICLE_SUFFIXES = (".txt", ".md")
+
+#: Files larger than this are indexed by their leading part only (and reported as a problem).
+MAX_ARTICLE_BYTES = 8 * 1024 * 1024
+
+
+class ArticleError(Exception):
+    """An article file that cannot be read as text; the message is the user-facing reason."""
+
+
+@dataclass(frozen=True)
+class FileStat:
+    """What a directory walk learns about one article file without reading it."""
+
+    path: str  # id: relative to the corpus folder, "/" separators
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph or subheading of an article body."""
+
+    kind: str  # "paragraph" or "heading"
+    text: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """A parsed article.
+
+    ``plain_text`` is the canonical text that offsets (search marks, highlights) refer to: the
+    title, the date line, every block and every footer line, one per line, joined by ``\\n``.
+    """
+
+    path: str
+    title: str
+    date: dt.date | None
+    date_line: str
+    blocks: tuple[Block, ...]
+    source: str
+    credits: tuple[str, ...]
+    encoding: str = "utf-8"
+    truncated: bool = False
+    lines: tuple[str, ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        lines = [self.title]
+        if self.date_line:
+            lines.append(self.date_line)
+        lines.extend(block.text for block in self.blocks)
+        if self.source:
+            lines.append(self.source)
+        lines.extend(self.credits)
+        object.__setattr__(self, "lines", tuple(lines))
+
+    @property
+    def body(self) -> str:
+        """Paragraphs and subheadings, one per line (what the ``body`` field indexes)."""
+        return "\n".join(block.text for block in self.blocks)
+
+    @property
+    def plain_text(self) -> str:
+        return "\n".join(self.lines)
+
+
+# --- Finding files -------------------------------------------------------------------------
+
+
+def walk_corpus(root: Path) -> Iterator[FileStat | tuple[str, str]]:
+    """Yield a FileStat for each article file under ``root``, recursively.
+
+    Hidden files and folders (a leading dot) are skipped, and so are symlinked folders, which
+    protects the walk from loops. A path that cannot be examined is yielded as ``(path, reason)``.
+    """
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            yield _rel(root, Path(folder)), f"cannot list folder: {exc.strerror or exc}"
+            continue
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    subfolders.append(entry.path)
+                    continue
+                if not entry.name.lower().endswith(ARTICLE_SUFFIXES):
+                    continue
+                st = entry.stat(follow_symlinks=True)
+            except OSError as exc:
+                yield _rel(root, Path(entry.path)), _os_reason(exc)
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                continue  # a symlink to a folder, or a folder named like an article
+            if not stat.S_ISREG(st.st_mode):
+                continue
+            yield FileStat(_rel(root, Path(entry.path)), st.st_size, st.st_mtime_ns)
+        stack.extend(reversed(subfolders))
+
+
+def _rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "file vanished or is a broken link"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if exc.errno == 40:  # ELOOP
+        return "symbolic link loop"
+    return f"cannot read: {exc.strerror or exc}"
+
+
+# --- Decoding ------------------------------------------------------------------------------
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def read_bytes(path: Path, limit: int = MAX_ARTICLE_BYTES) -> tuple[bytes, bool]:
+    """Read at most ``limit`` bytes; return them and whether the file was longer."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except IsADirectoryError as exc:
+        raise ArticleError("is a folder") from exc
+    except OSError as exc:
+        raise ArticleError(_os_reason(exc)) from exc
+    if len(data) > limit:
+        return data[:limit], True
+    return data, False
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode article bytes; return ``(text, encoding)``.
+
+    UTF-8 (with or without BOM), then UTF-16 by BOM, then a choice between cp1251 and
+    cp1252/latin-1 by which one yields plausible letters. Binary data raises ArticleError.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return _clean(data[3:].decode("utf-8", errors="replace")), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _clean(data.decode("utf-16", errors="replace")), "utf-16"
+    if _looks_binary(data):
+        raise ArticleError("binary data, not text")
+    try:
+        return _clean(data.decode("utf-8")), "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - 3 and len(data) > 3:
+            # A multi-byte character cut off by truncation: keep the valid part.
+            return _clean(data[: exc.start].decode("utf-8")), "utf-8"
+    cyrillic = data.decode("cp1251", errors="replace")
+    letters = len(_LETTER.findall(cyrillic))
+    if letters and len(_CYRILLIC.findall(cyrillic)) / letters > 0.5:
+        return _clean(cyrillic), "cp1251"
+    try:
+        return _clean(data.decode("cp1252")), "cp1252"
+    except UnicodeDecodeError:
+        return _clean(data.decode("latin-1")), "latin-1"
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if not sample:
+        return False
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return controls / len(sample) > 0.1
+
+
+def _clean(text: str) -> str:
+    # Stray NULs and other C0 controls would end up in the index and the pane.
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# --- Parsing -------------------------------------------------------------------------------
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|wed|thu|fri|sat|sun),?\s+"
+_MONTH = r"([A-Za-z]{3,9})\.?"
+_DATE_PATTERNS = [
+    (re.compile(rf"^(?:{_WEEKDAY})?(\d{{1,2}})\s+{_MONTH},?\s+(\d{{4}})$", re.I), "dmy"),
+    (re.compile(rf"^(?:{_WEEKDAY})?{_MONTH}\s+(\d{{1,2}}),?\s+(\d{{4}})$", re.I), "mdy"),
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), "ymd-num"),
+    (re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$"), "dmy-num"),
+]
+
+
+def parse_date(line: str) -> dt.date | None:
+    """Parse a date line such as ``30 July 2020``, ``July 30, 2020``, ``2020-07-30`` or
+    ``30.07.2020``; return None when the line is not (only) a date."""
+    line = line.strip()
+    if len(line) > 40:
+        return None
+    for pattern, order in _DATE_PATTERNS:
+        m = pattern.match(line)
+        if not m:
+            continue
+        try:
+            if order == "dmy":
+                day, month, year = int(m[1]), _MONTHS.get(m[2].lower()), int(m[3])
+            elif order == "mdy":
+                month, day, year = _MONTHS.get(m[1].lower()), int(m[2]), int(m[3])
+            elif order == "ymd-num":
+                year, month, day = int(m[1]), int(m[2]), int(m[3])
+            else:
+                day, month, year = int(m[1]), int(m[2]), int(m[3])
+            if month is None:
+                return None
+            return dt.date(year, month, day)
+        except ValueError:
+            return None
+    return None
+
+
+_CREDIT = re.compile(
+    r"^(?:photo(?:graph)?s?|image|picture|illustration|video|credits?|фото)(?:\s+by)?\s*[:—–-]",
+    re.I,
+)
+_SEPARATOR = re.compile(r"^(?:[-*_=~]\s*){3,}$")
+_SENTENCE_END = (".", "!", "?", ":", ";", ",", '"', "'", "”", "’", ")", "»", "…", "-", "–", "—")
+
+
+def parse_article(path: str, text: str, encoding: str = "utf-8", truncated: bool = False) -> Article:
+    """Parse decoded article text. Never raises for odd shapes: everything unclear is body."""
+    raw_lines = text.split("\n")
+    # A blank-looking line holding a non-breaking space marks the end of the body in the seed
+    # shape; remember where the last such separator is before normalising blanks.
+    separator_at = -1
+    for i, line in enumerate(raw_lines):
+        if _is_separator(line):
+            separator_at = i
+
+    paragraphs: list[list[str]] = []  # groups of non-blank lines
+    starts: list[int] = []  # the line number each group starts at
+    current: list[str] = []
+    for i, line in enumerate(raw_lines):
+        stripped = " ".join(line.split())
+        if not stripped or _SEPARATOR.match(stripped):
+            if current:
+                paragraphs.append(current)
+                current = []
+            continue
+        if not current:
+            starts.append(i)
+        current.append(stripped)
+    if current:
+        paragraphs.append(current)
+    groups = [" ".join(lines) for lines in paragraphs]
+    group_lines = [len(lines) for lines in paragraphs]
+
+    if not groups:
+        return Article(path, "", None, "", (), "", (), encoding, truncated)
+
+    # Title: the first line of the first group; the rest of a multi-line first group is body.
+    title = paragraphs[0][0]
+    rest = paragraphs[0][1:]
+    if rest:
+        groups[0] = " ".join(rest)
+        group_lines[0] = len(rest)
+        starts[0] += 1
+    else:
+        groups.pop(0)
+        group_lines.pop(0)
+        starts.pop(0)
+
+    date: dt.date | None = None
+    date_line = ""
+    if groups and group_lines[0] == 1:
+        date = parse_date(groups[0])
+        if date is not None:
+            date_line = groups.pop(0)
+            group_lines.pop(0)
+            starts.pop(0)
+
+    credits: list[str] = []
+    while groups and group_lines[-1] == 1 and _CREDIT.match(groups[-1]):
+        credits.insert(0, groups.pop())
+        group_lines.pop()
+        starts.pop()
+
+    source = ""
+    if groups and group_lines[-1] == 1 and len(groups) > 1:
+        after_separator = separator_at >= 0 and starts[-1] > separator_at
+        # Everything after the separator is metadata; take the last such line as the source.
+        if after_separator and len(groups[-1]) <= 200:
+            source = groups.pop()
+            group_lines.pop()
+            starts.pop()
+
+    blocks = []
+    for i, text_ in enumerate(groups):
+        kind = "paragraph"
+        if 0 < i < len(groups) - 1 and _is_subheading(text_, groups[i - 1], groups[i + 1]):
+            kind = "heading"
+        blocks.append(Block(kind, text_))
+    return Article(path, title, date, date_line, tuple(blocks), source, tuple(credits), encoding, truncated)
+
+
+def _is_separator(line: str) -> bool:
+    """A rule (``---``, ``***``) or a blank-looking line made of non-breaking spaces."""
+    stripped = line.strip()
+    if stripped:
+        return bool(_SEPARATOR.match(stripped))
+    return any(ch not in " \t" for ch in line)
+
+
+def _is_subheading(line: str, before: str, after: str) -> bool:
+    words = line.split()
+    if not 1 <= len(words) <= 12 or len(line) > 100:
+        return False
+    if line.endswith(_SENTENCE_END) or not line[0].isupper():
+        return False
+    if any(ch.isdigit() for ch in line):
+        return False
+    # Only between real paragraphs: both neighbours end like sentences and are longer.
+    return all(
+        neighbour.endswith(_SENTENCE_END) and len(neighbour) > len(line) for neighbour in (before, after)
+    )
+
+
+def load_article(root: Path, rel_path: str) -> Article:
+    """Read, decode and parse one article of the corpus at ``root``."""
+    data, truncated = read_bytes(root / rel_path)
+    text, encoding = decode(data)
+    article = parse_article(rel_path, text, encoding, truncated)
+    if not article.title:
+        raise ArticleError("empty file" if not data.strip() else "no text")
+    return article
