@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import errno
 import os
 import re
 import stat
@@ -99,13 +100,13 @@ def walk_corpus(root: Path) -> Iterator[FileStat | tuple[str, str]]:
         except OSError as exc:
             yield _rel(root, Path(folder)), f"cannot list folder: {exc.strerror or exc}"
             continue
-        subfolders = []
+        subfolders: list[Path] = []
         for entry in entries:
             if entry.name.startswith("."):
                 continue
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    subfolders.append(entry.path)
+                    subfolders.append(Path(entry.path))
                     continue
                 if not entry.name.lower().endswith(ARTICLE_SUFFIXES):
                     continue
@@ -130,7 +131,7 @@ def _os_reason(exc: OSError) -> str:
         return "file vanished or is a broken link"
     if isinstance(exc, PermissionError):
         return "permission denied"
-    if exc.errno == 40:  # ELOOP
+    if exc.errno == errno.ELOOP:
         return "symbolic link loop"
     return f"cannot read: {exc.strerror or exc}"
 
@@ -141,8 +142,11 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
-def read_bytes(path: Path, limit: int = MAX_ARTICLE_BYTES) -> tuple[bytes, bool]:
-    """Read at most ``limit`` bytes; return them and whether the file was longer."""
+def read_bytes(path: Path, limit: int | None = None) -> tuple[bytes, bool]:
+    """Read at most ``limit`` bytes (default MAX_ARTICLE_BYTES); return them and whether the file
+    was longer."""
+    if limit is None:
+        limit = MAX_ARTICLE_BYTES
     try:
         with open(path, "rb") as fh:
             data = fh.read(limit + 1)
@@ -155,12 +159,16 @@ def read_bytes(path: Path, limit: int = MAX_ARTICLE_BYTES) -> tuple[bytes, bool]
     return data, False
 
 
-def decode(data: bytes) -> tuple[str, str]:
+def decode(data: bytes, truncated: bool | None = None) -> tuple[str, str]:
     """Decode article bytes; return ``(text, encoding)``.
 
     UTF-8 (with or without BOM), then UTF-16 by BOM, then a choice between cp1251 and
     cp1252/latin-1 by which one yields plausible letters. Binary data raises ArticleError.
+    ``truncated`` says the bytes are the leading part of a longer file (so a UTF-8 character may
+    be cut off at the end); None infers it from the length reaching MAX_ARTICLE_BYTES.
     """
+    if truncated is None:
+        truncated = len(data) >= MAX_ARTICLE_BYTES
     if data.startswith(codecs.BOM_UTF8):
         return _clean(data[3:].decode("utf-8", errors="replace")), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -168,11 +176,13 @@ def decode(data: bytes) -> tuple[str, str]:
     if _looks_binary(data):
         raise ArticleError("binary data, not text")
     try:
+        if truncated:
+            # A multi-byte character cut off by truncation is held back, not an error. Only when
+            # truncated: a short latin-1 file ending in "é" must not lose its last letter.
+            return _clean(codecs.getincrementaldecoder("utf-8")().decode(data, final=False)), "utf-8"
         return _clean(data.decode("utf-8")), "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(data) - 3 and len(data) > 3:
-            # A multi-byte character cut off by truncation: keep the valid part.
-            return _clean(data[: exc.start].decode("utf-8")), "utf-8"
+    except UnicodeDecodeError:
+        pass
     cyrillic = data.decode("cp1251", errors="replace")
     letters = len(_LETTER.findall(cyrillic))
     if letters and len(_CYRILLIC.findall(cyrillic)) / letters > 0.5:
@@ -191,10 +201,13 @@ def _looks_binary(data: bytes) -> bool:
     return controls / len(sample) > 0.1
 
 
+# C0 controls other than the whitespace ones (tab, newlines, vertical tab, form feed), and DEL.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+
+
 def _clean(text: str) -> str:
-    # Stray NULs and other C0 controls would end up in the index and the pane.
-    if "\x00" in text:
-        text = text.replace("\x00", "")
+    # Stray NULs and other controls (a DOS end-of-file mark) would end up in the index and the pane.
+    text = _CONTROLS.sub("", text)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -263,6 +276,7 @@ _CREDIT = re.compile(
     re.I,
 )
 _SEPARATOR = re.compile(r"^(?:[-*_=~]\s*){3,}$")
+_MAX_FOOTER = 200
 _SENTENCE_END = (".", "!", "?", ":", ";", ",", '"', "'", "”", "’", ")", "»", "…", "-", "–", "—")
 
 
@@ -311,7 +325,20 @@ def parse_article(path: str, text: str, encoding: str = "utf-8", truncated: bool
 
     date: dt.date | None = None
     date_line = ""
-    if groups and group_lines[0] == 1:
+    if rest:
+        # The date directly under the title, without a blank line between them.
+        date = parse_date(rest[0])
+        if date is not None:
+            date_line = rest[0]
+            if rest[1:]:
+                groups[0] = " ".join(rest[1:])
+                group_lines[0] = len(rest) - 1
+                starts[0] += 1
+            else:
+                groups.pop(0)
+                group_lines.pop(0)
+                starts.pop(0)
+    elif groups and group_lines[0] == 1:
         date = parse_date(groups[0])
         if date is not None:
             date_line = groups.pop(0)
@@ -319,16 +346,17 @@ def parse_article(path: str, text: str, encoding: str = "utf-8", truncated: bool
             starts.pop(0)
 
     credits: list[str] = []
-    while groups and group_lines[-1] == 1 and _CREDIT.match(groups[-1]):
+    while groups and group_lines[-1] == 1 and len(groups[-1]) <= _MAX_FOOTER and _CREDIT.match(groups[-1]):
         credits.insert(0, groups.pop())
         group_lines.pop()
         starts.pop()
 
     source = ""
     if groups and group_lines[-1] == 1 and len(groups) > 1:
-        after_separator = separator_at >= 0 and starts[-1] > separator_at
-        # Everything after the separator is metadata; take the last such line as the source.
-        if after_separator and len(groups[-1]) <= 200:
+        # The source is the one line after the final separator; when more text follows a rule
+        # (a Markdown "---" mid-article) that text is body.
+        after_separator = separator_at >= 0 and starts[-2] < separator_at < starts[-1]
+        if after_separator and len(groups[-1]) <= _MAX_FOOTER:
             source = groups.pop()
             group_lines.pop()
             starts.pop()
@@ -350,6 +378,18 @@ def _is_separator(line: str) -> bool:
     return any(ch not in " \t" for ch in line)
 
 
+# A sentence that lost its full stop ("Terms were not disclosed", "They said ... that the full") has
+# a pronoun or finite verb, or ends in a function word; a subheading rarely does.
+_SENTENCE_WORD = re.compile(
+    r"\b(?:he|she|it|we|they|you|was|were|is|are|am|has|have|had|will|would|should|could|can|"
+    r"did|do|does|said|says|told|added|released|reported|according)\b",
+    re.I,
+)
+_FUNCTION_WORD_END = re.compile(
+    r"\b(?:a|an|the|and|or|but|of|to|in|on|at|by|for|from|with|as|that|which|who|than|if)$", re.I
+)
+
+
 def _is_subheading(line: str, before: str, after: str) -> bool:
     words = line.split()
     if not 1 <= len(words) <= 12 or len(line) > 100:
@@ -358,17 +398,25 @@ def _is_subheading(line: str, before: str, after: str) -> bool:
         return False
     if any(ch.isdigit() for ch in line):
         return False
+    if _SENTENCE_WORD.search(line) or _FUNCTION_WORD_END.search(line):
+        return False
     # Only between real paragraphs: both neighbours end like sentences and are longer.
     return all(
         neighbour.endswith(_SENTENCE_END) and len(neighbour) > len(line) for neighbour in (before, after)
     )
 
 
+def article_from_bytes(rel_path: str, data: bytes, truncated: bool = False) -> Article:
+    """Decode and parse the bytes of one article file; raise ArticleError if there is no text."""
+    text, encoding = decode(data, truncated)
+    article = parse_article(rel_path, text, encoding, truncated)
+    if not article.title:
+        # Judged on the decoded text: a UTF-16 BOM or a line of non-breaking spaces is still empty.
+        raise ArticleError("empty file" if not text.strip() else "no text")
+    return article
+
+
 def load_article(root: Path, rel_path: str) -> Article:
     """Read, decode and parse one article of the corpus at ``root``."""
     data, truncated = read_bytes(root / rel_path)
-    text, encoding = decode(data)
-    article = parse_article(rel_path, text, encoding, truncated)
-    if not article.title:
-        raise ArticleError("empty file" if not data.strip() else "no text")
-    return article
+    return article_from_bytes(rel_path, data, truncated)

@@ -1,0 +1,92 @@
+"""Entry point: parse arguments, build services, build the window, run."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from reader import __version__
+from reader.core.locations import Locations
+
+
+def _add_common(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    # Subparsers repeat the options with SUPPRESS so they work before or after the subcommand
+    # without the subcommand's default overwriting a value given before it.
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--corpus", type=Path, metavar="DIR", default=default, help="the folder of articles")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        default=default,
+        help="keep the index, annotations and settings under DIR",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="corpus-reader",
+        description="Read and search a folder of news articles. Without a command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _add_common(parser, suppress=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    index = commands.add_parser("index", help="bring the index up to date with the corpus folder")
+    _add_common(index, suppress=True)
+    index.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    search = commands.add_parser("search", help="search the corpus and print ranked hits")
+    _add_common(search, suppress=True)
+    search.add_argument("query", help="the query (see the README for the query language)")
+    search.add_argument("--limit", type=_positive, default=10, metavar="N", help="print at most N hits (10)")
+    search.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    search.add_argument("--json", action="store_true", help="print the result as JSON")
+    return parser
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run Corpus Reader; return the process exit code."""
+    args = build_parser().parse_args(argv)
+    locations = Locations.resolve(args.data_dir)
+    try:
+        if args.command is None:
+            from reader.gui.launch import run_gui  # Qt is imported only for the window
+
+            return run_gui(args.corpus, locations)
+        corpus = _cli_corpus(args.corpus)
+        from reader import cli
+
+        if args.command == "index":
+            return cli.run_index(corpus, locations, args.json)
+        return cli.run_search(corpus, locations, args.query, args.limit, args.sort, args.json)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - no traceback reaches a user
+        print(f"corpus-reader: {_describe(exc)}", file=sys.stderr)
+        return 1
+
+
+def _cli_corpus(corpus: Path | None) -> Path:
+    from reader.resources import bundled_corpus
+
+    corpus = (corpus or bundled_corpus()).expanduser().absolute()
+    if not corpus.is_dir():
+        raise FileNotFoundError(f"corpus folder not found: {corpus}")
+    return corpus
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text

@@ -1,0 +1,207 @@
+"""Turn what a user typed into a Whoosh query, forgivingly.
+
+The query language: words (all must match, stemmed), ``"quoted phrases"``, ``OR``, ``NOT`` and
+``-word``, parentheses, ``title:`` ``body:`` ``source:`` fields, ``date:2020-07`` and
+``date:[2020-07-01 to 2020-07-31]``, ``word*`` and ``word~`` (fuzzy). A malformed query never
+raises: the broken part is dropped and a short note says so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import islice
+
+from whoosh import query as wq
+from whoosh.qparser import FuzzyTermPlugin, MultifieldParser, PlusMinusPlugin
+from whoosh.reading import IndexReader
+
+from reader.core.index import TEXT_FIELDS, make_analyzer, make_schema
+
+MAX_QUERY_CHARS = 1000
+#: A wildcard or fuzzy term expands to at most this many index terms.
+MAX_EXPANSION = 256
+#: Added to the score of articles where an unquoted multi-word query stands as a phrase, so
+#: they rank above every article where the words only occur apart.
+PHRASE_BONUS = 1000.0
+
+_FIELDS = (*TEXT_FIELDS, "date")
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+_PLAIN_WORD = re.compile(r"^[^\W_][\w'’.-]*$")
+
+
+@dataclass
+class ParsedQuery:
+    """A Whoosh query plus what the search layer needs to rank, mark and explain it."""
+
+    text: str  # what the user typed
+    query: wq.Query
+    notes: list[str] = field(default_factory=list)
+    plain_words: list[str] = field(default_factory=list)  # the words of an operator-free query
+
+    @property
+    def is_empty(self) -> bool:
+        return self.query is wq.NullQuery or isinstance(self.query, type(wq.NullQuery))
+
+
+def make_parser() -> MultifieldParser:
+    parser = MultifieldParser(list(TEXT_FIELDS), make_schema())
+    parser.add_plugin(FuzzyTermPlugin())
+    # "-word" excludes a word only at the start of a term, so "Nagorno-Karabakh" stays one phrase.
+    parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
+    return parser
+
+
+def sanitize(text: str) -> tuple[str, list[str]]:
+    """Repair what the parser would misread; return the repaired text and notes for the user."""
+    notes: list[str] = []
+    text = "".join(" " if (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0) else ch for ch in text)
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS]
+        notes.append(f"Query cut to its first {MAX_QUERY_CHARS} characters.")
+    if text.count('"') % 2:
+        i = text.rfind('"')
+        text = text[:i] + " " + text[i + 1 :]
+        notes.append("Unclosed quote ignored.")
+    text, dropped = _balance(text, "(", ")")
+    if dropped:
+        notes.append("Unbalanced parenthesis ignored.")
+    for open_, close in (("[", "]"), ("{", "}")):
+        text, dropped = _balance(text, open_, close)
+        if dropped:
+            notes.append("Unclosed date range ignored.")
+    # A field name with nothing after it ("title:" at the end or before a space).
+    empty = re.compile(r"\b(\w+):(?=\s|$|\))")
+    names = [m[1] for m in empty.finditer(text) if m[1].lower() in _FIELDS]
+    if names:
+        text = empty.sub(lambda m: " " if m[1].lower() in _FIELDS else m[0], text)
+        notes.append(f"Empty field {names[0]}: ignored.")
+    # date:2020-07 would otherwise split at the hyphen; Whoosh reads 202007 the same way.
+    text = re.sub(
+        r"\bdate:(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\b",
+        lambda m: "date:" + m[1] + m[2].zfill(2) + (m[3].zfill(2) if m[3] else ""),
+        text,
+        flags=re.I,
+    )
+    return text, notes
+
+
+def _balance(text: str, open_: str, close: str) -> tuple[str, bool]:
+    """Drop unmatched ``open_``/``close`` characters outside quotes."""
+    chars = list(text)
+    stack: list[int] = []
+    in_quote = False
+    dropped = False
+    for i, ch in enumerate(chars):
+        if ch == '"':
+            in_quote = not in_quote
+        elif in_quote:
+            continue
+        elif ch == open_:
+            stack.append(i)
+        elif ch == close:
+            if stack:
+                stack.pop()
+            else:
+                chars[i] = " "
+                dropped = True
+    for i in stack:
+        chars[i] = " "
+        dropped = True
+    return "".join(chars), dropped
+
+
+def plain_words(text: str) -> list[str]:
+    """The words of a query that uses no operators, quotes, fields or wildcards, else []."""
+    tokens = text.split()
+    if len(tokens) < 2 or any(t in _OPERATORS or not _PLAIN_WORD.match(t) for t in tokens):
+        return []
+    return tokens
+
+
+def parse(text: str, reader: IndexReader | None = None) -> ParsedQuery:
+    """Parse a user query. With a ``reader``, wildcard and fuzzy terms are expanded (bounded)."""
+    cleaned, notes = sanitize(text)
+    parser = make_parser()
+    try:
+        q = parser.parse(cleaned)
+    except Exception:  # noqa: BLE001 - Whoosh raises assorted errors on odd input
+        words = re.findall(r"\w+", cleaned)
+        q = parser.parse(" ".join(words)) if words else wq.NullQuery
+        notes.append("Query not understood; searched for its words instead.")
+    if _is_null(q) and cleaned.strip():
+        if re.search(r"\bdate:", cleaned, re.I):
+            notes.append("Dates look like date:2020, date:2020-07 or date:[2020-07-01 to 2020-07-31].")
+        elif re.search(r"\w", cleaned):
+            notes.append("Only very common words (like 'the') or operators: nothing to search for.")
+    if reader is not None and not _is_null(q):
+        q = _bound_expansions(q, reader, notes)
+    parsed = ParsedQuery(text, q, notes)
+    parsed.plain_words = plain_words(cleaned)
+    return parsed
+
+
+def _is_null(q: wq.Query) -> bool:
+    return q is wq.NullQuery or isinstance(q, type(wq.NullQuery))
+
+
+def _bound_expansions(q: wq.Query, reader: IndexReader, notes: list[str]) -> wq.Query:
+    """Replace wildcard and fuzzy terms by an OR of at most MAX_EXPANSION real index terms."""
+    capped: list[str] = []
+
+    def expand(node: wq.Query) -> wq.Query:
+        if not isinstance(node, wq.MultiTerm):
+            return node
+        if isinstance(node, wq.FuzzyTerm) and node.maxdist > 2:
+            node.maxdist = 2
+        texts = list(islice(node._btexts(reader), MAX_EXPANSION + 1))
+        if len(texts) > MAX_EXPANSION:
+            texts = texts[:MAX_EXPANSION]
+            capped.append(node.text)
+        terms = [
+            wq.Term(node.fieldname, t.decode("utf-8") if isinstance(t, bytes) else t, boost=node.boost)
+            for t in texts
+        ]
+        return wq.Or(terms) if terms else wq.NullQuery
+
+    result = q.accept(expand)
+    if capped:
+        notes.append(f"'{capped[0]}' matches too many words; using the first {MAX_EXPANSION}.")
+    return result
+
+
+def with_phrase_bonus(parsed: ParsedQuery) -> wq.Query:
+    """For an unquoted multi-word query, rank articles holding the words as a phrase first."""
+    if len(parsed.plain_words) < 2:
+        return parsed.query
+    analyzer = make_analyzer()
+    words = [t.text for t in analyzer(" ".join(parsed.plain_words))]
+    if len(words) < 2:
+        return parsed.query
+    phrases = wq.Or([wq.Phrase(f, words) for f in TEXT_FIELDS])
+    return wq.AndMaybe(parsed.query, wq.ConstantScoreQuery(phrases, PHRASE_BONUS))
+
+
+def marked_terms(q: wq.Query) -> dict[str, set[str]]:
+    """The index terms (per field) that a query looks for, leaving out negated parts."""
+    out: dict[str, set[str]] = {}
+
+    def walk(node: wq.Query) -> None:
+        if isinstance(node, wq.Not):
+            return
+        if isinstance(node, wq.AndNot):
+            walk(node.a)
+            return
+        if isinstance(node, wq.Term):
+            if node.fieldname in TEXT_FIELDS:
+                out.setdefault(node.fieldname, set()).add(str(node.text))
+            return
+        if isinstance(node, wq.Phrase):
+            if node.fieldname in TEXT_FIELDS:
+                out.setdefault(node.fieldname, set()).update(str(w) for w in node.words)
+            return
+        for child in node.children():
+            walk(child)
+
+    walk(q)
+    return out

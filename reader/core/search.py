@@ -1,0 +1,272 @@
+"""Ranked search over a corpus index: hits with snippets, marks in articles, did-you-mean."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from whoosh.searching import Searcher
+
+from reader.core.corpus import Article, ArticleError, load_article
+from reader.core.index import TEXT_FIELDS, CorpusIndex, make_analyzer
+from reader.core.query import ParsedQuery, marked_terms, parse, sanitize, with_phrase_bonus
+
+SNIPPET_CHARS = 220
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Hit:
+    path: str
+    title: str
+    date: dt.date | None
+    source: str
+    score: float
+    snippet: str = ""
+    snippet_marks: tuple[Span, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "source": self.source,
+            "score": round(self.score, 4),
+            "snippet": self.snippet,
+        }
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    hits: list[Hit]
+    offset: int = 0
+    sort: str = "relevance"
+    suggestion: str | None = None
+    notes: list[str] = field(default_factory=list)
+    terms: dict[str, set[str]] = field(default_factory=dict)  # per field, for marking
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "hits": [h.to_json() for h in self.hits],
+            "suggestion": self.suggestion,
+            "notes": self.notes,
+        }
+
+
+class SearchService:
+    """Searches one corpus index. Not thread-safe: use one SearchService per thread."""
+
+    def __init__(self, index: CorpusIndex) -> None:
+        self.index = index
+        self._searcher: Searcher | None = None
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+    def searcher(self) -> Searcher:
+        """A searcher that sees the latest committed documents."""
+        if self._searcher is None:
+            self._searcher = self.index.ix.searcher()
+        else:
+            self._searcher = self._searcher.refresh()
+        return self._searcher
+
+    def search(
+        self,
+        text: str,
+        limit: int = 50,
+        offset: int = 0,
+        sort: str = "relevance",
+        snippets: bool = True,
+    ) -> SearchResult:
+        """Run a user query; return ``limit`` hits from ``offset`` and the total count."""
+        searcher = self.searcher()
+        parsed = parse(text, searcher.reader())
+        result = SearchResult(text, 0, [], offset, sort, notes=parsed.notes)
+        if parsed.is_empty:
+            return result
+        result.terms = marked_terms(parsed.query)
+        q = with_phrase_bonus(parsed)
+        kwargs: dict[str, object] = {"limit": offset + limit}
+        if sort in ("date", "date-asc"):
+            kwargs["sortedby"] = "date"
+            kwargs["reverse"] = sort == "date"
+        results = searcher.search(q, **kwargs)
+        result.total = len(results)
+        for hit in results[offset : offset + limit]:
+            fields = hit.fields()
+            date = fields.get("date")
+            result.hits.append(
+                Hit(
+                    path=fields["path"],
+                    title=fields.get("title", ""),
+                    date=date.date() if isinstance(date, dt.datetime) else None,
+                    source=fields.get("source", ""),
+                    score=float(hit.score or 0.0),
+                )
+            )
+        if snippets:
+            result.hits = [self._with_snippet(h, result.terms) for h in result.hits]
+        if result.total == 0:
+            result.suggestion = self.suggest(parsed)
+        return result
+
+    def _with_snippet(self, hit: Hit, terms: dict[str, set[str]]) -> Hit:
+        try:
+            article = load_article(self.index.corpus, hit.path)
+        except ArticleError:
+            return hit
+        text, marks = snippet(article, terms)
+        return Hit(hit.path, hit.title, hit.date, hit.source, hit.score, text, tuple(marks))
+
+    def suggest(self, parsed: ParsedQuery) -> str | None:
+        """'Did you mean …': the query with unknown words replaced by close corpus words, when
+        that query has hits."""
+        searcher = self.searcher()
+        reader = searcher.reader()
+        cleaned, _ = sanitize(parsed.text)
+        changed = False
+        corrected = cleaned
+        for m in reversed(list(re.finditer(r"(?<![\w:*~-])([^\W\d_]{3,30})(?![\w*~:])", cleaned))):
+            word = m[1]
+            lower = word.lower()
+            if word in {"AND", "OR", "NOT", "TO"} or any(reader.frequency("spell_" + f, lower) for f in TEXT_FIELDS):
+                continue
+            best = _closest(searcher, lower)
+            if best:
+                replacement = best.capitalize() if word[0].isupper() else best
+                corrected = corrected[: m.start(1)] + replacement + corrected[m.end(1) :]
+                changed = True
+        if not changed:
+            return None
+        check = parse(corrected, reader)
+        if check.is_empty or not searcher.search(check.query, limit=1):
+            return None
+        return corrected
+
+
+def _closest(searcher: Searcher, word: str) -> str | None:
+    """The corpus word nearest to ``word``: fewest edits, then most articles."""
+    reader = searcher.reader()
+    candidates: set[str] = set()
+    for f in TEXT_FIELDS:
+        candidates.update(searcher.corrector(f).suggest(word, limit=8, maxdist=2))
+    if not candidates:
+        return None
+
+    def rank(candidate: str) -> tuple[int, int]:
+        freq = sum(reader.doc_frequency("spell_" + f, candidate) for f in TEXT_FIELDS)
+        return edit_distance(word, candidate), -freq
+
+    return min(sorted(candidates), key=rank)
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance with transpositions counted as one edit."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+# --- Marking terms in an article -----------------------------------------------------------
+
+_analyzer = make_analyzer()
+
+
+def line_fields(article: Article) -> list[str]:
+    """Which index field each line of ``article.plain_text`` belongs to."""
+    fields = ["title"]
+    if article.date_line:
+        fields.append("date")
+    fields.extend("body" for _ in article.blocks)
+    fields.extend("source" for _ in range(len(article.lines) - len(fields)))
+    return fields
+
+
+def find_marks(article: Article, terms: dict[str, set[str]]) -> list[Span]:
+    """Spans of ``article.plain_text`` that match the query terms, stemmed forms included.
+
+    Adjacent matched words (a phrase such as "Minsk group") merge into one span.
+    """
+    spans: list[Span] = []
+    offset = 0
+    for line, fieldname in zip(article.lines, line_fields(article)):
+        wanted = terms.get(fieldname)
+        if wanted:
+            for token in _analyzer(line, chars=True, removestops=False):
+                if token.text in wanted:
+                    start, end = offset + token.startchar, offset + token.endchar
+                    if spans and _joinable(article.plain_text, spans[-1][1], start):
+                        spans[-1] = (spans[-1][0], end)
+                    else:
+                        spans.append((start, end))
+        offset += len(line) + 1
+    return spans
+
+
+def _joinable(text: str, end: int, start: int) -> bool:
+    gap = text[end:start]
+    return len(gap) <= 2 and "\n" not in gap and not any(ch.isalnum() for ch in gap)
+
+
+def snippet(article: Article, terms: dict[str, set[str]], width: int = SNIPPET_CHARS) -> tuple[str, list[Span]]:
+    """A window of body text around the densest cluster of marks (``…`` where cut)."""
+    text = article.plain_text
+    marks = find_marks(article, terms)
+    lines_before_body = 1 + (1 if article.date_line else 0)
+    body_start = sum(len(line) + 1 for line in article.lines[:lines_before_body])
+    body_end = body_start + len(article.body)
+    body_marks = [m for m in marks if body_start <= m[0] < body_end]
+    if not body_marks:
+        # No match in the body: show the opening of the article.
+        start, end = body_start, min(body_end, body_start + width)
+        anchor_marks: list[Span] = []
+    else:
+        # The window that starts at a mark and holds the most marks (bounded for huge articles).
+        firsts = [m[0] for m in body_marks[:200]]
+        first = max(firsts, key=lambda f: sum(1 for g in firsts if f <= g < f + width * 3 // 4))
+        start = max(body_start, first - width // 4)
+        end = min(body_end, start + width)
+        anchor_marks = body_marks
+    start = _word_boundary(text, start, body_start, backwards=True)
+    end = _word_boundary(text, end, body_end, backwards=False)
+    raw = text[start:end]
+    piece = raw.replace("\n", " ")
+    prefix = "…" if start > body_start else ""
+    suffix = "…" if end < body_end else ""
+    out_marks = [
+        (m[0] - start + len(prefix), m[1] - start + len(prefix)) for m in anchor_marks if m[0] >= start and m[1] <= end
+    ]
+    return prefix + piece + suffix, out_marks
+
+
+def _word_boundary(text: str, pos: int, limit: int, backwards: bool) -> int:
+    if backwards:
+        if pos <= limit:
+            return limit
+        stop = max(limit, pos - 20)
+        i = pos
+        while i > stop and not text[i - 1].isspace():
+            i -= 1
+        return i if i > stop else pos
+    if pos >= limit:
+        return limit
+    stop = min(limit, pos + 20)
+    i = pos
+    while i < stop and not text[i].isspace():
+        i += 1
+    return i

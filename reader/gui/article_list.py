@@ -1,0 +1,213 @@
+"""The article list: a model over article rows (all articles, or search hits) and its painter."""
+
+from __future__ import annotations
+
+import html
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QFontMetrics, QPainter, QPalette, QTextDocument
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from reader.core.catalog import ArticleRow
+from reader.core.search import Hit
+
+PathRole = Qt.ItemDataRole.UserRole + 1
+MetaRole = Qt.ItemDataRole.UserRole + 2
+SnippetRole = Qt.ItemDataRole.UserRole + 3
+
+
+@dataclass(frozen=True)
+class Row:
+    path: str
+    title: str
+    meta: str  # "30 July 2020 · GSV …"
+    snippet: str = ""
+    snippet_html: str = ""
+
+
+def _meta(date: object, source: str) -> str:
+    parts = []
+    if date is not None:
+        parts.append(f"{date.day} {date:%B %Y}")  # type: ignore[attr-defined]
+    if source:
+        parts.append(source)
+    return " · ".join(parts) or "no date"
+
+
+def row_from_article(article: ArticleRow) -> Row:
+    return Row(article.path, article.title, _meta(article.date, article.source))
+
+
+def row_from_hit(hit: Hit) -> Row:
+    pieces = []
+    last = 0
+    for start, end in hit.snippet_marks:
+        pieces.append(html.escape(hit.snippet[last:start]))
+        pieces.append("<b>" + html.escape(hit.snippet[start:end]) + "</b>")
+        last = end
+    pieces.append(html.escape(hit.snippet[last:]))
+    return Row(hit.path, hit.title, _meta(hit.date, hit.source), hit.snippet, "".join(pieces))
+
+
+class ArticleListModel(QAbstractListModel):
+    """Rows of the article list, one per article id; rendering is left to ArticleDelegate.
+
+    Signals:
+        more_requested(int count): the view scrolled to the end of a partial result list;
+            ``count`` rows are loaded so far.
+    """
+
+    more_requested = Signal(int)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Row] = []
+        self._total = 0
+        self._waiting_for_more = False
+
+    @property
+    def total(self) -> int:
+        """How many rows exist in all (loaded or not)."""
+        return self._total
+
+    def set_rows(self, rows: list[Row], total: int | None = None) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._total = len(rows) if total is None else total
+        self._waiting_for_more = False
+        self.endResetModel()
+
+    def append_rows(self, rows: list[Row]) -> None:
+        self._waiting_for_more = False
+        if not rows:
+            self._total = len(self._rows)
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._rows.extend(rows)
+        self.endInsertRows()
+
+    def row_of(self, path: str) -> int:
+        for i, row in enumerate(self._rows):
+            if row.path == path:
+                return i
+        return -1
+
+    def path_at(self, row: int) -> str | None:
+        return self._rows[row].path if 0 <= row < len(self._rows) else None
+
+    # Qt overrides ----------------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        """Overrides QAbstractItemModel.rowCount: loaded rows (a flat list has no children)."""
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Overrides QAbstractItemModel.data."""
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.path
+        if role == PathRole:
+            return row.path
+        if role == MetaRole:
+            return row.meta
+        if role == SnippetRole:
+            return row.snippet_html
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return f"{row.meta}. {row.snippet}"
+        return None
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:
+        """Overrides QAbstractItemModel.canFetchMore: search hits come in pages."""
+        return not parent.isValid() and not self._waiting_for_more and len(self._rows) < self._total
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:
+        """Overrides QAbstractItemModel.fetchMore: asks for the next page (answered later)."""
+        if self.canFetchMore(parent):
+            self._waiting_for_more = True
+            self.more_requested.emit(len(self._rows))
+
+
+class ArticleDelegate(QStyledItemDelegate):
+    """Paints a row: title (bold), date and source, and the marked snippet when searching."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.show_snippets = False
+        self._docs: OrderedDict[tuple[str, int], QTextDocument] = OrderedDict()
+
+    def _lines(self) -> int:
+        return 4 if self.show_snippets else 2
+
+    def _snippet_doc(self, html_text: str, width: int, font: QFont) -> QTextDocument:
+        key = (html_text, width)
+        doc = self._docs.get(key)
+        if doc is None:
+            doc = QTextDocument()
+            doc.setDefaultFont(font)
+            doc.setDocumentMargin(0)
+            doc.setHtml(html_text)
+            doc.setTextWidth(width)
+            self._docs[key] = doc
+            if len(self._docs) > 300:
+                self._docs.popitem(last=False)
+        else:
+            self._docs.move_to_end(key)
+        return doc
+
+    # Qt overrides ----------------------------------------------------------------------
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        """Overrides QStyledItemDelegate.sizeHint: every row has the same height."""
+        line = QFontMetrics(option.font).lineSpacing()
+        return QSize(200, line * self._lines() + 14)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        """Overrides QStyledItemDelegate.paint."""
+        painter.save()
+        style = option.widget.style() if option.widget else None
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if style is not None:
+            opt = QStyleOptionViewItem(option)
+            self.initStyleOption(opt, index)
+            opt.text = ""
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, option.widget)
+        palette = option.palette
+        text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        rect = option.rect.adjusted(10, 6, -10, -6)
+        metrics = QFontMetrics(option.font)
+        line = metrics.lineSpacing()
+
+        title_font = QFont(option.font)
+        title_font.setBold(True)
+        painter.setFont(title_font)
+        painter.setPen(palette.color(text_role))
+        title = QFontMetrics(title_font).elidedText(index.data(), Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(QRect(rect.left(), rect.top(), rect.width(), line), Qt.AlignmentFlag.AlignLeft, title)
+
+        painter.setFont(option.font)
+        meta_color = palette.color(text_role)
+        if not selected:
+            meta_color = palette.color(QPalette.ColorRole.PlaceholderText)
+        painter.setPen(meta_color)
+        meta = metrics.elidedText(index.data(MetaRole) or "", Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(QRect(rect.left(), rect.top() + line, rect.width(), line), Qt.AlignmentFlag.AlignLeft, meta)
+
+        snippet = index.data(SnippetRole)
+        if self.show_snippets and snippet:
+            doc = self._snippet_doc(snippet, rect.width(), option.font)
+            painter.translate(rect.left(), rect.top() + 2 * line + 2)
+            clip = QRect(0, 0, rect.width(), 2 * line)
+            painter.setClipRect(clip)
+            context = QAbstractTextDocumentLayout.PaintContext()
+            context.palette.setColor(QPalette.ColorRole.Text, palette.color(text_role))
+            context.clip = clip
+            doc.documentLayout().draw(painter, context)
+        painter.restore()

@@ -1,0 +1,446 @@
+"""The main window: search bar, article list and reading pane over one corpus folder."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader import __version__
+from reader.core.index import SyncReport
+from reader.core.search import SearchResult
+from reader.gui.article_list import ArticleDelegate, ArticleListModel, PathRole, row_from_article, row_from_hit
+from reader.gui.library import Library, LoadedArticle
+from reader.gui.reading_pane import ReadingPane
+
+SEARCH_DELAY_MS = 250
+# "Best match" lists all articles newest first when there is no query.
+SORTS = (("Best match", "relevance"), ("Newest first", "date"), ("Oldest first", "date-asc"))
+
+QUERY_HELP = """<h3>Search</h3>
+<table cellpadding=3>
+<tr><td><code>Minsk group</code></td><td>all words (stemmed: <i>negotiation</i> finds <i>negotiations</i>);
+articles where they stand together rank first</td></tr>
+<tr><td><code>"Minsk group"</code></td><td>the exact phrase</td></tr>
+<tr><td><code>Baku OR Yerevan</code></td><td>either word</td></tr>
+<tr><td><code>Armenia NOT Turkey</code>, <code>-Turkey</code></td><td>leave out articles with a word</td></tr>
+<tr><td><code>(Baku OR Yerevan) border</code></td><td>grouping</td></tr>
+<tr><td><code>title:</code> <code>body:</code> <code>source:</code></td><td>search one part of the article</td></tr>
+<tr><td><code>date:2020-07</code>, <code>date:[2020-07-01 to 2020-07-31]</code></td><td>a month, a range</td></tr>
+<tr><td><code>negotiat*</code>, <code>Karabah~</code></td><td>prefix, fuzzy (a typo away)</td></tr>
+</table>
+<p>F3 / Shift+F3 walk the hits in the article; Ctrl+F finds text in it; Esc clears the search.</p>"""
+
+
+class MainWindow(QMainWindow):
+    """The app's one window.
+
+    Signals:
+        corpus_change_requested(Path folder): the user chose another corpus folder.
+    """
+
+    corpus_change_requested = Signal(Path)
+
+    def __init__(self, settings: QSettings, icon: QIcon | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.library: Library | None = None
+        self._query = ""
+        self._sort_in_browse = "date"
+        self._generation = 0
+        self._article_generation = 0
+        self._current_terms: dict[str, set[str]] = {}
+        self._pending_select: str | None = None
+        self.setWindowTitle("Corpus Reader")
+        self.setObjectName("CorpusReaderMainWindow")
+        if icon is not None:
+            self.setWindowIcon(icon)
+
+        # Search bar and sort.
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setPlaceholderText("Search articles   (e.g. Minsk group, \"exact phrase\", title:fire)")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setAccessibleName("Search")
+        self.sort_combo = QComboBox(self)
+        for label, value in SORTS:
+            self.sort_combo.addItem(label, value)
+        self.sort_combo.setAccessibleName("Sort")
+        top = QWidget(self)
+        top_layout = QHBoxLayout(top)
+        top_layout.setContentsMargins(8, 8, 8, 4)
+        top_layout.addWidget(self.search_edit, 1)
+        top_layout.addWidget(self.sort_combo)
+
+        # List side.
+        self.header_label = QLabel("Opening…", self)
+        self.header_label.setObjectName("listHeader")
+        self.note_label = QLabel("", self)
+        self.note_label.setWordWrap(True)
+        self.note_label.setTextFormat(Qt.TextFormat.RichText)
+        self.note_label.setOpenExternalLinks(False)
+        self.note_label.hide()
+        self.model = ArticleListModel(self)
+        self.delegate = ArticleDelegate(self)
+        self.list_view = QListView(self)
+        self.list_view.setModel(self.model)
+        self.list_view.setItemDelegate(self.delegate)
+        self.list_view.setUniformItemSizes(True)
+        self.list_view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        self.list_view.setAccessibleName("Articles")
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(8, 0, 0, 0)
+        left_layout.setSpacing(4)
+        left_layout.addWidget(self.header_label)
+        left_layout.addWidget(self.note_label)
+        left_layout.addWidget(self.list_view, 1)
+
+        # Reading side.
+        self.pane = ReadingPane(self)
+        self.pane.hit_label.setParent(self)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.pane)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setChildrenCollapsible(False)
+
+        central = QWidget(self)
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(top)
+        central_layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        # Status bar: sync progress, hit counter.
+        self.progress_bar = QProgressBar(self)
+        self.progress_bar.setMaximumWidth(160)
+        self.progress_bar.setTextVisible(False)
+        self.progress_bar.hide()
+        self.statusBar().addPermanentWidget(self.pane.hit_label)
+        self.statusBar().addPermanentWidget(self.progress_bar)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DELAY_MS)
+        self._debounce.timeout.connect(self._run_search)
+
+        self.search_edit.textEdited.connect(self._on_search_edit_text_edited)
+        self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
+        self.sort_combo.currentIndexChanged.connect(self._on_sort_combo_changed)
+        self.note_label.linkActivated.connect(self._on_note_label_link_activated)
+        self.list_view.selectionModel().currentChanged.connect(self._on_list_current_changed)
+        self.list_view.activated.connect(lambda _index: self.pane.view.setFocus())
+        self.model.more_requested.connect(self._on_model_more_requested)
+        self.pane.zoom_changed.connect(lambda steps: self.settings.setValue("reader/zoom", steps))
+
+        self._build_menus()
+        self._restore_state()
+
+    # --- setup -------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        def action(menu_name: str, text: str, shortcut: QKeySequence | str | None, slot: Callable[[], None]) -> QAction:
+            act = QAction(text, self)
+            if shortcut is not None:
+                act.setShortcut(QKeySequence(shortcut))
+            act.triggered.connect(slot)
+            menus[menu_name].addAction(act)
+            return act
+
+        bar = self.menuBar()
+        menus = {name: bar.addMenu(name) for name in ("&File", "&View", "&Go", "&Help")}
+        action("&File", "&Open Folder…", QKeySequence.StandardKey.Open, self.choose_corpus)
+        action("&File", "&Re-scan Folder", "F5", self._on_rescan_triggered)
+        menus["&File"].addSeparator()
+        action("&File", "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        action("&View", "Zoom &In", QKeySequence.StandardKey.ZoomIn, self.pane.zoom_in)
+        self.addAction(self._shortcut("Ctrl+=", self.pane.zoom_in))
+        action("&View", "Zoom &Out", QKeySequence.StandardKey.ZoomOut, self.pane.zoom_out)
+        action("&View", "&Actual Size", "Ctrl+0", self.pane.zoom_reset)
+        menus["&View"].addSeparator()
+        action("&View", "&Find in Article…", QKeySequence.StandardKey.Find, self.pane.open_find)
+        action("&Go", "&Search", "Ctrl+L", self.focus_search)
+        action("&Go", "&Next Hit", "F3", self.pane.next_hit)
+        action("&Go", "&Previous Hit", "Shift+F3", self.pane.previous_hit)
+        action("&Go", "&Clear Search", None, self.clear_search)
+        action("&Help", "&Search Syntax", QKeySequence.StandardKey.HelpContents, self._on_help_triggered)
+        action("&Help", "&About Corpus Reader", None, self._on_about_triggered)
+        self.addAction(self._shortcut("Esc", self._on_escape))
+
+    def _shortcut(self, keys: str, slot: Callable[[], None]) -> QAction:
+        act = QAction(self)
+        act.setShortcut(QKeySequence(keys))
+        act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        act.triggered.connect(slot)
+        return act
+
+    def _restore_state(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1200, 780)
+        splitter = self.settings.value("window/splitter")
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.splitter.restoreState(splitter)
+        else:
+            self.splitter.setSizes([460, 740])
+        try:
+            zoom = int(self.settings.value("reader/zoom", 0))
+        except (TypeError, ValueError):
+            zoom = 0
+        self.pane.apply_zoom(zoom)
+
+    # --- corpus ------------------------------------------------------------------------
+
+    def set_library(self, library: Library) -> None:
+        """Show the corpus behind ``library`` (the window does not own it)."""
+        self.library = library
+        library.index_opened.connect(self._on_library_index_opened)
+        library.sync_progress.connect(self._on_library_sync_progress)
+        library.batch_committed.connect(self._on_library_batch_committed)
+        library.sync_finished.connect(self._on_library_sync_finished)
+        library.articles_listed.connect(self._on_library_articles_listed)
+        library.search_finished.connect(self._on_library_search_finished)
+        library.article_loaded.connect(self._on_library_article_loaded)
+        library.article_failed.connect(self._on_library_article_failed)
+        library.error_occurred.connect(self._on_library_error_occurred)
+        self.setWindowTitle(f"{library.corpus.name} — Corpus Reader")
+        self.model.set_rows([])
+        self.header_label.setText("Opening the index…")
+        self.pane.show_placeholder("Select an article to read it.")
+        self.statusBar().showMessage(f"Corpus: {library.corpus}")
+
+    def choose_corpus(self) -> None:
+        start = str(self.library.corpus) if self.library else str(Path.home())
+        folder = QFileDialog.getExistingDirectory(self, "Open a folder of articles", start)
+        if folder:
+            self.corpus_change_requested.emit(Path(folder))
+
+    # --- searching ---------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
+
+    def search(self, text: str) -> None:
+        """Search for ``text`` now (as if typed and Enter pressed)."""
+        self.search_edit.setText(text)
+        self._debounce.stop()
+        self._run_search()
+
+    def clear_search(self) -> None:
+        self.search_edit.clear()
+        self._debounce.stop()
+        self._run_search()
+
+    def _sort(self) -> str:
+        return str(self.sort_combo.currentData())
+
+    def _run_search(self) -> None:
+        if self.library is None or not self.library.ready:
+            return
+        self._query = self.search_edit.text().strip()
+        if self._query:
+            self._generation = self.library.search(self._query, self._sort())
+        else:
+            self._current_terms = {}
+            sort = self._sort() if self._sort() != "relevance" else "date"
+            self._generation = self.library.list_articles(sort)
+
+    def _refresh(self) -> None:
+        """Re-run the current listing or search, keeping the selected article selected."""
+        self._pending_select = self._selected_path()
+        self._run_search()
+
+    def _selected_path(self) -> str | None:
+        index = self.list_view.currentIndex()
+        return index.data(PathRole) if index.isValid() else None
+
+    def _reselect(self) -> None:
+        path, self._pending_select = self._pending_select, None
+        if path is None:
+            return
+        row = self.model.row_of(path)
+        if row >= 0:
+            self.list_view.selectionModel().blockSignals(True)
+            self.list_view.setCurrentIndex(self.model.index(row))
+            self.list_view.selectionModel().blockSignals(False)
+            self.list_view.scrollTo(self.model.index(row))
+
+    # --- slots -------------------------------------------------------------------------
+
+    @Slot(str)
+    def _on_search_edit_text_edited(self, _text: str) -> None:
+        self._debounce.start()
+
+    @Slot()
+    def _on_search_edit_return_pressed(self) -> None:
+        self._debounce.stop()
+        self._run_search()
+        if self.model.rowCount() and not self.list_view.currentIndex().isValid():
+            self.list_view.setFocus()
+
+    @Slot(int)
+    def _on_sort_combo_changed(self, _i: int) -> None:
+        self._refresh()
+
+    @Slot(str)
+    def _on_note_label_link_activated(self, link: str) -> None:
+        if link.startswith("suggest:"):
+            self.search(link.removeprefix("suggest:"))
+
+    def _on_escape(self) -> None:
+        if self.pane.find_bar.isVisible():
+            self.pane.close_find()
+        else:
+            self.clear_search()
+            self.search_edit.setFocus()
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_list_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self.library is None or not current.isValid():
+            return
+        self._article_generation = self.library.load_article(current.data(PathRole), self._current_terms)
+
+    @Slot(int)
+    def _on_model_more_requested(self, loaded: int) -> None:
+        if self.library is not None and self._query:
+            self.library.search(self._query, self._sort(), offset=loaded)
+
+    @Slot()
+    def _on_library_index_opened(self) -> None:
+        self._run_search()
+
+    @Slot(int, int)
+    def _on_library_sync_progress(self, done: int, total: int) -> None:
+        self.progress_bar.setMaximum(max(total, 1))
+        self.progress_bar.setValue(done)
+        self.progress_bar.show()
+        self.statusBar().showMessage(f"Indexing {done:,} / {total:,}")
+
+    @Slot()
+    def _on_library_batch_committed(self) -> None:
+        self._refresh()
+
+    @Slot(object)
+    def _on_library_sync_finished(self, report: SyncReport) -> None:
+        self.progress_bar.hide()
+        parts = []
+        if report.rebuilt:
+            parts.append("Index rebuilt")
+        if report.changed:
+            parts.append(f"{report.added:,} added, {report.updated:,} updated, {report.removed:,} removed")
+        else:
+            parts.append("Index up to date")
+        if report.problems:
+            parts.append(f"{len(report.problems):,} files skipped")
+        self.statusBar().showMessage(" · ".join(parts))
+        if report.changed or report.rebuilt:
+            self._refresh()
+
+    @Slot(int, object)
+    def _on_library_articles_listed(self, generation: int, rows: list) -> None:
+        if generation != self._generation:
+            return
+        self.delegate.show_snippets = False
+        self.model.set_rows([row_from_article(r) for r in rows])
+        n = len(rows)
+        self.header_label.setText(f"{n:,} article{'s' if n != 1 else ''}")
+        self.note_label.hide()
+        self._reselect()
+
+    @Slot(int, object)
+    def _on_library_search_finished(self, generation: int, result: SearchResult) -> None:
+        if generation != self._generation:
+            return
+        rows = [row_from_hit(h) for h in result.hits]
+        if result.offset > 0:
+            self.model.append_rows(rows)
+            return
+        self._current_terms = result.terms
+        self.delegate.show_snippets = True
+        self.model.set_rows(rows, result.total)
+        self.list_view.scrollToTop()
+        n = result.total
+        self.header_label.setText(f"{n:,} result{'s' if n != 1 else ''} for “{result.query}”")
+        notes = [_escape(note) for note in result.notes]
+        if n == 0:
+            notes.insert(0, "No articles match.")
+        if result.suggestion:
+            notes.append(f'Did you mean <a href="suggest:{_escape(result.suggestion)}">{_escape(result.suggestion)}</a>?')
+        self.note_label.setText(" ".join(notes))
+        self.note_label.setVisible(bool(notes))
+        self._reselect()
+        if self.pane.article is not None and self.model.row_of(self.pane.article.path) >= 0:
+            # Re-mark the open article for the new query.
+            self._article_generation = self.library.load_article(self.pane.article.path, self._current_terms) if self.library else 0
+
+    @Slot(int, object)
+    def _on_library_article_loaded(self, generation: int, loaded: LoadedArticle) -> None:
+        if self.library is None or generation != self.library.latest_article:
+            return
+        self.pane.show_article(loaded.article, loaded.marks)
+
+    @Slot(int, str, str)
+    def _on_library_article_failed(self, generation: int, path: str, reason: str) -> None:
+        if self.library is None or generation != self.library.latest_article:
+            return
+        self.pane.show_placeholder(f"Cannot show {path}: {reason}.")
+
+    @Slot(str)
+    def _on_library_error_occurred(self, message: str) -> None:
+        self.progress_bar.hide()
+        self.statusBar().showMessage(message)
+        if self.library is not None and not self.library.ready:
+            self.header_label.setText("The index could not be opened.")
+            QMessageBox.warning(self, "Corpus Reader", message)
+
+    def _on_rescan_triggered(self) -> None:
+        if self.library is not None:
+            self.library.sync()
+
+    def _on_help_triggered(self) -> None:
+        QMessageBox.information(self, "Search syntax", QUERY_HELP)
+
+    def _on_about_triggered(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Corpus Reader",
+            f"<h3>Corpus Reader {__version__}</h3><p>Read and search a folder of news articles.</p>",
+        )
+
+    # --- Qt overrides ------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Overrides QWidget.closeEvent: remembers geometry, splitter and zoom."""
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("reader/zoom", self.pane.zoom)
+        self.settings.sync()
+        super().closeEvent(event)
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=True)
+

@@ -1,0 +1,78 @@
+"""Take screenshots of the real window for the README.
+
+    python tests/tools/screenshot.py [--corpus DIR] [--query TEXT] [--out PNG]
+
+Runs offscreen (no display needed): builds the real MainWindow on a throwaway data dir, waits
+for the index, searches, opens the top hit and saves the window as a PNG.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from reader.core.locations import Locations  # noqa: E402
+from reader.gui.launch import Session, app_icon, make_settings  # noqa: E402
+from reader.gui.main_window import MainWindow  # noqa: E402
+from reader.resources import bundled_corpus  # noqa: E402
+
+
+def wait(app: QApplication, condition, seconds: float = 120.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the window did not get there in time")
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=bundled_corpus())
+    parser.add_argument("--query", default="Minsk group")
+    parser.add_argument("--out", type=Path, default=Path("resources/screenshots/main-window.png"))
+    parser.add_argument("--size", default="1280x800")
+    parser.add_argument("--hit", type=int, default=1, help="press F3 this many times after opening")
+    args = parser.parse_args()
+
+    app = QApplication(sys.argv[:1])
+    app.setApplicationDisplayName("Corpus Reader")
+    with tempfile.TemporaryDirectory() as tmp:
+        locations = Locations.resolve(Path(tmp))
+        settings = make_settings(locations)
+        window = MainWindow(settings, app_icon())
+        width, height = (int(v) for v in args.size.split("x"))
+        window.resize(width, height)
+        session = Session(window, settings, locations)
+        window.show()
+        session.open_corpus(args.corpus)
+        library = session.library
+        assert library is not None
+        wait(app, lambda: library.ready and not library.syncing)
+        window.search(args.query)
+        wait(app, lambda: window.header_label.text().endswith(f"“{args.query}”"))
+        if window.model.rowCount():
+            window.list_view.setCurrentIndex(window.model.index(0))
+            wait(app, lambda: window.pane.article is not None)
+            for _ in range(args.hit):
+                window.pane.next_hit()
+        app.processEvents()
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        window.grab().save(str(args.out))
+        session.shutdown()
+        window.close()
+    print(args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
