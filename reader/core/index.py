@@ -24,7 +24,15 @@ from whoosh.fields import DATETIME, ID, TEXT, Schema
 from whoosh.writing import SegmentWriter
 
 from reader.core.catalog import ArticleRow, Catalog, FileState
-from reader.core.corpus import MAX_ARTICLE_BYTES, Article, ArticleError, FileStat, decode, parse_article, read_bytes, walk_corpus
+from reader.core.corpus import (
+    MAX_ARTICLE_BYTES,
+    Article,
+    ArticleError,
+    FileStat,
+    article_from_bytes,
+    read_bytes,
+    walk_corpus,
+)
 
 #: Bump when the schema or the way documents are built changes: the index is then rebuilt.
 SCHEMA_VERSION = 1
@@ -273,10 +281,7 @@ class CorpusIndex:
                 catalog.touch(st.path, st.size, st.mtime_ns)
                 report.unchanged += 1
                 return
-            text, encoding = decode(data)
-            article = parse_article(st.path, text, encoding, truncated)
-            if not article.title:
-                raise ArticleError("empty file" if not data.strip() else "no text")
+            article = article_from_bytes(st.path, data, truncated)
         except ArticleError as exc:
             catalog.put_problem(st.path, str(exc), st.size, st.mtime_ns)
             if old is not None:
