@@ -8,19 +8,21 @@ only those whose content hash changed.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import shutil
 import sqlite3
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import StemmingAnalyzer
-from whoosh.fields import DATETIME, ID, TEXT, Schema
+from whoosh.fields import DATETIME, ID, NUMERIC, TEXT, Schema
 from whoosh.writing import SegmentWriter
 
 from reader.core.catalog import ArticleRow, Catalog, FileState
@@ -42,7 +44,9 @@ INDEX_NAME = "articles"
 
 
 def make_analyzer() -> StemmingAnalyzer:
-    return StemmingAnalyzer()
+    # No stop list: with stop words dropped, "Minsk the group" would match the phrase
+    # "Minsk group"; single letters stay searchable too ("Plan B").
+    return StemmingAnalyzer(stoplist=None, minsize=1)
 
 
 def make_schema() -> Schema:
@@ -54,6 +58,8 @@ def make_schema() -> Schema:
         # Indexed: the source line and photo credits; stored: the source line alone.
         source=TEXT(analyzer=analyzer, stored=True, spelling=True),
         date=DATETIME(stored=True, sortable=True),
+        # 1 for dated articles: sorting by date puts undated articles last in both directions.
+        dated=NUMERIC(sortable=True),
     )
 
 
@@ -114,6 +120,16 @@ class CorpusIndex:
 
     def _open_or_create(self) -> whoosh_index.FileIndex:
         whoosh_dir = self.dir / "whoosh"
+        # Whoosh leaves a damaged file open when it fails to read it; the handle is closed when
+        # the exception is dropped, which must not surface as a ResourceWarning.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            ix = self._try_open(whoosh_dir)
+            if self.rebuilt:
+                gc.collect()
+        return ix if ix is not None else self._create(whoosh_dir)
+
+    def _try_open(self, whoosh_dir: Path) -> whoosh_index.FileIndex | None:
         try:
             meta = json.loads(self._meta_path.read_text("utf-8"))
             if meta.get("schema") != SCHEMA_VERSION:
@@ -124,10 +140,10 @@ class CorpusIndex:
             Catalog(self.catalog_path).close()
             return ix
         except FileNotFoundError:
-            pass
+            return None
         except Exception:  # noqa: BLE001 - any failure to open means: rebuild
             self.rebuilt = True
-        return self._create(whoosh_dir)
+            return None
 
     def _create(self, whoosh_dir: Path) -> whoosh_index.FileIndex:
         if whoosh_dir.exists():
@@ -317,6 +333,7 @@ def document_for(article: Article) -> dict[str, object]:
     }
     if article.date is not None:
         doc["date"] = dt.datetime.combine(article.date, dt.time())
+    doc["dated"] = int(article.date is not None)
     return doc
 
 

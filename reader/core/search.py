@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from whoosh.searching import Searcher
+from whoosh.sorting import FieldFacet, MultiFacet
 
 from reader.core.corpus import Article, ArticleError, load_article
 from reader.core.index import TEXT_FIELDS, CorpusIndex, make_analyzer
@@ -96,8 +97,9 @@ class SearchService:
         q = with_phrase_bonus(parsed)
         kwargs: dict[str, object] = {"limit": offset + limit}
         if sort in ("date", "date-asc"):
-            kwargs["sortedby"] = "date"
-            kwargs["reverse"] = sort == "date"
+            kwargs["sortedby"] = MultiFacet(
+                [FieldFacet("dated", reverse=True), FieldFacet("date", reverse=sort == "date")]
+            )
         results = searcher.search(q, **kwargs)
         result.total = len(results)
         for hit in results[offset : offset + limit]:
@@ -109,7 +111,8 @@ class SearchService:
                     title=fields.get("title", ""),
                     date=date.date() if isinstance(date, dt.datetime) else None,
                     source=fields.get("source", ""),
-                    score=float(hit.score or 0.0),
+                    # Sorted by date, Whoosh gives the sort key instead of a relevance score.
+                    score=float(hit.score) if isinstance(hit.score, (int, float)) else 0.0,
                 )
             )
         if snippets:

@@ -1,0 +1,88 @@
+"""Test configuration shared by every tier.
+
+The GUI tests run offscreen: the test configuration sets QT_QPA_PLATFORM itself, before any
+QApplication exists, so nobody has to remember to.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = REPO / "corpus" / "000_a48a5c26eb42239f.txt"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        parts = Path(str(item.fspath)).parts
+        if "gui" in parts:
+            item.add_marker(pytest.mark.gui)
+        if "e2e" in parts:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(autouse=True)
+def _user_paths(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point every user path (XDG folders, HOME) at a temporary folder."""
+    home = tmp_path_factory.mktemp("home")
+    for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"), ("XDG_CONFIG_HOME", "config")):
+        monkeypatch.setenv(var, str(home / sub))
+    monkeypatch.setenv("HOME", str(home))
+    return home
+
+
+def write_article(folder: Path, name: str, title: str, date: str, *paragraphs: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = "\n\n".join(textwrap.dedent(p).strip() for p in paragraphs)
+    path.write_text(f"{title}\n\n{date}\n\n{body}\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A small corpus: the seed plus articles made to test ranking, stemming and dates."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(SEED, folder / SEED.name)
+    write_article(
+        folder,
+        "scattered.txt",
+        "Belarus hosts regional talks",
+        "12 March 2021",
+        "Minsk hosted a group of envoys. " * 5,
+        "The group met in Minsk; another group left Minsk. " * 5,
+        "In Minsk the group said the group would return to Minsk.",
+    )
+    write_article(
+        folder,
+        "markets/wire.txt",
+        "SIERRA RESOURCES <SRD> SETS DIVIDEND",
+        "July 30, 2020",
+        "NEW YORK - Sierra Resources said its board set a quarterly dividend of ten cts.",
+    )
+    write_article(
+        folder,
+        "markets/fire.md",
+        "Warehouse fire in the harbour",
+        "2019-01-05",
+        "A fire destroyed a warehouse near the harbour on Saturday.",
+        "Negotiations about compensation began the same week.",
+    )
+    write_article(
+        folder,
+        "undated.txt",
+        "Letters to the editor",
+        "",
+        "Readers wrote about the weather and about the harbour festival.",
+    )
+    (folder / ".hidden.txt").write_text("Hidden\n\nMinsk group Minsk group\n", encoding="utf-8")
+    (folder / "notes.csv").write_text("Minsk,group\n", encoding="utf-8")
+    return folder

@@ -1,0 +1,173 @@
+"""Search: every query form, phrase-first ranking, marks, snippets, did-you-mean, bad queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reader.core.corpus import load_article
+from reader.core.index import open_index
+from reader.core.search import SearchService, edit_distance, find_marks
+
+SEED = "000_a48a5c26eb42239f.txt"
+
+
+@pytest.fixture
+def service(corpus: Path, tmp_path: Path) -> Iterator[SearchService]:
+    index = open_index(corpus, tmp_path / "ix")
+    index.sync()
+    service = SearchService(index)
+    yield service
+    service.close()
+    index.close()
+
+
+def paths(service: SearchService, query: str, sort: str = "relevance") -> list[str]:
+    return [h.path for h in service.search(query, limit=50, sort=sort).hits]
+
+
+def test_phrase_ranks_above_scattered_words(service: SearchService) -> None:
+    # scattered.txt says "Minsk" and "group" many times, never together; the seed has
+    # "the OSCE Minsk group" once.
+    assert paths(service, "Minsk group") == [SEED, "scattered.txt"]
+
+
+def test_without_phrase_bonus_the_scattered_article_would_win(service: SearchService) -> None:
+    # Proves the ranking test above tests the bonus, not luck: OR-ing the words ranks by counts.
+    assert paths(service, "Minsk OR group")[0] == "scattered.txt"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("negotiation", [SEED, "markets/fire.md"]),  # stemmed: finds "negotiations"
+        ('"Minsk group"', [SEED]),
+        ("harbour OR dividend", ["markets/fire.md", "markets/wire.txt", "undated.txt"]),
+        ("harbour NOT festival", ["markets/fire.md"]),
+        ("harbour -festival", ["markets/fire.md"]),
+        ("(warehouse OR dividend) harbour", ["markets/fire.md"]),
+        ("title:fire", ["markets/fire.md"]),
+        ("body:Sierra", ["markets/wire.txt"]),
+        ("source:GSV", [SEED]),
+        ("creative", [SEED]),  # an unqualified word also searches the credit lines
+        ("date:2020-07", [SEED, "markets/wire.txt"]),
+        ("date:2019", ["markets/fire.md"]),
+        ("date:[2020-07-01 to 2020-07-31]", [SEED, "markets/wire.txt"]),
+        ("date:[2021-01-01 to 2021-12-31] Minsk", ["scattered.txt"]),
+        ("warehou*", ["markets/fire.md"]),
+        ("Karabah~", [SEED]),
+        ("Nagorno-Karabakh", [SEED]),
+        ("SRD", ["markets/wire.txt"]),
+    ],
+)
+def test_query_forms(service: SearchService, query: str, expected: list[str]) -> None:
+    assert sorted(paths(service, query)) == sorted(expected)
+
+
+def test_sort_by_date_puts_undated_articles_last(service: SearchService) -> None:
+    newest = paths(service, "harbour OR Minsk OR dividend", sort="date")
+    assert newest[0] == "scattered.txt"
+    assert set(newest[1:3]) == {SEED, "markets/wire.txt"}  # the same day
+    assert newest[3:] == ["markets/fire.md", "undated.txt"]
+    oldest = paths(service, "harbour OR Minsk OR dividend", sort="date-asc")
+    assert oldest[0] == "markets/fire.md"
+    assert oldest[3:] == ["scattered.txt", "undated.txt"]
+
+
+def test_hits_carry_title_date_and_a_marked_snippet(service: SearchService) -> None:
+    result = service.search("Minsk group")
+    assert result.total == 2
+    top = result.hits[0]
+    assert top.title.startswith("Russian Foreign Ministry called for restraint")
+    assert top.date is not None and top.date.isoformat() == "2020-07-30"
+    assert "OSCE Minsk group" in top.snippet
+    assert [top.snippet[s:e] for s, e in top.snippet_marks] == ["Minsk group"]
+    json_hit = result.to_json()["hits"][0]  # type: ignore[index]
+    assert json_hit["date"] == "2020-07-30" and json_hit["path"] == SEED
+
+
+def test_paging_returns_the_rest(service: SearchService) -> None:
+    first = service.search("harbour OR Minsk OR dividend", limit=2)
+    rest = service.search("harbour OR Minsk OR dividend", limit=2, offset=2)
+    assert first.total == rest.total == 5
+    assert len({h.path for h in first.hits + rest.hits}) == 4
+
+
+def test_marks_cover_stemmed_forms_and_phrases(corpus: Path, service: SearchService) -> None:
+    article = load_article(corpus, SEED)
+    result = service.search("negotiation Minsk group")
+    marked = [article.plain_text[s:e] for s, e in find_marks(article, result.terms)]
+    assert "negotiations" in marked
+    assert "Minsk group" in marked
+
+
+def test_negated_words_are_not_marked(corpus: Path, service: SearchService) -> None:
+    article = load_article(corpus, "markets/fire.md")
+    result = service.search("harbour NOT festival -compensation")
+    marked = {article.plain_text[s:e].lower() for s, e in find_marks(article, result.terms)}
+    assert marked == {"harbour"}
+
+
+def test_field_query_marks_only_that_field(corpus: Path, service: SearchService) -> None:
+    article = load_article(corpus, "markets/fire.md")
+    result = service.search("title:fire")
+    spans = find_marks(article, result.terms)
+    assert spans == [(10, 14)]  # "fire" in the title line, not "A fire destroyed…"
+
+
+def test_zero_hits_offers_did_you_mean_from_the_corpus(service: SearchService) -> None:
+    result = service.search("Karabah")
+    assert result.total == 0
+    assert result.suggestion == "Karabakh"
+    assert service.search("negotaitions harbour").suggestion == "negotiations harbour"
+
+
+def test_no_suggestion_when_nothing_close_exists(service: SearchService) -> None:
+    result = service.search("xylophonist")
+    assert result.total == 0 and result.suggestion is None
+
+
+@pytest.mark.parametrize(
+    ("query", "note"),
+    [
+        ('"unterminated Minsk', "Unclosed quote"),
+        ("(((", "parenthesis"),
+        ("Minsk)", "parenthesis"),
+        ("title:", "Empty field"),
+        ("date:[2020 to", "date range"),
+        ("date:soon", "Dates look like"),
+    ],
+)
+def test_malformed_queries_never_raise_and_explain(service: SearchService, query: str, note: str) -> None:
+    result = service.search(query)
+    assert any(note in n for n in result.notes), result.notes
+
+
+def test_malformed_query_still_searches_what_it_can(service: SearchService) -> None:
+    assert paths(service, '"Minsk group') == [SEED, "scattered.txt"]
+    assert SEED in paths(service, "Minsk)")
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["AND", "NOT", "OR OR", "-", "*", "*ing", "~", "a~9", ":", "title:(", "\x00\x07", "[", "}", "🙂", "x" * 100_000],
+)
+def test_odd_queries_return_a_result(service: SearchService, query: str) -> None:
+    result = service.search(query)
+    assert result.total >= 0
+
+
+def test_huge_wildcard_expansions_are_bounded(service: SearchService, monkeypatch: pytest.MonkeyPatch) -> None:
+    import reader.core.query as query_module
+
+    monkeypatch.setattr(query_module, "MAX_EXPANSION", 3)
+    result = service.search("*a*")
+    assert any("too many words" in n for n in result.notes)
+
+
+def test_edit_distance() -> None:
+    assert edit_distance("karabah", "karabakh") == 1
+    assert edit_distance("negotaitions", "negotiations") == 1  # a transposition
+    assert edit_distance("", "abc") == 3
