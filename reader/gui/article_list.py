@@ -81,14 +81,17 @@ class ArticleListModel(QAbstractListModel):
         self.endResetModel()
 
     def append_rows(self, rows: list[Row]) -> None:
-        self._waiting_for_more = False
         if not rows:
             self._total = len(self._rows)
+            self._waiting_for_more = False
             return
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
         self._rows.extend(rows)
         self.endInsertRows()
+        # Only now: a view may call fetchMore while rows are being inserted, which must not
+        # ask for the page that is arriving.
+        self._waiting_for_more = False
 
     def row_of(self, path: str) -> int:
         for i, row in enumerate(self._rows):
