@@ -1,0 +1,837 @@
+"""Benchmark Corpus Reader's indexing, sync, search, article list and start-up.
+
+    python tests/benchmarks/bench.py [--corpus DIR] [--articles N] [--json FILE] [--repeat K] [--skip-gui]
+
+Not a test: CI does not run it. Without ``--corpus`` it generates N news-like articles
+(``corpus_gen.py``, seeded) in a temporary folder; with ``--corpus`` it works on a temporary copy, so
+the 1% change/add/delete step never touches the original. Every figure of ours is shown next to
+two baselines run in the same process on the same files and queries:
+
+* bare Whoosh: the same parser, ``create_in`` with a simple schema, one writer, default settings,
+  one commit (the floor any Whoosh app stands on);
+* SQLite FTS5 (``tokenize='porter'``, ``snippet()``): the embedded-engine limit.
+
+Ratios are ours / baseline: above 1 means ours takes longer (times, sizes) or goes faster (rates).
+The GUI start-up is measured in fresh subprocesses that build the real MainWindow and Session
+(``--gui-driver``, internal) and report times relative to the moment the parent launched them.
+The timing goals live in TARGETS below, not in any test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+# Only the stdlib is imported at module level: the GUI driver subprocess must pay for the app's own
+# imports, not the benchmark's.
+sys.path[:0] = [str(ROOT), str(HERE)]
+
+SEARCH_LIMIT = 50
+APP_PAGE = 100  # reader.gui.library.PAGE_SIZE: what the window actually asks for
+LIST_ROWS = 100_000
+GUI_QUERY = "oil prices"
+
+
+# --- the query mix -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Query:
+    kind: str
+    text: str  # our (and bare Whoosh's) syntax
+    fts: str | None  # the FTS5 MATCH expression; None: no full-text part
+    date_range: tuple[str, str] | None = None
+    note: str = ""
+
+
+def query_mix(year: int) -> list[Query]:
+    """The fixed mix; the date range is the first half of the corpus's median year."""
+    lo, hi = f"{year}-01-01", f"{year}-06-30"
+    rng = f"date:[{lo} to {hi}]"
+    return [
+        Query("term", "oil", "oil"),
+        Query("term", "government", "government"),
+        Query("term", "ceasefire", "ceasefire"),
+        Query("two words", "oil prices", "oil prices"),
+        Query("two words", "trade talks", "trade talks"),
+        Query("phrase", '"European Central Bank"', '"European Central Bank"'),
+        Query("phrase", '"Minsk group"', '"Minsk group"'),
+        Query("phrase", '"Federal Reserve"', '"Federal Reserve"'),
+        Query("OR", "oil OR gas", "oil OR gas"),
+        Query("NOT", "bank NOT central", "bank NOT central"),
+        Query("field", "title:oil", "title:oil"),
+        Query("date range", rng, None, (lo, hi)),
+        Query("term+date", f"inflation {rng}", "inflation", (lo, hi)),
+        Query("prefix", "econom*", "econom*"),
+        Query("fuzzy", "goverment~", "government", note="FTS5 has no fuzzy match: searched the exact word"),
+    ]
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def now() -> float:
+    return time.perf_counter()
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def dir_size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def article_files(corpus: Path) -> list[Any]:
+    from reader.core.corpus import FileStat, walk_corpus
+
+    return [item for item in walk_corpus(corpus) if isinstance(item, FileStat)]
+
+
+def parse_file(corpus: Path, rel: str) -> Any:
+    """Read and parse one file exactly as the app does; None when the app would skip it."""
+    from reader.core.corpus import ArticleError, article_from_bytes, read_bytes
+
+    try:
+        data, truncated = read_bytes(corpus / rel)
+        return article_from_bytes(rel, data, truncated)
+    except ArticleError:
+        return None
+
+
+# --- corpus preparation and churn ------------------------------------------------------------
+
+
+def prepare_corpus(args: argparse.Namespace, work: Path) -> tuple[Path, dict[str, Any]]:
+    corpus = work / "corpus"
+    started = now()
+    if args.corpus is not None:
+        shutil.copytree(args.corpus, corpus)
+        origin = f"copy of {args.corpus}"
+    else:
+        import corpus_gen
+
+        corpus_gen.generate(corpus, args.articles, seed=args.seed)
+        origin = f"generated (corpus_gen, seed {args.seed})"
+    seconds = now() - started
+    files = article_files(corpus)
+    info = {
+        "origin": origin,
+        "files": len(files),
+        "bytes": sum(f.size for f in files),
+        "prepare_s": round(seconds, 2),
+    }
+    log(f"corpus: {info}")
+    return corpus, info
+
+
+def churn(corpus: Path, rng: random.Random, tag: int) -> dict[str, int]:
+    """Change 1% of the files, add 1% new ones and delete 1%."""
+    import corpus_gen
+
+    files = sorted(f.path for f in article_files(corpus))
+    k = max(1, len(files) // 100)
+    picked = rng.sample(files, 2 * k)
+    for rel in picked[:k]:
+        path = corpus / rel
+        with open(path, "ab") as fh:
+            fh.write(f"\n\nCorrection {tag}: an earlier version of this article misstated a figure.\n".encode())
+    for rel in picked[k:]:
+        (corpus / rel).unlink()
+    maker = corpus_gen.ArticleMaker(seed=1000 + tag)
+    folder = corpus / f"added-{tag}"
+    folder.mkdir()
+    for i in range(k):
+        (folder / f"new-{i:05d}.txt").write_text(maker.text(), encoding="utf-8")
+    return {"changed": k, "added": k, "deleted": k}
+
+
+# --- engines -------------------------------------------------------------------------------
+
+
+class Ours:
+    """Corpus Reader's own core: open_index(...).sync() and SearchService.search()."""
+
+    name = "ours"
+
+    def __init__(self, corpus: Path, work: Path) -> None:
+        self.corpus = corpus
+        self.dir = work / "ours-index"
+        self.index: Any = None
+        self.service: Any = None
+
+    def build(self) -> None:
+        from reader.core.index import open_index
+
+        self.index = open_index(self.corpus, self.dir)
+        report = self.index.sync()
+        if report.problems:
+            log(f"ours: {len(report.problems)} files skipped, e.g. {report.problems[:3]}")
+
+    def size(self) -> int:
+        return dir_size(self.dir)
+
+    def sync(self) -> None:
+        self.index.sync()
+
+    def reopen_and_sync(self) -> float:
+        """What a launch does: open the index afresh and sync it; returns the open time."""
+        from reader.core.index import open_index
+
+        started = now()
+        index = open_index(self.corpus, self.dir)
+        opened = now() - started
+        index.sync()
+        index.close()
+        return opened
+
+    def search(self, query: Query, limit: int = SEARCH_LIMIT) -> int:
+        from reader.core.search import SearchService
+
+        if self.service is None:
+            self.service = SearchService(self.index)
+        return self.service.search(query.text, limit=limit).total
+
+
+class BareWhoosh:
+    """Plain Whoosh: simple schema, one writer with default settings, one commit."""
+
+    name = "bare_whoosh"
+
+    def __init__(self, corpus: Path, work: Path) -> None:
+        self.corpus = corpus
+        self.dir = work / "bare-whoosh"
+        self.ix: Any = None
+        self.state: dict[str, tuple[int, int]] = {}
+        self._searcher: Any = None
+        self._parser: Any = None
+
+    @staticmethod
+    def schema() -> Any:
+        from whoosh.fields import DATETIME, ID, TEXT, Schema
+
+        return Schema(path=ID(unique=True, stored=True), title=TEXT(stored=True), body=TEXT(), date=DATETIME(stored=True))
+
+    @staticmethod
+    def doc(article: Any) -> dict[str, Any]:
+        import datetime as dt
+
+        doc: dict[str, Any] = {"path": article.path, "title": article.title, "body": article.body}
+        if article.date is not None:
+            doc["date"] = dt.datetime.combine(article.date, dt.time())
+        return doc
+
+    def build(self) -> None:
+        from whoosh import index
+
+        self.dir.mkdir()
+        self.ix = index.create_in(str(self.dir), self.schema())
+        writer = self.ix.writer()
+        for st in article_files(self.corpus):
+            article = parse_file(self.corpus, st.path)
+            if article is not None:
+                writer.add_document(**self.doc(article))
+            self.state[st.path] = (st.size, st.mtime_ns)
+        writer.commit()
+
+    def size(self) -> int:
+        return dir_size(self.dir)
+
+    def sync(self) -> None:
+        to_read, gone = changes(self.corpus, self.state)
+        if not to_read and not gone:
+            return
+        writer = self.ix.writer()
+        for path in gone:
+            writer.delete_by_term("path", path)
+            del self.state[path]
+        for st in to_read:
+            article = parse_file(self.corpus, st.path)
+            if article is not None:
+                writer.update_document(**self.doc(article))
+            self.state[st.path] = (st.size, st.mtime_ns)
+        writer.commit()
+
+    def search(self, query: Query, limit: int = SEARCH_LIMIT) -> int:
+        from reader.core.corpus import ArticleError, load_article
+        from whoosh.qparser import FuzzyTermPlugin, MultifieldParser
+
+        if self._parser is None:
+            self._parser = MultifieldParser(["title", "body"], self.ix.schema)
+            self._parser.add_plugin(FuzzyTermPlugin())
+            self._searcher = self.ix.searcher()
+        self._searcher = self._searcher.refresh()
+        results = self._searcher.search(self._parser.parse(query.text), limit=limit)
+        total = len(results)
+        for hit in results:
+            try:
+                article = load_article(self.corpus, hit["path"])
+            except ArticleError:
+                continue
+            hit.highlights("body", text=article.body)
+        return total
+
+
+class Fts5:
+    """SQLite FTS5 with the porter tokenizer; snippets by snippet()."""
+
+    name = "fts5"
+
+    def __init__(self, corpus: Path, work: Path) -> None:
+        import sqlite3
+
+        self.corpus = corpus
+        self.path = work / "fts5.sqlite3"
+        self.db = sqlite3.connect(self.path)
+        self.state: dict[str, tuple[int, int, int]] = {}  # path: size, mtime_ns, rowid
+
+    def build(self) -> None:
+        self.db.execute(
+            "CREATE VIRTUAL TABLE docs USING fts5(path UNINDEXED, title, body, date UNINDEXED, tokenize='porter')"
+        )
+        with self.db:
+            for st in article_files(self.corpus):
+                self._add(st)
+
+    def _add(self, st: Any) -> None:
+        article = parse_file(self.corpus, st.path)
+        rowid = -1
+        if article is not None:
+            cur = self.db.execute(
+                "INSERT INTO docs (path, title, body, date) VALUES (?, ?, ?, ?)",
+                (article.path, article.title, article.body, article.date.isoformat() if article.date else None),
+            )
+            rowid = int(cur.lastrowid or -1)
+        self.state[st.path] = (st.size, st.mtime_ns, rowid)
+
+    def size(self) -> int:
+        return dir_size(self.path)
+
+    def sync(self) -> None:
+        to_read, gone = changes(self.corpus, {p: s[:2] for p, s in self.state.items()})
+        if not to_read and not gone:
+            return
+        with self.db:
+            for path in gone:
+                self.db.execute("DELETE FROM docs WHERE rowid = ?", (self.state.pop(path)[2],))
+            for st in to_read:
+                old = self.state.get(st.path)
+                if old is not None:
+                    self.db.execute("DELETE FROM docs WHERE rowid = ?", (old[2],))
+                self._add(st)
+
+    def search(self, query: Query, limit: int = SEARCH_LIMIT) -> int:
+        where, params = [], []
+        if query.fts is not None:
+            where.append("docs MATCH ?")
+            params.append(query.fts)
+        if query.date_range is not None:
+            where.append("date BETWEEN ? AND ?")
+            params.extend(query.date_range)
+        clause = " AND ".join(where)
+        total = self.db.execute(f"SELECT count(*) FROM docs WHERE {clause}", params).fetchone()[0]
+        if query.fts is not None:
+            sql = (
+                "SELECT path, title, date, snippet(docs, 2, '<b>', '</b>', '…', 32) "
+                f"FROM docs WHERE {clause} ORDER BY rank LIMIT ?"
+            )
+        else:
+            sql = f"SELECT path, title, date, substr(body, 1, 220) FROM docs WHERE {clause} LIMIT ?"
+        self.db.execute(sql, [*params, limit]).fetchall()
+        return int(total)
+
+
+def changes(corpus: Path, state: dict[str, tuple[int, int]]) -> tuple[list[Any], list[str]]:
+    """The baselines' minimal incremental sync: a walk and a size/mtime comparison."""
+    on_disk = {st.path: st for st in article_files(corpus)}
+    to_read = [st for p, st in on_disk.items() if state.get(p) != (st.size, st.mtime_ns)]
+    gone = [p for p in state if p not in on_disk]
+    return to_read, gone
+
+
+# --- measurements --------------------------------------------------------------------------
+
+
+def measure_parse(corpus: Path, files: list[Any]) -> tuple[dict[str, Any], int]:
+    """Read and parse every file once (also warms the page cache for every engine alike)."""
+    started = now()
+    years = []
+    for st in files:
+        article = parse_file(corpus, st.path)
+        if article is not None and article.date is not None:
+            years.append(article.date.year)
+    seconds = now() - started
+    year = int(median([float(y) for y in years])) if years else 2019
+    return {"seconds": round(seconds, 2), "articles_per_s": round(len(files) / seconds, 1)}, year
+
+
+def measure_engine(
+    engine: Any, corpus: Path, info: dict[str, Any], queries: list[Query], repeat: int
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    log(f"{engine.name}: cold index")
+    started = now()
+    engine.build()
+    seconds = now() - started
+    out["cold_index"] = {
+        "seconds": round(seconds, 2),
+        "articles_per_s": round(info["files"] / seconds, 1),
+        "mb_per_s": round(info["bytes"] / 1e6 / seconds, 2),
+        "size_mb": round(engine.size() / 1e6, 1),
+    }
+    log(f"{engine.name}: {out['cold_index']}")
+
+    times = []
+    for _ in range(repeat):
+        started = now()
+        engine.sync()
+        times.append(now() - started)
+    out["nochange_sync_s"] = round(median(times), 3)
+    if isinstance(engine, Ours):
+        opens, totals = [], []
+        for _ in range(repeat):
+            started = now()
+            opens.append(engine.reopen_and_sync())
+            totals.append(now() - started)
+        out["open_s"] = round(median(opens), 3)
+        out["open_and_nochange_sync_s"] = round(median(totals), 3)
+
+    log(f"{engine.name}: search")
+    engine.search(queries[0])  # the first search opens the searcher; not part of the mix
+    per_query: dict[str, dict[str, Any]] = {}
+    samples = []
+    for _ in range(repeat):
+        for q in queries:
+            started = now()
+            total = engine.search(q)
+            ms = (now() - started) * 1000
+            samples.append(ms)
+            per_query.setdefault(q.text, {"kind": q.kind, "total": total, "ms": []})["ms"].append(ms)
+    for entry in per_query.values():
+        entry["ms"] = round(median(entry["ms"]), 1)
+    out["search"] = {
+        "limit": SEARCH_LIMIT,
+        "p50_ms": round(percentile(samples, 50), 1),
+        "p95_ms": round(percentile(samples, 95), 1),
+        "max_ms": round(max(samples), 1),
+        "per_query": per_query,
+    }
+    if isinstance(engine, Ours):
+        page = []
+        for _ in range(repeat):
+            for q in queries:
+                started = now()
+                engine.search(q, limit=APP_PAGE)
+                page.append((now() - started) * 1000)
+        out["search_app_page"] = {"limit": APP_PAGE, "p50_ms": round(percentile(page, 50), 1),
+                                  "p95_ms": round(percentile(page, 95), 1)}
+    log(f"{engine.name}: search p50 {out['search']['p50_ms']} ms, p95 {out['search']['p95_ms']} ms")
+    return out
+
+
+def measure_churn(engines: list[Any], corpus: Path, repeat: int, results: dict[str, dict[str, Any]]) -> None:
+    rng = random.Random(7)
+    times: dict[str, list[float]] = {e.name: [] for e in engines}
+    for rep in range(repeat):
+        done = churn(corpus, rng, rep)
+        for engine in engines:
+            started = now()
+            engine.sync()
+            times[engine.name].append(now() - started)
+    for engine in engines:
+        results[engine.name]["churn_sync_s"] = round(median(times[engine.name]), 3)
+        results[engine.name]["churn"] = done
+    log("churn: " + ", ".join(f"{n} {median(t):.2f} s" for n, t in times.items()))
+
+
+def measure_list(ours: Ours, queries: list[Query]) -> dict[str, Any]:
+    """Fill the real list model with every article (cycled up to LIST_ROWS) and scroll a QListView."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication, QListView
+    from reader.core.search import SearchService
+    from reader.gui.article_list import ArticleDelegate, ArticleListModel, Row, row_from_article, row_from_hit
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    out: dict[str, Any] = {}
+    catalog = ours.index.catalog()
+    started = now()
+    articles = catalog.articles("date")
+    out["catalog_read_ms"] = round((now() - started) * 1000, 1)
+    started = now()
+    base = [row_from_article(a) for a in articles]
+    out["rows_build_ms"] = round((now() - started) * 1000, 1)
+    catalog.close()
+    rows = list(base)
+    while len(rows) < LIST_ROWS:
+        rows.extend(Row(f"{r.path}#{len(rows)}", r.title, r.meta) for r in base[: LIST_ROWS - len(rows)])
+    out["rows"] = len(rows)
+
+    model = ArticleListModel()
+    view = QListView()
+    delegate = ArticleDelegate(view)
+    view.setModel(model)
+    view.setItemDelegate(delegate)
+    view.setUniformItemSizes(True)
+    view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+    view.resize(460, 700)
+    view.show()
+    app.processEvents()
+
+    def frame(action: Callable[[], None]) -> float:
+        started = now()
+        action()
+        app.processEvents()
+        view.viewport().repaint()
+        return (now() - started) * 1000
+
+    def scroll_frames() -> list[float]:
+        bar = view.verticalScrollBar()
+        frames = [frame(lambda: bar.setValue(bar.value() + bar.pageStep())) for _ in range(50)]
+        top = bar.maximum()
+        frames += [frame(lambda v=v: bar.setValue(top * v // 200)) for v in range(201)]
+        frames.append(frame(view.scrollToTop))
+        frames.append(frame(view.scrollToBottom))
+        return frames
+
+    out["fill_frame_ms"] = round(frame(lambda: model.set_rows(rows)), 1)
+    frames = scroll_frames()
+    out["scroll_frames"] = len(frames)
+    out["scroll_p95_ms"] = round(percentile(frames, 95), 2)
+    out["scroll_max_ms"] = round(max(frames), 2)
+
+    # Search mode: rows with marked snippets, painted through QTextDocument.
+    service = SearchService(ours.index)
+    hits: dict[str, Any] = {}
+    for q in queries:
+        for hit in service.search(q.text, limit=200).hits:
+            hits.setdefault(hit.path, hit)
+    service.close()
+    hit_rows = [row_from_hit(h) for h in hits.values()]
+    delegate.show_snippets = True
+    out["snippet_rows"] = len(hit_rows)
+    out["snippet_fill_frame_ms"] = round(frame(lambda: model.set_rows(hit_rows)), 1)
+    frames = scroll_frames()
+    out["snippet_scroll_p95_ms"] = round(percentile(frames, 95), 2)
+    out["snippet_scroll_max_ms"] = round(max(frames), 2)
+    out["max_frame_ms"] = max(out["fill_frame_ms"], out["scroll_max_ms"], out["snippet_fill_frame_ms"],
+                              out["snippet_scroll_max_ms"])
+    view.close()
+    view.deleteLater()
+    app.processEvents()
+    log(f"list: {out}")
+    return out
+
+
+def measure_launch(ours: Ours, corpus: Path, work: Path, repeat: int) -> dict[str, Any]:
+    """Start the real window in fresh processes over the already-built (unchanged) index."""
+    from reader.core.locations import Locations
+
+    data_dir = work / "gui-data"
+    index_dir = Locations.resolve(data_dir).index_dir(corpus)
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(ours.dir, index_dir)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    runs: dict[str, list[dict[str, float]]] = {"listed": [], "opened": []}
+    for _ in range(repeat):
+        for mode in runs:
+            t0 = time.monotonic()
+            proc = subprocess.run(
+                [sys.executable, str(Path(__file__).resolve()), "--gui-driver", str(corpus), str(data_dir), repr(t0),
+                 mode],
+                env=env, cwd=ROOT, capture_output=True, text=True, timeout=600,
+            )
+            lines = [line for line in proc.stdout.splitlines() if line.startswith("BENCH-GUI ")]
+            if proc.returncode or not lines:
+                raise RuntimeError(f"GUI driver failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+            runs[mode].append(json.loads(lines[-1].removeprefix("BENCH-GUI ")))
+    out: dict[str, Any] = {}
+    for mode, marks_list in runs.items():
+        keys = marks_list[0].keys()
+        out[f"search_after_{mode}"] = {
+            k: round(median([m[k] for m in marks_list if k in m]), 3) for k in keys if not isinstance(marks_list[0][k], str)
+        }
+    log(f"launch: {out}")
+    return out
+
+
+def gui_driver(corpus: Path, data_dir: Path, t0: float, mode: str) -> int:
+    """Run in a fresh process: build the real window like run_gui() does and time its start-up.
+
+    ``mode`` "listed" searches once the article list is shown (a user who looks first);
+    "opened" searches as soon as the index is open (a user who types at once).
+    """
+    marks: dict[str, Any] = {}
+
+    def mark(name: str) -> None:
+        marks.setdefault(name, round(time.monotonic() - t0, 4))
+
+    mark("interpreter_ready")
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+    from reader.core.locations import Locations
+    from reader.gui.launch import Session, app_icon, make_settings
+    from reader.gui.main_window import MainWindow
+
+    mark("imports_done")
+    locations = Locations.resolve(data_dir)
+    locations.data_dir.mkdir(parents=True, exist_ok=True)
+    app = QApplication([sys.argv[0]])
+    settings = make_settings(locations)
+    window = MainWindow(settings, app_icon())
+    mark("window_built")
+
+    class PaintWatch(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+            """Overrides QObject.eventFilter: notes the window's first paint."""
+            if event.type() == QEvent.Type.Paint:
+                mark("window_painted")
+            return False
+
+    watch = PaintWatch()
+    window.installEventFilter(watch)
+    session = Session(window, settings, locations)
+    window.show()
+    mark("show_called")
+    session.open_corpus(corpus)
+    library = session.library
+    assert library is not None
+
+    def search() -> None:
+        mark("search_sent")
+        window.search(GUI_QUERY)
+
+    def maybe_quit() -> None:
+        if "first_search" in marks and "sync_finished" in marks:
+            app.quit()
+
+    def on_opened() -> None:
+        mark("index_opened")
+        if mode == "opened":
+            QTimer.singleShot(0, search)
+
+    def on_listed(_generation: int, rows: object) -> None:
+        if "list_shown" not in marks:
+            mark("list_shown")
+            marks["list_rows"] = len(rows)  # type: ignore[arg-type]
+            if mode == "listed":
+                QTimer.singleShot(0, search)
+
+    def on_searched(_generation: int, result: Any) -> None:
+        if "search_sent" in marks and "first_search" not in marks:
+            mark("first_search")
+            marks["first_search_total"] = result.total
+            maybe_quit()
+
+    def on_synced(_report: object) -> None:
+        mark("sync_finished")
+        maybe_quit()
+
+    library.index_opened.connect(on_opened)
+    library.articles_listed.connect(on_listed)
+    library.search_finished.connect(on_searched)
+    library.sync_finished.connect(on_synced)
+    QTimer.singleShot(300_000, app.quit)
+    app.exec()
+    session.shutdown()
+    window.close()
+    marks["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    marks["mode"] = mode
+    print("BENCH-GUI " + json.dumps(marks), flush=True)
+    return 0
+
+
+# --- report --------------------------------------------------------------------------------
+
+# (label, where in the results, unit, goal: value -> bool, goal text)
+TARGETS: list[tuple[str, Callable[[dict[str, Any]], float | None], str, Callable[[float], bool]]] = [
+    ("window shown ≤ 1.0 s", lambda r: _get(r, "gui", "launch", "search_after_listed", "window_painted"), "s",
+     lambda v: v <= 1.0),
+    ("unchanged corpus searchable ≤ 1.5 s of launch",
+     lambda r: _get(r, "gui", "launch", "search_after_opened", "first_search"), "s", lambda v: v <= 1.5),
+    ("search p95 with snippets ≤ 50 ms", lambda r: _get(r, "ours", "search", "p95_ms"), "ms", lambda v: v <= 50),
+    ("cold index ≥ 2.5x bare Whoosh articles/s", lambda r: _ratio(r, "cold_index", "articles_per_s"), "x",
+     lambda v: v >= 2.5),
+    ("1% change re-synced ≤ 3 s", lambda r: _get(r, "ours", "churn_sync_s"), "s", lambda v: v <= 3.0),
+    ("list 100k: no frame > 100 ms", lambda r: _get(r, "gui", "list", "max_frame_ms"), "ms", lambda v: v <= 100),
+]
+
+
+def _get(results: dict[str, Any], *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(results, dict) or key not in results:
+            return None
+        results = results[key]
+    return results
+
+
+def _ratio(results: dict[str, Any], *keys: str) -> float | None:
+    ours, bare = _get(results, "ours", *keys), _get(results, "bare_whoosh", *keys)
+    return ours / bare if ours and bare else None
+
+
+def report(results: dict[str, Any]) -> str:
+    rows = [
+        ("cold index: articles/s", ("cold_index", "articles_per_s")),
+        ("cold index: MB/s", ("cold_index", "mb_per_s")),
+        ("cold index: seconds", ("cold_index", "seconds")),
+        ("index size on disk: MB", ("cold_index", "size_mb")),
+        ("no-change sync (index open): s", ("nochange_sync_s",)),
+        ("open index + no-change sync: s", ("open_and_nochange_sync_s",)),
+        ("1% changed+added+deleted sync: s", ("churn_sync_s",)),
+        (f"search p50 (limit {SEARCH_LIMIT}, snippets): ms", ("search", "p50_ms")),
+        (f"search p95 (limit {SEARCH_LIMIT}, snippets): ms", ("search", "p95_ms")),
+        ("search max: ms", ("search", "max_ms")),
+        (f"search p95 at the app's page ({APP_PAGE}): ms", ("search_app_page", "p95_ms")),
+    ]
+    corpus = results["corpus"]
+    lines = [
+        f"Corpus: {corpus['files']:,} files, {corpus['bytes'] / 1e6:.1f} MB ({corpus['origin']}); "
+        f"repeat {results['meta']['repeat']}; parse only: {results['parse']['articles_per_s']:,.0f} articles/s",
+        "Ratios are ours / baseline (rates: higher is better for ours; times and sizes: lower is).",
+        "",
+        f"{'measure':46} {'ours':>10} {'bare Whoosh':>12} {'FTS5':>10} {'÷ Whoosh':>9} {'÷ FTS5':>9}",
+        "-" * 100,
+    ]
+
+    def fmt(v: Any) -> str:
+        if v is None:
+            return "—"
+        return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.3g}" if abs(v) < 10 else f"{v:,.1f}"
+
+    for label, keys in rows:
+        ours = _get(results, "ours", *keys)
+        bare = _get(results, "bare_whoosh", *keys)
+        fts = _get(results, "fts5", *keys)
+        r1 = f"{ours / bare:.2f}x" if ours and bare else "—"
+        r2 = f"{ours / fts:.2f}x" if ours and fts else "—"
+        lines.append(f"{label:46} {fmt(ours):>10} {fmt(bare):>12} {fmt(fts):>10} {r1:>9} {r2:>9}")
+
+    lines += ["", "Search per query (median ms; hits):",
+              f"  {'query':44} {'ours':>14} {'bare Whoosh':>16} {'FTS5':>16}"]
+    for text, entry in results["ours"]["search"]["per_query"].items():
+        cells = []
+        for name in ("ours", "bare_whoosh", "fts5"):
+            e = _get(results, name, "search", "per_query", text)
+            cells.append(f"{e['ms']:.1f} ({e['total']:,})" if e else "—")
+        lines.append(f"  {text:44} {cells[0]:>14} {cells[1]:>16} {cells[2]:>16}")
+
+    gui = results.get("gui") or {}
+    if "list" in gui:
+        li = gui["list"]
+        lines += [
+            "",
+            f"Article list ({li['rows']:,} rows; catalog read {li['catalog_read_ms']} ms, rows built "
+            f"{li['rows_build_ms']} ms for the real articles):",
+            f"  fill frame {li['fill_frame_ms']} ms; scroll {li['scroll_frames']} frames: p95 "
+            f"{li['scroll_p95_ms']} ms, max {li['scroll_max_ms']} ms",
+            f"  search mode, {li['snippet_rows']:,} snippet rows: fill {li['snippet_fill_frame_ms']} ms; scroll p95 "
+            f"{li['snippet_scroll_p95_ms']} ms, max {li['snippet_scroll_max_ms']} ms",
+        ]
+    if "launch" in gui:
+        lines += ["", "Launch of the real window over the unchanged index (s from process launch, median):"]
+        for mode, marks in gui["launch"].items():
+            parts = ", ".join(f"{k} {v}" for k, v in marks.items() if k not in ("list_rows",))
+            lines.append(f"  {mode}: {parts}")
+
+    lines += ["", "Targets:"]
+    for label, get, unit, ok in TARGETS:
+        value = get(results)
+        if value is None:
+            lines.append(f"  [ n/a ] {label}")
+        else:
+            lines.append(f"  [{'met ' if ok(value) else 'MISS'}] {label}: {value:.3g} {unit}")
+    return "\n".join(lines)
+
+
+# --- main ----------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, metavar="DIR", help="benchmark a copy of this folder")
+    parser.add_argument("--articles", type=int, default=20_000, metavar="N", help="generated corpus size (20000)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
+    parser.add_argument("--repeat", type=int, default=3, metavar="K", help="runs of the cheap measures (3)")
+    parser.add_argument("--skip-gui", action="store_true", help="no article list and no window launch")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--gui-driver"]:
+        return gui_driver(Path(argv[1]), Path(argv[2]), float(argv[3]), argv[4])
+    args = build_parser().parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="corpus-reader-bench-"))
+    try:
+        corpus, info = prepare_corpus(args, work)
+        files = article_files(corpus)
+        parse, year = measure_parse(corpus, files)
+        queries = query_mix(year)
+        results: dict[str, Any] = {
+            "meta": {
+                "repeat": args.repeat,
+                "python": sys.version.split()[0],
+                "cpus": os.cpu_count(),
+                "date": time.strftime("%Y-%m-%d %H:%M"),
+                "queries": [q.__dict__ for q in queries],
+            },
+            "corpus": info,
+            "parse": parse,
+        }
+        ours = Ours(corpus, work)
+        engines = [ours, BareWhoosh(corpus, work), Fts5(corpus, work)]
+        for engine in engines:
+            results[engine.name] = measure_engine(engine, corpus, info, queries, args.repeat)
+        if not args.skip_gui:
+            results["gui"] = {"list": measure_list(ours, queries)}
+        measure_churn(engines, corpus, args.repeat, results)
+        if not args.skip_gui:
+            if ours.service is not None:
+                ours.service.close()
+            results["gui"]["launch"] = measure_launch(ours, corpus, work, args.repeat)
+        text = report(results)
+        print(text)
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=2, default=str), "utf-8")
+    finally:
+        if args.keep:
+            log(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
