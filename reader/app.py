@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         return cli.run_search(corpus, locations, args.query, args.limit, args.sort, args.json)
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # noqa: BLE001 - no traceback reaches a user
+    except Exception as exc:
         print(f"corpus-reader: {_describe(exc)}", file=sys.stderr)
         return 1
 

@@ -41,7 +41,9 @@ class Progress:
             self.stream.flush()
 
 
-def sync_index(corpus: Path, locations: Locations, show_progress: bool = True) -> tuple[CorpusIndex, SyncReport]:
+def sync_index(
+    corpus: Path, locations: Locations, show_progress: bool = True
+) -> tuple[CorpusIndex, SyncReport]:
     index = open_index(corpus, locations.index_dir(corpus))
     progress = Progress(sys.stderr) if show_progress else None
     if index.rebuilt and progress is not None and progress.enabled:
@@ -73,9 +75,7 @@ def format_report(report: SyncReport) -> str:
     return "\n".join(lines)
 
 
-def run_search(
-    corpus: Path, locations: Locations, text: str, limit: int, sort: str, as_json: bool
-) -> int:
+def run_search(corpus: Path, locations: Locations, text: str, limit: int, sort: str, as_json: bool) -> int:
     index, _ = sync_index(corpus, locations)
     service = SearchService(index)
     try:

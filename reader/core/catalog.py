@@ -160,11 +160,15 @@ class Catalog:
 
     def put_problem(self, path: str, reason: str, size: int | None, mtime_ns: int | None) -> None:
         self._db.execute("DELETE FROM articles WHERE path = ?", (path,))
-        self._db.execute("INSERT OR REPLACE INTO problems VALUES (?, ?, ?, ?)", (path, reason, size, mtime_ns))
+        self._db.execute(
+            "INSERT OR REPLACE INTO problems VALUES (?, ?, ?, ?)", (path, reason, size, mtime_ns)
+        )
 
     def put_problem_note(self, path: str, reason: str, size: int, mtime_ns: int) -> None:
         """A problem with an article that is still indexed (e.g. indexed only in part)."""
-        self._db.execute("INSERT OR REPLACE INTO problems VALUES (?, ?, ?, ?)", (path, reason, size, mtime_ns))
+        self._db.execute(
+            "INSERT OR REPLACE INTO problems VALUES (?, ?, ?, ?)", (path, reason, size, mtime_ns)
+        )
 
     def clear_problem(self, path: str) -> None:
         self._db.execute("DELETE FROM problems WHERE path = ?", (path,))

@@ -141,7 +141,7 @@ class CorpusIndex:
             return ix
         except FileNotFoundError:
             return None
-        except Exception:  # noqa: BLE001 - any failure to open means: rebuild
+        except Exception:
             self.rebuilt = True
             return None
 
@@ -153,7 +153,9 @@ class CorpusIndex:
         whoosh_dir.mkdir(parents=True)
         ix = whoosh_index.create_in(str(whoosh_dir), make_schema(), indexname=INDEX_NAME)
         Catalog(self.catalog_path).close()
-        self._meta_path.write_text(json.dumps({"schema": SCHEMA_VERSION, "corpus": str(self.corpus)}), "utf-8")
+        self._meta_path.write_text(
+            json.dumps({"schema": SCHEMA_VERSION, "corpus": str(self.corpus)}), "utf-8"
+        )
         return ix
 
     @property
@@ -310,9 +312,17 @@ class CorpusIndex:
             writer.add_document(**doc)
         else:
             writer.update_document(**doc)
-        catalog.put_article(ArticleRow(st.path, article.title, article.date, article.source), FileState(st.size, st.mtime_ns, digest))
+        catalog.put_article(
+            ArticleRow(st.path, article.title, article.date, article.source),
+            FileState(st.size, st.mtime_ns, digest),
+        )
         if truncated:
-            catalog.put_problem_note(st.path, f"larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB: only the leading part is indexed", st.size, st.mtime_ns)
+            catalog.put_problem_note(
+                st.path,
+                f"larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB: only the leading part is indexed",
+                st.size,
+                st.mtime_ns,
+            )
         if old is None:
             report.added += 1
         else:

@@ -125,7 +125,7 @@ def parse(text: str, reader: IndexReader | None = None) -> ParsedQuery:
     parser = make_parser()
     try:
         q = parser.parse(cleaned)
-    except Exception:  # noqa: BLE001 - Whoosh raises assorted errors on odd input
+    except Exception:
         words = re.findall(r"\w+", cleaned)
         q = parser.parse(" ".join(words)) if words else wq.NullQuery
         notes.append("Query not understood; searched for its words instead.")

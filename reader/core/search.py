@@ -140,7 +140,9 @@ class SearchService:
         for m in reversed(list(re.finditer(r"(?<![\w:*~-])([^\W\d_]{3,30})(?![\w*~:])", cleaned))):
             word = m[1]
             lower = word.lower()
-            if word in {"AND", "OR", "NOT", "TO"} or any(reader.frequency("spell_" + f, lower) for f in TEXT_FIELDS):
+            if word in {"AND", "OR", "NOT", "TO"} or any(
+                reader.frequency("spell_" + f, lower) for f in TEXT_FIELDS
+            ):
                 continue
             best = _closest(searcher, lower)
             if best:
@@ -207,7 +209,7 @@ def find_marks(article: Article, terms: dict[str, set[str]]) -> list[Span]:
     """
     spans: list[Span] = []
     offset = 0
-    for line, fieldname in zip(article.lines, line_fields(article)):
+    for line, fieldname in zip(article.lines, line_fields(article), strict=True):
         wanted = terms.get(fieldname)
         if wanted:
             for token in _analyzer(line, chars=True, removestops=False):
@@ -226,7 +228,9 @@ def _joinable(text: str, end: int, start: int) -> bool:
     return len(gap) <= 2 and "\n" not in gap and not any(ch.isalnum() for ch in gap)
 
 
-def snippet(article: Article, terms: dict[str, set[str]], width: int = SNIPPET_CHARS) -> tuple[str, list[Span]]:
+def snippet(
+    article: Article, terms: dict[str, set[str]], width: int = SNIPPET_CHARS
+) -> tuple[str, list[Span]]:
     """A window of body text around the densest cluster of marks (``…`` where cut)."""
     text = article.plain_text
     marks = find_marks(article, terms)
@@ -252,7 +256,9 @@ def snippet(article: Article, terms: dict[str, set[str]], width: int = SNIPPET_C
     prefix = "…" if start > body_start else ""
     suffix = "…" if end < body_end else ""
     out_marks = [
-        (m[0] - start + len(prefix), m[1] - start + len(prefix)) for m in anchor_marks if m[0] >= start and m[1] <= end
+        (m[0] - start + len(prefix), m[1] - start + len(prefix))
+        for m in anchor_marks
+        if m[0] >= start and m[1] <= end
     ]
     return prefix + piece + suffix, out_marks
 

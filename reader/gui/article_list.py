@@ -108,7 +108,9 @@ class ArticleListModel(QAbstractListModel):
         """Overrides QAbstractItemModel.rowCount: loaded rows (a flat list has no children)."""
         return 0 if parent.isValid() else len(self._rows)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         """Overrides QAbstractItemModel.data."""
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
@@ -172,7 +174,9 @@ class ArticleDelegate(QStyledItemDelegate):
         line = QFontMetrics(option.font).lineSpacing()
         return QSize(200, line * self._lines() + 14)
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         """Overrides QStyledItemDelegate.paint."""
         painter.save()
         style = option.widget.style() if option.widget else None
@@ -193,7 +197,9 @@ class ArticleDelegate(QStyledItemDelegate):
         painter.setFont(title_font)
         painter.setPen(palette.color(text_role))
         title = QFontMetrics(title_font).elidedText(index.data(), Qt.TextElideMode.ElideRight, rect.width())
-        painter.drawText(QRect(rect.left(), rect.top(), rect.width(), line), Qt.AlignmentFlag.AlignLeft, title)
+        painter.drawText(
+            QRect(rect.left(), rect.top(), rect.width(), line), Qt.AlignmentFlag.AlignLeft, title
+        )
 
         painter.setFont(option.font)
         meta_color = palette.color(text_role)
@@ -201,7 +207,9 @@ class ArticleDelegate(QStyledItemDelegate):
             meta_color = palette.color(QPalette.ColorRole.PlaceholderText)
         painter.setPen(meta_color)
         meta = metrics.elidedText(index.data(MetaRole) or "", Qt.TextElideMode.ElideRight, rect.width())
-        painter.drawText(QRect(rect.left(), rect.top() + line, rect.width(), line), Qt.AlignmentFlag.AlignLeft, meta)
+        painter.drawText(
+            QRect(rect.left(), rect.top() + line, rect.width(), line), Qt.AlignmentFlag.AlignLeft, meta
+        )
 
         snippet = index.data(SnippetRole)
         if self.show_snippets and snippet:

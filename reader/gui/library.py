@@ -48,7 +48,7 @@ class _IndexWorker(QObject):
     def open_and_sync(self) -> None:
         try:
             self._index = open_index(self._corpus, self._index_dir)
-        except Exception as exc:  # noqa: BLE001 - reported to the user, never raised into Qt
+        except Exception as exc:
             self.failed.emit(f"Cannot open the index: {exc}")
             return
         self.opened.emit(self._index)
@@ -67,8 +67,10 @@ class _IndexWorker(QObject):
                 self.progress.emit(done, total)
 
         try:
-            report = self._index.sync(progress=progress, on_batch=self.batch_committed.emit, cancel=self._cancel)
-        except Exception as exc:  # noqa: BLE001
+            report = self._index.sync(
+                progress=progress, on_batch=self.batch_committed.emit, cancel=self._cancel
+            )
+        except Exception as exc:
             self.failed.emit(f"Indexing stopped: {exc}")
             return
         self.synced.emit(report)
@@ -108,7 +110,7 @@ class _SearchWorker(QObject):
             return
         try:
             rows = self._catalog.articles("date-asc" if sort == "date-asc" else "date")
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             self.failed.emit(f"Cannot list articles: {exc}")
             return
         self.listed.emit(generation, rows)
@@ -119,7 +121,7 @@ class _SearchWorker(QObject):
             return
         try:
             result = self._service.search(text, limit=PAGE_SIZE, offset=offset, sort=sort)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             self.failed.emit(f"Search failed: {exc}")
             traceback.print_exc()
             return

@@ -26,7 +26,13 @@ from PySide6.QtWidgets import (
 from reader import __version__
 from reader.core.index import SyncReport
 from reader.core.search import SearchResult
-from reader.gui.article_list import ArticleDelegate, ArticleListModel, PathRole, row_from_article, row_from_hit
+from reader.gui.article_list import (
+    ArticleDelegate,
+    ArticleListModel,
+    PathRole,
+    row_from_article,
+    row_from_hit,
+)
 from reader.gui.library import Library, LoadedArticle
 from reader.gui.reading_pane import ReadingPane
 
@@ -42,8 +48,10 @@ articles where they stand together rank first</td></tr>
 <tr><td><code>Baku OR Yerevan</code></td><td>either word</td></tr>
 <tr><td><code>Armenia NOT Turkey</code>, <code>-Turkey</code></td><td>leave out articles with a word</td></tr>
 <tr><td><code>(Baku OR Yerevan) border</code></td><td>grouping</td></tr>
-<tr><td><code>title:</code> <code>body:</code> <code>source:</code></td><td>search one part of the article</td></tr>
-<tr><td><code>date:2020-07</code>, <code>date:[2020-07-01 to 2020-07-31]</code></td><td>a month, a range</td></tr>
+<tr><td><code>title:</code> <code>body:</code> <code>source:</code></td>
+<td>search one part of the article</td></tr>
+<tr><td><code>date:2020-07</code>, <code>date:[2020-07-01 to 2020-07-31]</code></td>
+<td>a month, a range</td></tr>
 <tr><td><code>negotiat*</code>, <code>Karabah~</code></td><td>prefix, fuzzy (a typo away)</td></tr>
 </table>
 <p>F3 / Shift+F3 walk the hits in the article; Ctrl+F finds text in it; Esc clears the search.</p>"""
@@ -75,7 +83,9 @@ class MainWindow(QMainWindow):
 
         # Search bar and sort.
         self.search_edit = QLineEdit(self)
-        self.search_edit.setPlaceholderText("Search articles   (e.g. Minsk group, \"exact phrase\", title:fire)")
+        self.search_edit.setPlaceholderText(
+            'Search articles   (e.g. Minsk group, "exact phrase", title:fire)'
+        )
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setAccessibleName("Search")
         self.sort_combo = QComboBox(self)
@@ -159,7 +169,9 @@ class MainWindow(QMainWindow):
     # --- setup -------------------------------------------------------------------------
 
     def _build_menus(self) -> None:
-        def action(menu_name: str, text: str, shortcut: QKeySequence | str | None, slot: Callable[[], None]) -> QAction:
+        def action(
+            menu_name: str, text: str, shortcut: QKeySequence | str | None, slot: Callable[[], None]
+        ) -> QAction:
             act = QAction(text, self)
             if shortcut is not None:
                 act.setShortcut(QKeySequence(shortcut))
@@ -388,13 +400,18 @@ class MainWindow(QMainWindow):
         if n == 0:
             notes.insert(0, "No articles match.")
         if result.suggestion:
-            notes.append(f'Did you mean <a href="suggest:{_escape(result.suggestion)}">{_escape(result.suggestion)}</a>?')
+            suggestion = _escape(result.suggestion)
+            notes.append(
+                f'Did you mean <a href="suggest:{suggestion}">{suggestion}</a>?'
+            )
         self.note_label.setText(" ".join(notes))
         self.note_label.setVisible(bool(notes))
         self._reselect()
         if self.pane.article is not None and self.model.row_of(self.pane.article.path) >= 0:
             # Re-mark the open article for the new query.
-            self._article_generation = self.library.load_article(self.pane.article.path, self._current_terms) if self.library else 0
+            self._article_generation = (
+                self.library.load_article(self.pane.article.path, self._current_terms) if self.library else 0
+            )
 
     @Slot(int, object)
     def _on_library_article_loaded(self, generation: int, loaded: LoadedArticle) -> None:
@@ -443,4 +460,3 @@ class MainWindow(QMainWindow):
 
 def _escape(text: str) -> str:
     return html.escape(text, quote=True)
-

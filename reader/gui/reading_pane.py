@@ -164,8 +164,10 @@ class ReadingPane(QWidget):
         muted = palette.color(QPalette.ColorRole.PlaceholderText)
         cursor = QTextCursor(doc)
         kinds = line_fields(article)
-        block_kinds = {i + kinds.index("body"): b.kind for i, b in enumerate(article.blocks)} if article.blocks else {}
-        for i, (line, kind) in enumerate(zip(article.lines, kinds)):
+        block_kinds = (
+            {i + kinds.index("body"): b.kind for i, b in enumerate(article.blocks)} if article.blocks else {}
+        )
+        for i, (line, kind) in enumerate(zip(article.lines, kinds, strict=True)):
             block = QTextBlockFormat()
             block.setLineHeight(145, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
             fmt = QTextCharFormat()
@@ -229,7 +231,7 @@ class ReadingPane(QWidget):
     def _go_to(self, i: int) -> None:
         self._current = i
         self._paint_marks()
-        start, end = self._marks[i]
+        start = self._marks[i][0]
         cursor = QTextCursor(self.view.document())
         cursor.setPosition(start)
         self.view.setTextCursor(cursor)
@@ -256,7 +258,11 @@ class ReadingPane(QWidget):
             selections.append(sel)
         self.view.setExtraSelections(selections)
         total = len(self._marks)
-        self.hit_label.setText(f"{self._current + 1} / {total}" if total and self._current >= 0 else (f"{total} hits" if total else ""))
+        self.hit_label.setText(
+            f"{self._current + 1} / {total}"
+            if total and self._current >= 0
+            else (f"{total} hits" if total else "")
+        )
 
     # --- find in article ---------------------------------------------------------------
 
@@ -305,7 +311,9 @@ class ReadingPane(QWidget):
             if current >= 0:
                 self._go_to(current)
             else:
-                self.view.verticalScrollBar().setValue(int(position * self.view.verticalScrollBar().maximum()))
+                self.view.verticalScrollBar().setValue(
+                    int(position * self.view.verticalScrollBar().maximum())
+                )
         self.zoom_changed.emit(self.zoom)
 
     def zoom_in(self) -> None:
@@ -316,4 +324,3 @@ class ReadingPane(QWidget):
 
     def zoom_reset(self) -> None:
         self.apply_zoom(0)
-

@@ -18,7 +18,12 @@ REPO = Path(__file__).resolve().parents[2]
 def run(*args: str | Path, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     return subprocess.run(
-        [sys.executable, "-m", "reader", *map(str, args)], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "reader", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -56,7 +61,18 @@ def test_search_json_ranks_the_phrase_first(corpus: Path, tmp_path: Path) -> Non
 
 
 def test_search_limit_sort_and_plain_output(corpus: Path, tmp_path: Path) -> None:
-    done = run("search", "harbour OR dividend", "--limit", "1", "--sort", "date", "--corpus", corpus, "--data-dir", tmp_path / "d")
+    done = run(
+        "search",
+        "harbour OR dividend",
+        "--limit",
+        "1",
+        "--sort",
+        "date",
+        "--corpus",
+        corpus,
+        "--data-dir",
+        tmp_path / "d",
+    )
     assert done.returncode == 0
     lines = done.stdout.splitlines()
     assert lines[0] == "3 results for 'harbour OR dividend'"
@@ -86,7 +102,9 @@ def test_version() -> None:
     assert done.returncode == 0 and done.stdout.startswith("corpus-reader 0.")
 
 
-@pytest.mark.parametrize("args", [("search",), ("frobnicate",), ("search", "x", "--limit", "0"), ("search", "x", "--sort", "size")])
+@pytest.mark.parametrize(
+    "args", [("search",), ("frobnicate",), ("search", "x", "--limit", "0"), ("search", "x", "--sort", "size")]
+)
 def test_usage_errors_exit_2(args: tuple[str, ...]) -> None:
     assert run(*args).returncode == 2
 

@@ -50,7 +50,9 @@ class App:
     def open_row(self, row: int) -> None:
         path = self.paths()[row]
         self.window.list_view.setCurrentIndex(self.window.model.index(row))
-        self.qtbot.waitUntil(lambda: self.window.pane.article is not None and self.window.pane.article.path == path)
+        self.qtbot.waitUntil(
+            lambda: self.window.pane.article is not None and self.window.pane.article.path == path
+        )
 
 
 @pytest.fixture

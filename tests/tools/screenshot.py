@@ -18,12 +18,12 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-from reader.core.locations import Locations  # noqa: E402
-from reader.gui.launch import Session, app_icon, make_settings  # noqa: E402
-from reader.gui.main_window import MainWindow  # noqa: E402
-from reader.resources import bundled_corpus  # noqa: E402
+from reader.core.locations import Locations
+from reader.gui.launch import Session, app_icon, make_settings
+from reader.gui.main_window import MainWindow
+from reader.resources import bundled_corpus
 
 
 def wait(app: QApplication, condition, seconds: float = 120.0) -> None:  # type: ignore[no-untyped-def]

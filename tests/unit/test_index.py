@@ -22,7 +22,9 @@ def paths_for(index_dir: Path, corpus: Path, query: str) -> list[str]:
         index.close()
 
 
-def test_first_sync_indexes_every_article_and_skips_hidden_and_other_files(corpus: Path, tmp_path: Path) -> None:
+def test_first_sync_indexes_every_article_and_skips_hidden_and_other_files(
+    corpus: Path, tmp_path: Path
+) -> None:
     index = open_index(corpus, tmp_path / "ix")
     report = index.sync()
     assert (report.added, report.updated, report.removed, report.unchanged) == (5, 0, 0, 0)
@@ -47,7 +49,9 @@ def test_nothing_is_written_into_the_corpus_folder(corpus: Path, tmp_path: Path)
     assert sorted(p.relative_to(corpus) for p in corpus.rglob("*")) == before
 
 
-def test_unchanged_corpus_reads_no_file(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unchanged_corpus_reads_no_file(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     index = open_index(corpus, tmp_path / "ix")
     index.sync()
     import reader.core.index as index_module
@@ -109,8 +113,12 @@ def test_unreadable_files_are_problems_and_never_stop_the_sync(corpus: Path, tmp
 
 
 def test_legacy_encodings_are_searchable(corpus: Path, tmp_path: Path) -> None:
-    (corpus / "ru.txt").write_bytes("Переговоры в Минске\n\n30.07.2020\n\nМинская группа ОБСЕ.\n".encode("cp1251"))
-    (corpus / "fr.txt").write_bytes("Un café à Genève\n\n2020-07-30\n\nLe café était fermé.\n".encode("latin-1"))
+    (corpus / "ru.txt").write_bytes(
+        "Переговоры в Минске\n\n30.07.2020\n\nМинская группа ОБСЕ.\n".encode("cp1251")
+    )
+    (corpus / "fr.txt").write_bytes(
+        "Un café à Genève\n\n2020-07-30\n\nLe café était fermé.\n".encode("latin-1")
+    )
     index = open_index(corpus, tmp_path / "ix")
     index.sync()
     index.close()

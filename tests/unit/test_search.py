@@ -152,14 +152,32 @@ def test_malformed_query_still_searches_what_it_can(service: SearchService) -> N
 
 @pytest.mark.parametrize(
     "query",
-    ["AND", "NOT", "OR OR", "-", "*", "*ing", "~", "a~9", ":", "title:(", "\x00\x07", "[", "}", "🙂", "x" * 100_000],
+    [
+        "AND",
+        "NOT",
+        "OR OR",
+        "-",
+        "*",
+        "*ing",
+        "~",
+        "a~9",
+        ":",
+        "title:(",
+        "\x00\x07",
+        "[",
+        "}",
+        "🙂",
+        "x" * 100_000,
+    ],
 )
 def test_odd_queries_return_a_result(service: SearchService, query: str) -> None:
     result = service.search(query)
     assert result.total >= 0
 
 
-def test_huge_wildcard_expansions_are_bounded(service: SearchService, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_huge_wildcard_expansions_are_bounded(
+    service: SearchService, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import reader.core.query as query_module
 
     monkeypatch.setattr(query_module, "MAX_EXPANSION", 3)
