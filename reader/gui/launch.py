@@ -88,6 +88,7 @@ def run_gui(corpus: Path | None, locations: Locations) -> int:
     session = Session(window, settings, locations)
     sys.excepthook = _make_excepthook(window)
     window.show()
+    window.focus_search()  # the person came to search: type at once
     chosen = choose_corpus(corpus, settings)
     if not chosen.is_dir():
         QMessageBox.warning(window, "Corpus Reader", f"The corpus folder does not exist:\n{chosen}")
