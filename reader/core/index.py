@@ -67,9 +67,9 @@ def make_schema() -> Schema:
 class SyncReport:
     """What one sync did; ``problems`` lists every file currently skipped, with its reason."""
 
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
+    added_paths: list[str] = field(default_factory=list)
+    updated_paths: list[str] = field(default_factory=list)
+    removed_paths: list[str] = field(default_factory=list)
     unchanged: int = 0
     problems: list[tuple[str, str]] = field(default_factory=list)
     rebuilt: bool = False
@@ -84,6 +84,18 @@ class SyncReport:
             "unchanged": self.unchanged,
             "problems": [{"path": p, "reason": r} for p, r in self.problems],
         }
+
+    @property
+    def added(self) -> int:
+        return len(self.added_paths)
+
+    @property
+    def updated(self) -> int:
+        return len(self.updated_paths)
+
+    @property
+    def removed(self) -> int:
+        return len(self.removed_paths)
 
     @property
     def changed(self) -> bool:
@@ -254,14 +266,14 @@ class CorpusIndex:
             for path in gone:
                 get_writer().delete_by_term("path", path)
                 catalog.remove(path)
-                report.removed += 1
+                report.removed_paths.append(path)
             for path in gone_problems:
                 catalog.clear_problem(path)
             for path, reason in walk_problems.items():
                 catalog.put_problem(path, reason, None, None)
                 if path in known:
                     get_writer().delete_by_term("path", path)
-                    report.removed += 1
+                    report.removed_paths.append(path)
 
             total = len(to_read)
             for done, st in enumerate(to_read, start=1):
@@ -304,7 +316,7 @@ class CorpusIndex:
             catalog.put_problem(st.path, str(exc), st.size, st.mtime_ns)
             if old is not None:
                 get_writer().delete_by_term("path", st.path)
-                report.removed += 1
+                report.removed_paths.append(st.path)
             return
         writer = get_writer()
         doc = document_for(article)
@@ -324,9 +336,9 @@ class CorpusIndex:
                 st.mtime_ns,
             )
         if old is None:
-            report.added += 1
+            report.added_paths.append(st.path)
         else:
-            report.updated += 1
+            report.updated_paths.append(st.path)
 
     def close(self) -> None:
         self.ix.close()
