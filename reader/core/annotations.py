@@ -1,0 +1,356 @@
+"""Bookmarks and highlights: the user's own data, in one SQLite database, never lost.
+
+Every change commits when it is made (WAL, synchronous=FULL), so a crash a moment later loses
+nothing. A database that is not ours or is damaged is moved aside, never overwritten; one from a
+newer version of the app is opened read-only. Highlights whose text changed are re-anchored
+(``anchoring.py``) or marked orphaned; nothing is dropped automatically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from reader.core.anchoring import Quote, anchor, quote_at, text_hash
+
+SCHEMA_VERSION = 1
+COLORS = ("yellow", "green", "blue", "pink", "purple")
+KINDS = ("highlight", "bookmark")
+STATES = ("anchored", "orphaned")
+
+_MIGRATIONS: list[list[str]] = [
+    [  # version 1
+        """CREATE TABLE annotations (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('highlight', 'bookmark')),
+            corpus TEXT NOT NULL,
+            path TEXT NOT NULL,
+            exact TEXT NOT NULL DEFAULT '',
+            prefix TEXT NOT NULL DEFAULT '',
+            suffix TEXT NOT NULL DEFAULT '',
+            start INTEGER NOT NULL DEFAULT 0,
+            "end" INTEGER NOT NULL DEFAULT 0,
+            text_hash TEXT NOT NULL DEFAULT '',
+            color TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL DEFAULT 'anchored' CHECK (state IN ('anchored', 'orphaned')),
+            title TEXT NOT NULL DEFAULT '',
+            date TEXT,
+            created TEXT NOT NULL,
+            modified TEXT NOT NULL
+        )""",
+        "CREATE INDEX annotations_article ON annotations (corpus, path)",
+    ],
+]
+
+_COLUMNS = (
+    "id, kind, corpus, path, exact, prefix, suffix, start, \"end\", text_hash, color, note, state, "
+    "title, date, created, modified"
+)
+
+
+class AnnotationError(Exception):
+    """A problem with the annotations database; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A highlight (a passage with a colour and a note) or a bookmark (a reading position).
+
+    ``start``/``end`` are offsets in the article's plain text (``Article.plain_text``); a
+    bookmark's ``start`` is the reading position. ``title`` and ``date`` are remembered so an
+    orphan can still say where it came from.
+    """
+
+    id: str
+    kind: str
+    corpus: str
+    path: str
+    exact: str = ""
+    prefix: str = ""
+    suffix: str = ""
+    start: int = 0
+    end: int = 0
+    text_hash: str = ""
+    color: str = ""
+    note: str = ""
+    state: str = "anchored"
+    title: str = ""
+    date: str | None = None
+    created: str = ""
+    modified: str = ""
+
+    @property
+    def quote(self) -> Quote:
+        return Quote(self.exact, self.prefix, self.suffix)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "path": self.path,
+            "title": self.title,
+            "date": self.date,
+            "exact": self.exact,
+            "prefix": self.prefix,
+            "suffix": self.suffix,
+            "start": self.start,
+            "end": self.end,
+            "color": self.color,
+            "note": self.note,
+            "state": self.state,
+            "created": self.created,
+            "modified": self.modified,
+        }
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def new_id() -> str:
+    return f"urn:uuid:{uuid.uuid4()}"
+
+
+def new_highlight(
+    corpus: str, path: str, text: str, start: int, end: int, color: str, note: str = "", title: str = "",
+    date: str | None = None,
+) -> Annotation:
+    """A highlight of ``text[start:end]`` with its quote selector and the text's hash."""
+    if not 0 <= start < end <= len(text):
+        raise AnnotationError("select some text to highlight")
+    if color not in COLORS:
+        raise AnnotationError(f"unknown colour {color!r}")
+    q = quote_at(text, start, end)
+    stamp = now()
+    return Annotation(
+        new_id(), "highlight", corpus, path, q.exact, q.prefix, q.suffix, start, end, text_hash(text), color, note,
+        "anchored", title, date, stamp, stamp,
+    )
+
+
+def new_bookmark(corpus: str, path: str, position: int, title: str, date: str | None = None) -> Annotation:
+    stamp = now()
+    return Annotation(
+        new_id(), "bookmark", corpus, path, title, "", "", position, position, "", "", "", "anchored", title, date,
+        stamp, stamp,
+    )
+
+
+class AnnotationStore:
+    """The annotations database. One connection: use one store per thread.
+
+    ``notice`` holds a one-line message for the user when opening needed attention (a damaged
+    database moved aside, a newer one opened read-only).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.read_only = False
+        self.notice = ""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = self._open(path)
+        except sqlite3.DatabaseError as exc:
+            moved = self._move_aside(path)
+            self.notice = f"The annotations database was damaged ({exc}); it was kept as {moved.name} and a new one started."
+            self._db = self._open(path)
+
+    def _open(self, path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path, isolation_level=None)
+        try:
+            db.execute("PRAGMA busy_timeout=5000")
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                db.close()
+                self.read_only = True
+                self.notice = (
+                    f"The annotations database is from a newer version of Corpus Reader (schema {version}); "
+                    "it is open read-only."
+                )
+                db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None)
+                db.execute("SELECT count(*) FROM annotations").fetchone()
+                return db
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA foreign_keys=ON")
+            if version < SCHEMA_VERSION:
+                db.execute("BEGIN IMMEDIATE")
+                for statements in _MIGRATIONS[version:]:
+                    for statement in statements:
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                db.execute("COMMIT")
+            db.execute("SELECT count(*) FROM annotations").fetchone()
+            db.execute("PRAGMA quick_check").fetchone()
+            return db
+        except BaseException:
+            db.close()
+            raise
+
+    @staticmethod
+    def _move_aside(path: Path) -> Path:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = path.with_name(f"{path.name}.damaged-{stamp}")
+        n = 1
+        while target.exists():
+            n += 1
+            target = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+        shutil.move(str(path), str(target))
+        for suffix in ("-wal", "-shm"):
+            side = Path(str(path) + suffix)
+            if side.exists():
+                shutil.move(str(side), str(target) + suffix)
+        return target
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self.read_only:
+            raise AnnotationError("the annotations database is read-only (it is from a newer version)")
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # --- reads ---------------------------------------------------------------------------
+
+    def _query(self, where: str, params: Iterable[object]) -> list[Annotation]:
+        rows = self._db.execute(f"SELECT {_COLUMNS} FROM annotations WHERE {where} ORDER BY created, id", tuple(params))
+        return [Annotation(*row) for row in rows]
+
+    def get(self, annotation_id: str) -> Annotation | None:
+        found = self._query("id = ?", (annotation_id,))
+        return found[0] if found else None
+
+    def for_corpus(self, corpus: str, kind: str | None = None, state: str | None = None) -> list[Annotation]:
+        where, params = "corpus = ?", [corpus]
+        if kind is not None:
+            where += " AND kind = ?"
+            params.append(kind)
+        if state is not None:
+            where += " AND state = ?"
+            params.append(state)
+        return self._query(where, params)
+
+    def for_article(self, corpus: str, path: str) -> list[Annotation]:
+        return self._query("corpus = ? AND path = ? AND state = 'anchored'", (corpus, path))
+
+    def bookmark_for(self, corpus: str, path: str) -> Annotation | None:
+        found = self._query("corpus = ? AND path = ? AND kind = 'bookmark'", (corpus, path))
+        return found[0] if found else None
+
+    def paths_with_annotations(self, corpus: str) -> set[str]:
+        rows = self._db.execute("SELECT DISTINCT path FROM annotations WHERE corpus = ?", (corpus,))
+        return {row[0] for row in rows}
+
+    # --- writes: each commits at once ----------------------------------------------------
+
+    def put(self, annotation: Annotation) -> None:
+        """Insert or replace one annotation (by id)."""
+        with self.transaction():
+            self._put(annotation)
+
+    def put_many(self, annotations: Iterable[Annotation]) -> None:
+        """Insert or replace several annotations in one transaction: all or nothing."""
+        with self.transaction():
+            for annotation in annotations:
+                self._put(annotation)
+
+    def _put(self, a: Annotation) -> None:
+        if a.kind not in KINDS or a.state not in STATES:
+            raise AnnotationError(f"invalid annotation {a.id}")
+        self._db.execute(
+            f"INSERT OR REPLACE INTO annotations ({_COLUMNS}) VALUES ({', '.join('?' * 17)})",
+            (
+                a.id, a.kind, a.corpus, a.path, a.exact, a.prefix, a.suffix, a.start, a.end, a.text_hash, a.color,
+                a.note, a.state, a.title, a.date, a.created, a.modified,
+            ),
+        )
+
+    def update(self, annotation_id: str, **changes: object) -> Annotation:
+        """Change fields of one annotation (colour, note, …); stamps ``modified``."""
+        current = self.get(annotation_id)
+        if current is None:
+            raise AnnotationError(f"no annotation {annotation_id}")
+        changed = replace(current, **changes, modified=now())  # type: ignore[arg-type]
+        self.put(changed)
+        return changed
+
+    def delete(self, annotation_id: str) -> Annotation | None:
+        """Delete one annotation at the user's request; returns it (for undo)."""
+        current = self.get(annotation_id)
+        if current is not None:
+            with self.transaction():
+                self._db.execute("DELETE FROM annotations WHERE id = ?", (annotation_id,))
+        return current
+
+    # --- keeping highlights attached ----------------------------------------------------
+
+    def reattach(self, annotation: Annotation, text: str, start: int, end: int, path: str | None = None) -> Annotation:
+        """Attach a (typically orphaned) highlight to ``text[start:end]`` of an article."""
+        q = quote_at(text, start, end)
+        changed = replace(
+            annotation, path=path or annotation.path, exact=q.exact, prefix=q.prefix, suffix=q.suffix, start=start,
+            end=end, text_hash=text_hash(text), state="anchored", modified=now(),
+        )
+        self.put(changed)
+        return changed
+
+    def reanchor_article(self, corpus: str, path: str, text: str) -> list[Annotation]:
+        """Re-anchor the highlights of one article against its current ``text``.
+
+        Returns the annotations that changed. Highlights that cannot be found become orphaned.
+        """
+        digest = text_hash(text)
+        changed = []
+        for a in self._query("corpus = ? AND path = ?", (corpus, path)):
+            if a.kind == "bookmark":
+                if a.start > len(text):
+                    changed.append(replace(a, start=len(text), end=len(text)))
+                continue
+            if a.text_hash == digest and a.state == "anchored":
+                continue
+            found = anchor(text, a.quote, a.start, a.end)
+            if found is None:
+                if a.state != "orphaned":
+                    changed.append(replace(a, state="orphaned", modified=now()))
+                continue
+            q = quote_at(text, found.start, found.end)
+            changed.append(
+                replace(
+                    a, exact=q.exact, prefix=q.prefix, suffix=q.suffix, start=found.start, end=found.end,
+                    text_hash=digest, state="anchored", modified=now() if a.state == "orphaned" or found.how != "position" else a.modified,
+                )
+            )
+        if changed and not self.read_only:
+            self.put_many(changed)
+        return changed
+
+    def orphan_article(self, corpus: str, path: str) -> list[Annotation]:
+        """The article is gone: its highlights become orphans (kept with quote and note)."""
+        changed = [replace(a, state="orphaned", modified=now()) for a in self._query(
+            "corpus = ? AND path = ? AND kind = 'highlight' AND state = 'anchored'", (corpus, path))]
+        if changed and not self.read_only:
+            self.put_many(changed)
+        return changed
+
+    def move_article(self, corpus: str, old_path: str, new_path: str) -> int:
+        """A renamed or moved article keeps its annotations."""
+        with self.transaction():
+            cursor = self._db.execute(
+                "UPDATE annotations SET path = ?, modified = ? WHERE corpus = ? AND path = ?",
+                (new_path, now(), corpus, old_path),
+            )
+        return cursor.rowcount
