@@ -43,6 +43,20 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=_positive, default=10, metavar="N", help="print at most N hits (10)")
     search.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     search.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    notes = commands.add_parser("annotations", help="list, export or import bookmarks and highlights")
+    _add_common(notes, suppress=True)
+    actions = notes.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="print every bookmark and highlight of the corpus")
+    _add_common(listing, suppress=True)
+    listing.add_argument("--json", action="store_true", help="print a JSON array")
+    export = actions.add_parser("export", help="write the annotations as W3C JSON-LD or Markdown")
+    _add_common(export, suppress=True)
+    export.add_argument("--format", choices=("w3c", "markdown"), default="w3c")
+    export.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
+    importing = actions.add_parser("import", help="add annotations from a W3C JSON-LD file (idempotent by id)")
+    _add_common(importing, suppress=True)
+    importing.add_argument("file", type=Path, metavar="FILE")
     return parser
 
 
@@ -70,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.command == "index":
             return cli.run_index(corpus, locations, args.json)
+        if args.command == "annotations":
+            return cli.run_annotations(corpus, locations, args)
         return cli.run_search(corpus, locations, args.query, args.limit, args.sort, args.json)
     except KeyboardInterrupt:
         return 130
@@ -81,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 def _cli_corpus(corpus: Path | None) -> Path:
     from reader.resources import bundled_corpus
 
-    corpus = (corpus or bundled_corpus()).expanduser().absolute()
+    corpus = (corpus or bundled_corpus()).expanduser().resolve()
     if not corpus.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {corpus}")
     return corpus

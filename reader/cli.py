@@ -5,12 +5,17 @@ No Qt here: these run without a display and start fast.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import threading
 from pathlib import Path
 from typing import TextIO
 
+from reader.core.annotation_io import dumps_w3c, from_w3c, to_markdown
+from reader.core.annotation_sync import reconcile
+from reader.core.annotations import AnnotationError, AnnotationStore
+from reader.core.corpus import ArticleError, load_article
 from reader.core.index import CorpusIndex, SyncReport, open_index
 from reader.core.locations import Locations
 from reader.core.search import SearchResult, SearchService
@@ -53,7 +58,68 @@ def sync_index(
     finally:
         if progress is not None:
             progress.finish()
+    if report.changed and locations.annotations_db.exists():
+        store = open_store(locations)
+        try:
+            reconcile(store, corpus, report)
+        finally:
+            store.close()
     return index, report
+
+
+def open_store(locations: Locations) -> AnnotationStore:
+    store = AnnotationStore(locations.annotations_db)
+    if store.notice:
+        print(f"corpus-reader: {store.notice}", file=sys.stderr)
+    return store
+
+
+def run_annotations(corpus: Path, locations: Locations, args: argparse.Namespace) -> int:
+    if args.action == "import":
+        # Bring the index (and so existing annotations) up to date before anchoring new ones.
+        index, _ = sync_index(corpus, locations)
+        index.close()
+        try:
+            data = json.loads(args.file.read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise AnnotationError(f"cannot read {args.file}: {exc}") from exc
+        store = open_store(locations)
+        try:
+            items = from_w3c(data, str(corpus), lambda path: _plain_text(corpus, path))
+            before = {a.id for a in store.for_corpus(str(corpus))}
+            store.put_many(items)
+        finally:
+            store.close()
+        new = sum(1 for a in items if a.id not in before)
+        orphans = sum(1 for a in items if a.state == "orphaned")
+        print(f"{len(items):,} annotations read: {new:,} new, {len(items) - new:,} already known, {orphans:,} orphaned")
+        return 0
+    store = open_store(locations)
+    try:
+        annotations = store.for_corpus(str(corpus))
+    finally:
+        store.close()
+    if args.action == "list":
+        if args.json:
+            print(json.dumps([a.to_json() for a in annotations], ensure_ascii=False, indent=2))
+        else:
+            for a in annotations:
+                what = a.exact if a.kind == "highlight" else "(bookmark)"
+                print(f"{a.kind:9} {a.state:8} {a.color:6} {a.path}  {what}")
+        return 0
+    text = dumps_w3c(annotations) if args.format == "w3c" else to_markdown(annotations)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _plain_text(corpus: Path, path: str) -> str | None:
+    try:
+        return load_article(corpus, path).plain_text
+    except ArticleError:
+        return None
 
 
 def run_index(corpus: Path, locations: Locations, as_json: bool) -> int:

@@ -33,7 +33,7 @@ class Session:
 
     @Slot(Path)
     def open_corpus(self, corpus: Path) -> None:
-        corpus = corpus.expanduser().absolute()
+        corpus = corpus.expanduser().resolve()
         if self.library is not None:
             self.library.shutdown()
             self.library.deleteLater()
