@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from reader import __version__
@@ -27,10 +29,13 @@ def _add_common(parser: argparse.ArgumentParser, suppress: bool) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="corpus-reader",
-        description="Read and search a folder of news articles. Without a command, opens the window.",
+        usage="%(prog)s [-h] [--version] [--corpus DIR] [--data-dir DIR] [FILE ... | COMMAND ...]",
+        description="Read and search a folder of news articles. Without a command, opens the window "
+        "(or brings the open one forward), showing the article FILEs if given.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _add_common(parser, suppress=False)
+    parser.set_defaults(files=[])
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     index = commands.add_parser("index", help="bring the index up to date with the corpus folder")
@@ -57,7 +62,70 @@ def build_parser() -> argparse.ArgumentParser:
     importing = actions.add_parser("import", help="add annotations from a W3C JSON-LD file (idempotent by id)")
     _add_common(importing, suppress=True)
     importing.add_argument("file", type=Path, metavar="FILE")
+
+    for name, text in (
+        ("install-desktop", "add Corpus Reader to the desktop's application menu (Linux)"),
+        ("uninstall-desktop", "remove it from the menu again"),
+    ):
+        _add_common(commands.add_parser(name, help=text), suppress=True)
     return parser
+
+
+def build_window_parser() -> argparse.ArgumentParser:
+    """The command line of a launch that opens the window with article files (a file manager's
+    Open With passes them)."""
+    parser = argparse.ArgumentParser(prog="corpus-reader", description="Open the window showing FILE.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _add_common(parser, suppress=False)
+    parser.add_argument("files", nargs="*", type=Path, metavar="FILE", help="article files to show")
+    parser.set_defaults(command=None)
+    return parser
+
+
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse a command line: a COMMAND and its arguments, or article FILEs for the window.
+
+    A first word that names a command is the command; one that looks like a path (it has a
+    slash or a dot, or exists) is a file; anything else is a mistyped command (exit 2).
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser()
+    first = _first_positional(argv)
+    if first is None or first in _command_names(parser) or not _looks_like_file(first):
+        return parser.parse_args(argv)
+    window = build_window_parser()
+    # Intermixed: options may follow the files; but it mishandles "--" (files named "-…").
+    return window.parse_args(argv) if "--" in argv else window.parse_intermixed_args(argv)
+
+
+def _first_positional(argv: list[str]) -> str | None:
+    value_options = ("--corpus", "--data-dir")
+    skip_value = False
+    for i, token in enumerate(argv):
+        if skip_value:
+            skip_value = False
+        elif token == "--":
+            return argv[i + 1] if i + 1 < len(argv) else None
+        elif token.startswith("-") and token != "-":
+            # argparse accepts unambiguous prefixes (--corp DIR) and --corpus=DIR.
+            name = token.split("=", 1)[0]
+            skip_value = "=" not in token and len(name) > 2 and any(o.startswith(name) for o in value_options)
+        else:
+            return token
+    return None
+
+
+def _command_names(parser: argparse.ArgumentParser) -> set[str]:
+    return {
+        name
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for name in action.choices
+    }
+
+
+def _looks_like_file(word: str) -> bool:
+    return "/" in word or os.sep in word or "." in word or Path(word).exists()
 
 
 def _positive(value: str) -> int:
@@ -72,13 +140,22 @@ def _positive(value: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Run Corpus Reader; return the process exit code."""
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(argv)
     locations = Locations.resolve(args.data_dir)
     try:
         if args.command is None:
+            from reader.gui.startup_check import check_display  # imports no Qt
+
+            # Before Qt: without its platform plugin it aborts the process with a developer's message.
+            if not check_display(locations.log_file):
+                return 1
             from reader.gui.launch import run_gui  # Qt is imported only for the window
 
-            return run_gui(args.corpus, locations)
+            return run_gui(args.corpus, locations, args.files)
+        if args.command in ("install-desktop", "uninstall-desktop"):
+            from reader import desktop
+
+            return desktop.run_install() if args.command == "install-desktop" else desktop.run_uninstall()
         corpus = _cli_corpus(args.corpus)
         from reader import cli
 

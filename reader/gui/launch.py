@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -16,6 +18,7 @@ from reader import __version__
 from reader.core.locations import Locations
 from reader.gui.library import Library
 from reader.gui.main_window import MainWindow
+from reader.gui.single_instance import LaunchRequest, claim
 from reader.resources import bundled_corpus, resource
 
 log = logging.getLogger("corpus-reader")
@@ -34,13 +37,43 @@ class Session:
     @Slot(Path)
     def open_corpus(self, corpus: Path) -> None:
         corpus = corpus.expanduser().resolve()
+        problem = corpus_problem(corpus)
+        if problem is not None:
+            QMessageBox.warning(self.window, "Corpus Reader", problem)
+            return
         if self.library is not None:
             self.library.shutdown()
             self.library.deleteLater()
-        self.library = Library(corpus, self.locations.index_dir(corpus), parent=None)
+        self.library = Library(
+            corpus, self.locations.index_dir(corpus), self.locations.annotations_db, parent=None
+        )
         self.window.set_library(self.library)
         self.settings.setValue("corpus/last", str(corpus))
         self.library.start()
+
+    @Slot(object)
+    def handle_request(self, request: LaunchRequest) -> None:
+        """Act on a later launch: open its corpus (if another), show its files, come to the front."""
+        files = [str(f) for f in request.files]
+        log.info("Another launch asked for corpus %s and files %s", request.corpus, files)
+        if request.corpus is not None and (
+            self.library is None or request.corpus.expanduser().resolve() != self.library.corpus
+        ):
+            self.open_corpus(request.corpus)
+        self.show_files(request.files)
+        self.window.bring_to_front()
+
+    def show_files(self, files: Sequence[Path]) -> None:
+        """Show the first of ``files``: the window reads one article at a time."""
+        if not files or self.library is None:
+            return
+        first = files[0]
+        article_id = self.window.show_file(first)
+        where = f"article {article_id} of {self.library.corpus}" if article_id else "outside the corpus"
+        log.info("Opened file %s (%s)", first, where)
+        if len(files) > 1:
+            log.info("Not shown (one article at a time): %s", ", ".join(map(str, files[1:])))
+            self.window.statusBar().showMessage(f"Showing the first of {len(files)} files: {first.name}")
 
     def shutdown(self) -> None:
         if self.library is not None:
@@ -71,32 +104,85 @@ def choose_corpus(requested: Path | None, settings: QSettings) -> Path:
     return bundled_corpus()
 
 
-def run_gui(corpus: Path | None, locations: Locations) -> int:
-    locations.data_dir.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(
-        filename=str(locations.log_file), level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s"
-    )
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+def corpus_problem(corpus: Path) -> str | None:
+    """Why ``corpus`` cannot be opened, in words for a dialog; None when it can."""
+    if not corpus.is_dir():
+        return f"The corpus folder does not exist:\n{corpus}"
+    try:
+        with os.scandir(corpus) as entries:
+            next(entries, None)
+    except OSError as exc:
+        return f"The corpus folder cannot be read ({exc.strerror or exc}):\n{corpus}"
+    return None
+
+
+def data_dir_problem(locations: Locations) -> str | None:
+    """Why the data folder (index, settings, log) cannot be used, or None; creates it."""
+    try:
+        locations.data_dir.mkdir(parents=True, exist_ok=True)
+        with open(locations.log_file, "a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        return f"The data folder cannot be used ({exc.strerror or exc}):\n{locations.data_dir}"
+    return None
+
+
+def _fail(message: str) -> int:
+    """Tell a user who may have no terminal (a double-click): stderr, the log, a dialog."""
+    print(f"corpus-reader: {' '.join(message.split())}", file=sys.stderr)
+    QMessageBox.critical(None, "Corpus Reader", message)
+    return 1
+
+
+def run_gui(corpus: Path | None, locations: Locations, files: Sequence[Path] = ()) -> int:
+    """Open the window on ``corpus`` showing the first of ``files``; or, when a window is already
+    open for this data folder, hand them to it and return 0 at once."""
+    # A fixed argv[0]: Qt makes it the X11 WM_CLASS instance name, so `python -m reader` and the
+    # launcher get the same WM_CLASS ("corpus-reader", "corpus-reader"): the desktop entry's
+    # StartupWMClass.
+    app = QApplication.instance() or QApplication(["corpus-reader"])
     app.setApplicationName("corpus-reader")
     app.setApplicationDisplayName("Corpus Reader")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("corpus-reader")
+    problem = data_dir_problem(locations)
+    if problem is not None:
+        return _fail(f"{problem}\n\nStart Corpus Reader with --data-dir naming a folder you can write to.")
+    logging.basicConfig(
+        filename=str(locations.log_file), level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s"
+    )
+    files = [f.expanduser().absolute() for f in files]
+    request = LaunchRequest(tuple(files), None if corpus is None else corpus.expanduser().absolute())
+    try:
+        instance = claim(locations.data_dir, request)
+    except OSError as exc:
+        log.error("%s", exc)
+        return _fail(str(exc))
+    if instance is None:
+        log.info("Handed corpus %s and files %s to the window already open", request.corpus, files)
+        return 0
+    log.info("Listening for later launches as %s", instance.name)
     icon = app_icon()
     app.setWindowIcon(icon)
     settings = make_settings(locations)
     window = MainWindow(settings, icon)
     session = Session(window, settings, locations)
+    instance.request_received.connect(session.handle_request)
     sys.excepthook = _make_excepthook(window)
     window.show()
     window.focus_search()  # the person came to search: type at once
     chosen = choose_corpus(corpus, settings)
-    if not chosen.is_dir():
-        QMessageBox.warning(window, "Corpus Reader", f"The corpus folder does not exist:\n{chosen}")
+    problem = corpus_problem(chosen)
+    if problem is not None:
+        log.warning("%s", problem)
+        QMessageBox.warning(window, "Corpus Reader", f"{problem}\n\nOpening the bundled articles instead.")
         chosen = bundled_corpus()
     session.open_corpus(chosen)
+    session.show_files(files)
     try:
         return app.exec()
     finally:
+        instance.close()
         session.shutdown()
 
 

@@ -7,15 +7,20 @@ signals, so it never waits on disk, the index or SQLite.
 
 from __future__ import annotations
 
+import json
+import logging
+import sqlite3
 import threading
-import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from reader.core.annotation_io import dumps_w3c, from_w3c, to_markdown
+from reader.core.annotation_sync import reconcile
+from reader.core.annotations import Annotation, AnnotationError, AnnotationStore
 from reader.core.catalog import ArticleRow, Catalog
-from reader.core.corpus import Article, ArticleError, load_article
+from reader.core.corpus import Article, ArticleError, article_from_bytes, load_article, read_bytes
 from reader.core.index import CorpusIndex, SyncReport, open_index
 from reader.core.search import SearchResult, SearchService, find_marks
 
@@ -26,6 +31,8 @@ PAGE_SIZE = 100
 class LoadedArticle:
     article: Article
     marks: list[tuple[int, int]]
+    highlights: list[Annotation] = field(default_factory=list)
+    bookmark: Annotation | None = None
 
 
 class _IndexWorker(QObject):
@@ -37,10 +44,11 @@ class _IndexWorker(QObject):
     synced = Signal(object)  # SyncReport
     failed = Signal(str)
 
-    def __init__(self, corpus: Path, index_dir: Path, cancel: threading.Event) -> None:
+    def __init__(self, corpus: Path, index_dir: Path, annotations_db: Path, cancel: threading.Event) -> None:
         super().__init__()
         self._corpus = corpus
         self._index_dir = index_dir
+        self._annotations_db = annotations_db
         self._cancel = cancel
         self._index: CorpusIndex | None = None
 
@@ -73,7 +81,23 @@ class _IndexWorker(QObject):
         except Exception as exc:
             self.failed.emit(f"Indexing stopped: {exc}")
             return
+        if report.changed:
+            self._reconcile(report)
         self.synced.emit(report)
+
+    def _reconcile(self, report: SyncReport) -> None:
+        """Keep highlights attached to the articles that changed (or list them as orphans)."""
+        try:
+            store = AnnotationStore(self._annotations_db)
+        except (OSError, AnnotationError) as exc:
+            self.failed.emit(f"Cannot check annotations: {exc}")
+            return
+        try:
+            reconcile(store, self._corpus, report)
+        except Exception as exc:
+            self.failed.emit(f"Cannot check annotations: {exc}")
+        finally:
+            store.close()
 
     @Slot()
     def close(self) -> None:
@@ -89,14 +113,27 @@ class _SearchWorker(QObject):
     searched = Signal(int, object)  # generation, SearchResult
     article_loaded = Signal(int, object)  # generation, LoadedArticle
     article_failed = Signal(int, str, str)  # generation, path, reason
+    annotations_listed = Signal(object)  # list[Annotation]
+    annotation_saved = Signal(object)  # Annotation
+    annotation_deleted = Signal(object)  # Annotation
+    notice = Signal(str)
     failed = Signal(str)
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, annotations_db: Path) -> None:
         super().__init__()
         self._library = library
+        self._annotations_db = annotations_db
         self._index: CorpusIndex | None = None
         self._service: SearchService | None = None
         self._catalog: Catalog | None = None
+        self._store: AnnotationStore | None = None
+
+    def _annotations(self) -> AnnotationStore:
+        if self._store is None:
+            self._store = AnnotationStore(self._annotations_db)
+            if self._store.notice:
+                self.notice.emit(self._store.notice)
+        return self._store
 
     @Slot(object)
     def set_index(self, index: CorpusIndex) -> None:
@@ -123,7 +160,7 @@ class _SearchWorker(QObject):
             result = self._service.search(text, limit=PAGE_SIZE, offset=offset, sort=sort)
         except Exception as exc:
             self.failed.emit(f"Search failed: {exc}")
-            traceback.print_exc()
+            logging.getLogger("corpus-reader").exception("search failed")
             return
         self.searched.emit(generation, result)
 
@@ -137,7 +174,107 @@ class _SearchWorker(QObject):
             self.article_failed.emit(generation, path, str(exc))
             return
         marks = find_marks(article, terms) if terms else []
-        self.article_loaded.emit(generation, LoadedArticle(article, marks))
+        corpus = str(self._index.corpus)
+        try:
+            store = self._annotations()
+            # The file may have changed since the last sync: check the anchors against this text.
+            store.reanchor_article(corpus, path, article.plain_text)
+            highlights = [a for a in store.for_article(corpus, path) if a.kind == "highlight"]
+            bookmark = store.bookmark_for(corpus, path)
+        except (AnnotationError, sqlite3.Error) as exc:
+            self.failed.emit(f"Cannot read annotations: {exc}")
+            highlights, bookmark = [], None
+        self.article_loaded.emit(generation, LoadedArticle(article, marks, highlights, bookmark))
+
+    @Slot(int, str, str)
+    def load_file(self, generation: int, path: str, article_id: str) -> None:
+        # Needs no index: a file given on the command line shows before the index is open.
+        if generation < self._library.latest_article:
+            return
+        try:
+            data, truncated = read_bytes(Path(path))
+            article = article_from_bytes(article_id, data, truncated)
+        except ArticleError as exc:
+            self.article_failed.emit(generation, article_id, str(exc))
+            return
+        self.article_loaded.emit(generation, LoadedArticle(article, []))
+
+    @Slot()
+    def list_annotations(self) -> None:
+        if self._index is None:
+            return
+        try:
+            items = self._annotations().for_corpus(str(self._index.corpus))
+        except (AnnotationError, sqlite3.Error) as exc:
+            self.failed.emit(f"Cannot read annotations: {exc}")
+            return
+        self.annotations_listed.emit(items)
+
+    @Slot(object)
+    def save_annotation(self, annotation: Annotation) -> None:
+        try:
+            self._annotations().put(annotation)
+        except (AnnotationError, sqlite3.Error) as exc:
+            self.failed.emit(f"Not saved: {exc}")
+            return
+        self.annotation_saved.emit(annotation)
+        self.list_annotations()
+
+    @Slot(str, object)
+    def update_annotation(self, annotation_id: str, changes: dict[str, object]) -> None:
+        try:
+            changed = self._annotations().update(annotation_id, **changes)
+        except (AnnotationError, sqlite3.Error) as exc:
+            self.failed.emit(f"Not saved: {exc}")
+            return
+        self.annotation_saved.emit(changed)
+        self.list_annotations()
+
+    @Slot(str)
+    def delete_annotation(self, annotation_id: str) -> None:
+        try:
+            deleted = self._annotations().delete(annotation_id)
+        except (AnnotationError, sqlite3.Error) as exc:
+            self.failed.emit(f"Not deleted: {exc}")
+            return
+        if deleted is not None:
+            self.annotation_deleted.emit(deleted)
+        self.list_annotations()
+
+    @Slot(str, str)
+    def export_annotations(self, fmt: str, target: str) -> None:
+        if self._index is None:
+            return
+        try:
+            items = self._annotations().for_corpus(str(self._index.corpus))
+            text = dumps_w3c(items) if fmt == "w3c" else to_markdown(items)
+            Path(target).write_text(text, encoding="utf-8")
+        except (OSError, AnnotationError, sqlite3.Error) as exc:
+            self.failed.emit(f"Export failed: {exc}")
+            return
+        self.notice.emit(f"Exported {len(items):,} annotations to {target}")
+
+    @Slot(str)
+    def import_annotations(self, source: str) -> None:
+        if self._index is None:
+            return
+        corpus = self._index.corpus
+
+        def text_for(path: str) -> str | None:
+            try:
+                return load_article(corpus, path).plain_text
+            except ArticleError:
+                return None
+
+        try:
+            data = json.loads(Path(source).read_text("utf-8"))
+            items = from_w3c(data, str(corpus), text_for)
+            self._annotations().put_many(items)
+        except (OSError, ValueError, AnnotationError, sqlite3.Error) as exc:
+            self.failed.emit(f"Import failed, nothing was imported: {exc}")
+            return
+        self.notice.emit(f"Imported {len(items):,} annotations from {source}")
+        self.list_annotations()
 
     @Slot()
     def close(self) -> None:
@@ -145,7 +282,9 @@ class _SearchWorker(QObject):
             self._service.close()
         if self._catalog is not None:
             self._catalog.close()
-        self._service = self._catalog = self._index = None
+        if self._store is not None:
+            self._store.close()
+        self._service = self._catalog = self._index = self._store = None
 
 
 class Library(QObject):
@@ -158,8 +297,12 @@ class Library(QObject):
         sync_finished(SyncReport): a sync ended (``cancelled`` tells if it was stopped).
         articles_listed(int generation, list[ArticleRow]): answer to ``list_articles``.
         search_finished(int generation, SearchResult): answer to ``search``.
-        article_loaded(int generation, LoadedArticle): answer to ``load_article``.
+        article_loaded(int generation, LoadedArticle): answer to ``load_article`` or ``load_file``.
         article_failed(int generation, str path, str reason): the article could not be read.
+        annotations_listed(list[Annotation]): every annotation of the corpus, after any change.
+        annotation_saved(Annotation): an annotation was created or changed (and committed).
+        annotation_deleted(Annotation): an annotation was deleted (kept here for undo).
+        notice(str message): something the user should know that is not an error.
         error_occurred(str message): a one-line message for the user.
     """
 
@@ -171,6 +314,10 @@ class Library(QObject):
     search_finished = Signal(int, object)
     article_loaded = Signal(int, object)
     article_failed = Signal(int, str, str)
+    annotations_listed = Signal(object)
+    annotation_saved = Signal(object)
+    annotation_deleted = Signal(object)
+    notice = Signal(str)
     error_occurred = Signal(str)
 
     # Requests, queued to the worker threads.
@@ -180,23 +327,33 @@ class Library(QObject):
     _search_requested = Signal(int, str, int, str)
     _article_requested = Signal(int, str, object)
     _close_requested = Signal()
+    _annotations_requested = Signal()
+    _save_requested = Signal(object)
+    _update_requested = Signal(str, object)
+    _delete_requested = Signal(str)
+    _export_requested = Signal(str, str)
+    _import_requested = Signal(str)
+    _file_requested = Signal(int, str, str)
 
-    def __init__(self, corpus: Path, index_dir: Path, parent: QObject | None = None) -> None:
+    def __init__(
+        self, corpus: Path, index_dir: Path, annotations_db: Path, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.corpus = corpus
         self.latest_query = 0
         self.latest_article = 0
         self.ready = False
         self.syncing = False
+        self._sync_again = False
         self._cancel = threading.Event()
 
         self._index_thread = QThread()
         self._index_thread.setObjectName("corpus-reader-index")
-        self._index_worker = _IndexWorker(corpus, index_dir, self._cancel)
+        self._index_worker = _IndexWorker(corpus, index_dir, annotations_db, self._cancel)
         self._index_worker.moveToThread(self._index_thread)
         self._search_thread = QThread()
         self._search_thread.setObjectName("corpus-reader-search")
-        self._search_worker = _SearchWorker(self)
+        self._search_worker = _SearchWorker(self, annotations_db)
         self._search_worker.moveToThread(self._search_thread)
 
         self._open_requested.connect(self._index_worker.open_and_sync)
@@ -206,6 +363,13 @@ class Library(QObject):
         self._article_requested.connect(self._search_worker.load_article)
         self._close_requested.connect(self._index_worker.close)
         self._close_requested.connect(self._search_worker.close)
+        self._annotations_requested.connect(self._search_worker.list_annotations)
+        self._save_requested.connect(self._search_worker.save_annotation)
+        self._update_requested.connect(self._search_worker.update_annotation)
+        self._delete_requested.connect(self._search_worker.delete_annotation)
+        self._export_requested.connect(self._search_worker.export_annotations)
+        self._import_requested.connect(self._search_worker.import_annotations)
+        self._file_requested.connect(self._search_worker.load_file)
 
         self._index_worker.opened.connect(self._search_worker.set_index)
         self._index_worker.opened.connect(self._on_index_worker_opened)
@@ -218,6 +382,10 @@ class Library(QObject):
         self._search_worker.article_loaded.connect(self.article_loaded)
         self._search_worker.article_failed.connect(self.article_failed)
         self._search_worker.failed.connect(self.error_occurred)
+        self._search_worker.annotations_listed.connect(self.annotations_listed)
+        self._search_worker.annotation_saved.connect(self.annotation_saved)
+        self._search_worker.annotation_deleted.connect(self.annotation_deleted)
+        self._search_worker.notice.connect(self.notice)
 
         self._index_thread.start()
         self._search_thread.start()
@@ -228,9 +396,14 @@ class Library(QObject):
         self._open_requested.emit()
 
     def sync(self) -> None:
-        if self.ready and not self.syncing:
-            self.syncing = True
-            self._sync_requested.emit()
+        """Sync again; asked while a sync runs, another follows it (changes may have come in)."""
+        if not self.ready:
+            return
+        if self.syncing:
+            self._sync_again = True
+            return
+        self.syncing = True
+        self._sync_requested.emit()
 
     def list_articles(self, sort: str = "date") -> int:
         self.latest_query += 1
@@ -247,6 +420,32 @@ class Library(QObject):
     def load_article(self, path: str, terms: dict[str, set[str]] | None = None) -> int:
         self.latest_article += 1
         self._article_requested.emit(self.latest_article, path, terms or {})
+        return self.latest_article
+
+    def list_annotations(self) -> None:
+        self._annotations_requested.emit()
+
+    def save_annotation(self, annotation: Annotation) -> None:
+        """Create or replace an annotation; committed on the worker, then announced."""
+        self._save_requested.emit(annotation)
+
+    def update_annotation(self, annotation_id: str, **changes: object) -> None:
+        self._update_requested.emit(annotation_id, changes)
+
+    def delete_annotation(self, annotation_id: str) -> None:
+        self._delete_requested.emit(annotation_id)
+
+    def export_annotations(self, fmt: str, target: Path) -> None:
+        self._export_requested.emit(fmt, str(target))
+
+    def import_annotations(self, source: Path) -> None:
+        self._import_requested.emit(str(source))
+
+    def load_file(self, path: Path, article_id: str | None = None) -> int:
+        """Read the article file at ``path``, in the corpus or not (answered by ``article_loaded``
+        or ``article_failed``); ``article_id`` names the article, by default its absolute path."""
+        self.latest_article += 1
+        self._file_requested.emit(self.latest_article, str(path), article_id or str(path))
         return self.latest_article
 
     def shutdown(self) -> None:
@@ -266,6 +465,9 @@ class Library(QObject):
     def _on_index_worker_synced(self, report: SyncReport) -> None:
         self.syncing = False
         self.sync_finished.emit(report)
+        if self._sync_again and not report.cancelled:
+            self._sync_again = False
+            self.sync()
 
     @Slot(str)
     def _on_worker_failed(self, message: str) -> None:

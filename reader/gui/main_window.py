@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,13 +20,17 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QSplitter,
+    QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from reader import __version__
+from reader.core.corpus import ARTICLE_SUFFIXES
 from reader.core.index import SyncReport
 from reader.core.search import SearchResult
+from reader.gui.annotation_controller import AnnotationController
 from reader.gui.article_list import (
     ArticleDelegate,
     ArticleListModel,
@@ -76,6 +81,8 @@ class MainWindow(QMainWindow):
         self._article_generation = 0
         self._current_terms: dict[str, set[str]] = {}
         self._pending_select: str | None = None
+        self._pending_offset: tuple[str, int] | None = None
+        self._file_to_select: tuple[Path, str] | None = None  # (corpus, id): see show_file
         self.setWindowTitle("Corpus Reader")
         self.setObjectName("CorpusReaderMainWindow")
         if icon is not None:
@@ -126,8 +133,17 @@ class MainWindow(QMainWindow):
         self.pane = ReadingPane(self)
         self.pane.hit_label.setParent(self)
 
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(left, "Articles")
+        self.annotations = AnnotationController(self, self.pane, self.tabs)
+        self.annotations.open_requested.connect(self.open_article)
+        self.bookmark_button = QToolButton(self)
+        self.bookmark_button.setDefaultAction(self.annotations.bookmark_action)
+        top_layout.addWidget(self.bookmark_button)
+
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(self.pane)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
@@ -180,7 +196,8 @@ class MainWindow(QMainWindow):
             return act
 
         bar = self.menuBar()
-        menus = {name: bar.addMenu(name) for name in ("&File", "&View", "&Go", "&Help")}
+        menus = {name: bar.addMenu(name) for name in ("&File", "&View", "&Annotations", "&Go", "&Help")}
+        self.annotations.build_menu(menus["&Annotations"])
         action("&File", "&Open Folder…", QKeySequence.StandardKey.Open, self.choose_corpus)
         action("&File", "&Re-scan Folder", "F5", self._on_rescan_triggered)
         menus["&File"].addSeparator()
@@ -237,17 +254,88 @@ class MainWindow(QMainWindow):
         library.article_loaded.connect(self._on_library_article_loaded)
         library.article_failed.connect(self._on_library_article_failed)
         library.error_occurred.connect(self._on_library_error_occurred)
+        self.annotations.set_library(library)
         self.setWindowTitle(f"{library.corpus.name} — Corpus Reader")
         self.model.set_rows([])
         self.header_label.setText("Opening the index…")
         self.pane.show_placeholder("Select an article to read it.")
         self.statusBar().showMessage(f"Corpus: {library.corpus}")
 
+    def open_article(self, path: str, offset: int = -1) -> None:
+        """Open the article ``path``, scrolled to ``offset`` in its plain text (-1: the top)."""
+        if self.library is None:
+            return
+        row = self.model.row_of(path)
+        if row >= 0:
+            self.list_view.selectionModel().blockSignals(True)
+            self.list_view.setCurrentIndex(self.model.index(row))
+            self.list_view.selectionModel().blockSignals(False)
+            self.list_view.scrollTo(self.model.index(row))
+        self._pending_offset = (path, offset) if offset >= 0 else None
+        self._article_generation = self.library.load_article(path, self._current_terms)
+
     def choose_corpus(self) -> None:
         start = str(self.library.corpus) if self.library else str(Path.home())
         folder = QFileDialog.getExistingDirectory(self, "Open a folder of articles", start)
         if folder:
             self.corpus_change_requested.emit(Path(folder))
+
+    def show_file(self, path: Path) -> str | None:
+        """Show the article file at ``path`` (opened with the app from a file manager or a command
+        line). An article of the corpus is selected in the list and its id returned; any other file
+        is read on its own, without changing the corpus, and None returned."""
+        if self.library is None:
+            return None
+        corpus = self.library.corpus
+        self.list_view.selectionModel().currentChanged.connect(
+            self._on_list_current_changed_forget_file, Qt.ConnectionType.UniqueConnection
+        )
+        self.model.modelReset.connect(self._on_model_reset_select_file, Qt.ConnectionType.UniqueConnection)
+        article_id = _article_id_in(corpus, path)
+        if article_id is None:
+            self._file_to_select = None
+            self.list_view.setCurrentIndex(QModelIndex())
+            self._article_generation = self.library.load_file(path.absolute())
+            self.setWindowTitle(f"{path.name} (not in the corpus) — Corpus Reader")
+            self.statusBar().showMessage(f"A file outside the corpus: {path.absolute()}")
+            return None
+        self.setWindowTitle(f"{corpus.name} — Corpus Reader")
+        row = self.model.row_of(article_id)
+        if row >= 0:
+            self._file_to_select = None
+            self.list_view.setCurrentIndex(self.model.index(row))
+            self.list_view.scrollTo(self.model.index(row))
+        else:
+            # Shown at once; selected when the list (still loading, or narrowed by a search) has it.
+            self._file_to_select = (corpus, article_id)
+            self._article_generation = self.library.load_file(path, article_id)
+        return article_id
+
+    def bring_to_front(self) -> None:
+        """Show the window un-minimised, raised and active (a later launch asked for it)."""
+        self.setWindowState(
+            (self.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive
+        )
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    @Slot()
+    def _on_model_reset_select_file(self) -> None:
+        if self._file_to_select is None or self.library is None:
+            return
+        corpus, article_id = self._file_to_select
+        row = self.model.row_of(article_id) if corpus == self.library.corpus else -1
+        if row >= 0:
+            self._file_to_select = None
+            self.list_view.setCurrentIndex(self.model.index(row))  # loads it again, with its highlights
+            self.list_view.scrollTo(self.model.index(row))
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_list_current_changed_forget_file(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid() and self.library is not None:
+            self._file_to_select = None
+            self.setWindowTitle(f"{self.library.corpus.name} — Corpus Reader")
 
     # --- searching ---------------------------------------------------------------------
 
@@ -273,6 +361,10 @@ class MainWindow(QMainWindow):
         if self.library is None or not self.library.ready:
             return
         self._query = self.search_edit.text().strip()
+        scope = re.match(r"in:(highlights|notes)\b\s*", self._query, re.I)
+        if scope:
+            self.annotations.show_highlights(self._query[scope.end() :])
+            return
         if self._query:
             self._generation = self.library.search(self._query, self._sort())
         else:
@@ -343,6 +435,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_library_index_opened(self) -> None:
         self._run_search()
+        if self.library is not None:
+            self.library.list_annotations()
 
     @Slot(int, int)
     def _on_library_sync_progress(self, done: int, total: int) -> None:
@@ -370,6 +464,11 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(" · ".join(parts))
         if report.changed or report.rebuilt:
             self._refresh()
+            if self.library is not None:
+                self.library.list_annotations()
+            article = self.pane.article
+            if article is not None and article.path in report.updated_paths:
+                self.open_article(article.path, self.pane.reading_position())
 
     @Slot(int, object)
     def _on_library_articles_listed(self, generation: int, rows: list) -> None:
@@ -401,9 +500,7 @@ class MainWindow(QMainWindow):
             notes.insert(0, "No articles match.")
         if result.suggestion:
             suggestion = _escape(result.suggestion)
-            notes.append(
-                f'Did you mean <a href="suggest:{suggestion}">{suggestion}</a>?'
-            )
+            notes.append(f'Did you mean <a href="suggest:{suggestion}">{suggestion}</a>?')
         self.note_label.setText(" ".join(notes))
         self.note_label.setVisible(bool(notes))
         self._reselect()
@@ -417,7 +514,11 @@ class MainWindow(QMainWindow):
     def _on_library_article_loaded(self, generation: int, loaded: LoadedArticle) -> None:
         if self.library is None or generation != self.library.latest_article:
             return
-        self.pane.show_article(loaded.article, loaded.marks)
+        self.pane.show_article(loaded.article, loaded.marks, loaded.highlights)
+        self.annotations.article_shown(loaded)
+        pending, self._pending_offset = self._pending_offset, None
+        if pending is not None and pending[0] == loaded.article.path:
+            self.pane.scroll_to_offset(pending[1], third=True)
 
     @Slot(int, str, str)
     def _on_library_article_failed(self, generation: int, path: str, reason: str) -> None:
@@ -456,6 +557,20 @@ class MainWindow(QMainWindow):
         self.settings.setValue("reader/zoom", self.pane.zoom)
         self.settings.sync()
         super().closeEvent(event)
+
+
+def _article_id_in(corpus: Path, path: Path) -> str | None:
+    """The id of ``path`` as an article of ``corpus`` (as the index names it), else None."""
+    if path.suffix.lower() not in ARTICLE_SUFFIXES:
+        return None
+    for candidate in (path.absolute(), path.resolve()):
+        try:
+            relative = candidate.relative_to(corpus)
+        except ValueError:
+            continue
+        # The index skips hidden files and folders.
+        return None if any(part.startswith(".") for part in relative.parts) else relative.as_posix()
+    return None
 
 
 def _escape(text: str) -> str:

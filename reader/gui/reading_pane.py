@@ -7,11 +7,12 @@ position in the document equals an offset in ``Article.plain_text``.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QKeySequence,
+    QMouseEvent,
     QPalette,
     QResizeEvent,
     QShortcut,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QTextBrowser,
     QTextEdit,
     QToolButton,
@@ -32,18 +34,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.core.annotation_io import COLOR_CSS
+from reader.core.annotations import Annotation
 from reader.core.corpus import Article
 from reader.core.search import line_fields
 
 MAX_TEXT_WIDTH = 720  # px at zoom 0: about 75 characters a line
 BASE_POINT_SIZE = 11.5
-HIT_COLOR = QColor("#ffe066")
-CURRENT_HIT_COLOR = QColor("#ff9f1a")
+# Search hits are orange and underlined, so they never look like a (pastel) highlight.
+HIT_COLOR = QColor("#ffc078")
+CURRENT_HIT_COLOR = QColor("#ff922b")
+HIT_UNDERLINE = QColor("#d9480f")
 HIT_TEXT_COLOR = QColor("#1a1a1a")
+HIGHLIGHT_LABELS = {"yellow": "Yellow", "green": "Green", "blue": "Blue", "pink": "Pink", "purple": "Purple"}
 
 
 class ArticleView(QTextBrowser):
-    """The text area: a centred column of readable width."""
+    """The text area: a centred column of readable width.
+
+    Signals:
+        highlight_clicked(int position, QPoint global_pos): a click (not a selection) at a
+            document position; the pane decides whether a highlight is there.
+    """
+
+    highlight_clicked = Signal(int, QPoint)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,6 +78,13 @@ class ArticleView(QTextBrowser):
         self._update_margins()
         super().resizeEvent(event)
 
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """Overrides QTextEdit.mouseReleaseEvent: a plain left click reports its position."""
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
+            position = self.cursorForPosition(event.position().toPoint()).position()
+            self.highlight_clicked.emit(position, event.globalPosition().toPoint())
+
     def changeEvent(self, event: QEvent) -> None:
         """Overrides QWidget.changeEvent: re-centres after a font (zoom) change."""
         if event.type() == QEvent.Type.FontChange:
@@ -72,15 +93,21 @@ class ArticleView(QTextBrowser):
 
 
 class ReadingPane(QWidget):
-    """Shows one article with marks for search hits and a find bar.
+    """Shows one article with the user's highlights, marks for search hits and a find bar.
 
     Signals:
         hit_changed(int current, int total): the current hit moved (current is 1-based, 0 = none).
         zoom_changed(int steps): the zoom level changed.
+        highlight_requested(int start, int end, str color, bool with_note): the user asked to
+            highlight the selected text (offsets in the article's plain text).
+        highlight_action_requested(Annotation, str action): "note", "delete" or a colour name,
+            chosen from a highlight's menu.
     """
 
     hit_changed = Signal(int, int)
     zoom_changed = Signal(int)
+    highlight_requested = Signal(int, int, str, bool)
+    highlight_action_requested = Signal(object, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,6 +116,7 @@ class ReadingPane(QWidget):
         self._query_marks: list[tuple[int, int]] = []
         self._marks: list[tuple[int, int]] = []
         self._current = -1
+        self.highlights: list[Annotation] = []
 
         self.view = ArticleView(self)
         self.hit_label = QLabel("", self)
@@ -119,6 +147,9 @@ class ReadingPane(QWidget):
         layout.addWidget(self.find_bar)
         layout.addWidget(self.view, 1)
 
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._on_view_context_menu_requested)
+        self.view.highlight_clicked.connect(self._on_view_highlight_clicked)
         self.find_edit.textChanged.connect(self._on_find_edit_text_changed)
         self.find_edit.returnPressed.connect(self.next_hit)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self.find_edit, self.close_find)
@@ -129,6 +160,7 @@ class ReadingPane(QWidget):
 
     def show_placeholder(self, message: str) -> None:
         self.article = None
+        self.highlights = []
         self._query_marks = []
         doc = self.view.document()
         doc.clear()
@@ -142,9 +174,12 @@ class ReadingPane(QWidget):
         cursor.insertText(message, fmt)
         self._set_marks([])
 
-    def show_article(self, article: Article, marks: list[tuple[int, int]]) -> None:
+    def show_article(
+        self, article: Article, marks: list[tuple[int, int]], highlights: list[Annotation] | None = None
+    ) -> None:
         """Show ``article``; ``marks`` are spans of its plain text to mark as search hits."""
         self.article = article
+        self.highlights = list(highlights or [])
         self._query_marks = list(marks)
         self.view.setDocument(self._build_document(article))
         self.view.document().setDocumentMargin(24)
@@ -241,21 +276,36 @@ class ReadingPane(QWidget):
         bar.setValue(max(0, top - self.view.viewport().height() // 3))
         self.hit_changed.emit(i + 1, len(self._marks))
 
+    def _selection(self, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
+        sel = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(self.view.document())
+        length = self.view.document().characterCount() - 1
+        cursor.setPosition(min(start, length))
+        cursor.setPosition(min(end, length), QTextCursor.MoveMode.KeepAnchor)
+        sel.cursor = cursor
+        fmt.setProperty(QTextFormat.Property.FullWidthSelection, False)
+        sel.format = fmt
+        return sel
+
     def _paint_marks(self) -> None:
         selections = []
-        doc = self.view.document()
+        # The user's highlights first, search marks on top of them.
+        for h in self.highlights:
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor(COLOR_CSS.get(h.color, COLOR_CSS["yellow"])))
+            fmt.setForeground(HIT_TEXT_COLOR)
+            if h.note:
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+                fmt.setUnderlineColor(HIT_TEXT_COLOR)
+            fmt.setToolTip(h.note)
+            selections.append(self._selection(h.start, h.end, fmt))
         for i, (start, end) in enumerate(self._marks):
-            sel = QTextEdit.ExtraSelection()
-            cursor = QTextCursor(doc)
-            cursor.setPosition(start)
-            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-            sel.cursor = cursor
             fmt = QTextCharFormat()
             fmt.setBackground(CURRENT_HIT_COLOR if i == self._current else HIT_COLOR)
             fmt.setForeground(HIT_TEXT_COLOR)
-            fmt.setProperty(QTextFormat.Property.FullWidthSelection, False)
-            sel.format = fmt
-            selections.append(sel)
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+            fmt.setUnderlineColor(HIT_UNDERLINE)
+            selections.append(self._selection(start, end, fmt))
         self.view.setExtraSelections(selections)
         total = len(self._marks)
         self.hit_label.setText(
@@ -263,6 +313,80 @@ class ReadingPane(QWidget):
             if total and self._current >= 0
             else (f"{total} hits" if total else "")
         )
+
+    # --- highlights ------------------------------------------------------------------
+
+    def set_highlights(self, highlights: list[Annotation]) -> None:
+        self.highlights = list(highlights)
+        self._paint_marks()
+
+    def highlight_texts(self) -> list[str]:
+        """The text under each painted highlight, in order (what the user sees highlighted)."""
+        text = self.view.toPlainText()
+        return [text[h.start : h.end] for h in sorted(self.highlights, key=lambda h: h.start)]
+
+    def selected_span(self) -> tuple[int, int] | None:
+        cursor = self.view.textCursor()
+        if self.article is None or not cursor.hasSelection():
+            return None
+        return cursor.selectionStart(), cursor.selectionEnd()
+
+    def highlight_selection(self, color: str, with_note: bool = False) -> None:
+        span = self.selected_span()
+        if span is not None:
+            self.highlight_requested.emit(span[0], span[1], color, with_note)
+
+    def highlight_at(self, position: int) -> Annotation | None:
+        for h in self.highlights:
+            if h.start <= position < h.end:
+                return h
+        return None
+
+    def reading_position(self) -> int:
+        """The offset of the text at the top of the pane (a bookmark's reading position)."""
+        return self.view.cursorForPosition(QPoint(0, 0)).position()
+
+    def scroll_to_offset(self, offset: int, third: bool = False) -> None:
+        """Scroll so the text at ``offset`` is at the top (or a third of the way down)."""
+        cursor = QTextCursor(self.view.document())
+        cursor.setPosition(max(0, min(offset, self.view.document().characterCount() - 1)))
+        bar = self.view.verticalScrollBar()
+        top = self.view.cursorRect(cursor).top() + bar.value()
+        bar.setValue(max(0, top - (self.view.viewport().height() // 3 if third else 0)))
+
+    def _highlight_menu(self, menu: QMenu, h: Annotation) -> None:
+        colours = menu.addMenu("Highlight Colour")
+        for name, label in HIGHLIGHT_LABELS.items():
+            act = colours.addAction(label)
+            act.setCheckable(True)
+            act.setChecked(name == h.color)
+            act.triggered.connect(lambda _=False, n=name: self.highlight_action_requested.emit(h, n))
+        menu.addAction("Edit Note…", lambda: self.highlight_action_requested.emit(h, "note"))
+        menu.addAction("Delete Highlight", lambda: self.highlight_action_requested.emit(h, "delete"))
+
+    def _on_view_context_menu_requested(self, pos: QPoint) -> None:
+        menu = self.view.createStandardContextMenu(pos)
+        if self.selected_span() is not None:
+            menu.addSeparator()
+            add = menu.addMenu("Highlight")
+            for name, label in HIGHLIGHT_LABELS.items():
+                add.addAction(label, lambda n=name: self.highlight_selection(n))
+            menu.addAction("Highlight with Note…", lambda: self.highlight_selection("yellow", with_note=True))
+        h = self.highlight_at(self.view.cursorForPosition(pos).position())
+        if h is not None:
+            menu.addSeparator()
+            self._highlight_menu(menu, h)
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+        menu.deleteLater()
+
+    def _on_view_highlight_clicked(self, position: int, global_pos: QPoint) -> None:
+        h = self.highlight_at(position)
+        if h is None:
+            return
+        menu = QMenu(self)
+        self._highlight_menu(menu, h)
+        menu.exec(global_pos)
+        menu.deleteLater()
 
     # --- find in article ---------------------------------------------------------------
 

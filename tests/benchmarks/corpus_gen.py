@@ -24,25 +24,26 @@ LAST_DAY = dt.date(2023, 12, 31)
 MIN_WORDS, MAX_WORDS = 100, 1500
 
 # Ranked roughly by how common they are in news text; the Zipf law takes over from here.
-COMMON_WORDS = """
-the of to and a in that for on is said was with he it as at by from his be have has but are not
-they this an were which will had its been would who their more also after year we up one new
-about two there or than people all over other when last government could into first minister
-president state percent out some can told so officials country since them if no million market
-week military security prices oil talks only three her she years bank economic trade police
-may while against between before because most just those through where any city group
-economy world national foreign report under during public political support billion any
-officials month children water health law court war peace agreement deal election party
-vote leaders local region border forces ceasefire negotiations sanctions inflation growth
-company companies workers energy gas exports imports interest rates central international
-european union council committee investigation statement spokesman ministry capital
-parliament opposition protest attack killed wounded troops crisis plan policy budget tax
-development infrastructure project construction investment investors shares stocks bonds
-currency dollar euro rouble exchange demand supply production output factory farmers
-harvest drought flood earthquake fire storm hospital doctors vaccine schools students
-university research scientists climate emissions pipeline refinery shipping port airport
-railway highway bridge tourism hotel festival museum culture football championship
-""".split()
+_COMMON_LINES = (
+    "the of to and a in that for on is said was with he it as at by from his be have has but are",
+    "not they this an were which will had its been would who their more also after year we up one",
+    "new about two there or than people all over other when last government could into first",
+    "minister president state percent out some can told so officials country since them if no",
+    "million market week military security prices oil talks only three her she years bank",
+    "economic trade police may while against between before because most just those through where",
+    "any city group economy world national foreign report under during public political support",
+    "billion any officials month children water health law court war peace agreement deal",
+    "election party vote leaders local region border forces ceasefire negotiations sanctions",
+    "inflation growth company companies workers energy gas exports imports interest rates central",
+    "international european union council committee investigation statement spokesman ministry",
+    "capital parliament opposition protest attack killed wounded troops crisis plan policy budget",
+    "tax development infrastructure project construction investment investors shares stocks bonds",
+    "currency dollar euro rouble exchange demand supply production output factory farmers harvest",
+    "drought flood earthquake fire storm hospital doctors vaccine schools students university",
+    "research scientists climate emissions pipeline refinery shipping port airport railway",
+    "highway bridge tourism hotel festival museum culture football championship",
+)
+COMMON_WORDS = [word for line in _COMMON_LINES for word in line.split()]
 
 NAMES = [
     "Minsk group",
@@ -67,11 +68,11 @@ NAMES = [
     "Prime Minister Novak",
 ]
 
-_SYLLABLES = (
-    "ba be bi bo bu da de di do du ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu "
-    "ra re ri ro ru sa se si so su ta te ti to tu va ve vi vo za ze zo an en in on ar er or ul "
-    "st tr pr gr kh sh ch"
-).split()
+_SYLLABLE_LINES = (
+    "ba be bi bo bu da de di do du ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu ra re ri ro",
+    "ru sa se si so su ta te ti to tu va ve vi vo za ze zo an en in on ar er or ul st tr pr gr kh sh ch",
+)
+_SYLLABLES = [syllable for line in _SYLLABLE_LINES for syllable in line.split()]
 
 
 def _vocabulary(size: int, rng: random.Random) -> list[str]:
@@ -103,9 +104,13 @@ class ArticleMaker:
         date = date or self.date()
         n = min(MAX_WORDS, max(MIN_WORDS, int(rng.lognormvariate(5.9, 0.6))))
         words = rng.choices(self.words, cum_weights=self.cum, k=n)
-        title_words = rng.choices(self.words[60:], cum_weights=self.cum[: len(self.words) - 60], k=rng.randint(4, 10))
+        title_words = rng.choices(
+            self.words[60:], cum_weights=self.cum[: len(self.words) - 60], k=rng.randint(4, 10)
+        )
         if rng.random() < 0.25:
-            title_words.insert(rng.randrange(len(title_words) + 1), rng.choices(NAMES, cum_weights=self.name_cum)[0])
+            title_words.insert(
+                rng.randrange(len(title_words) + 1), rng.choices(NAMES, cum_weights=self.name_cum)[0]
+            )
         title = " ".join(title_words)
         paragraphs = []
         i = 0
@@ -118,7 +123,9 @@ class ArticleMaker:
                 sentence = words[i : i + length]
                 i += length
                 if rng.random() < 0.2:
-                    sentence.insert(rng.randrange(len(sentence) + 1), rng.choices(NAMES, cum_weights=self.name_cum)[0])
+                    sentence.insert(
+                        rng.randrange(len(sentence) + 1), rng.choices(NAMES, cum_weights=self.name_cum)[0]
+                    )
                 sentences.append(" ".join(sentence).capitalize() + ".")
             paragraphs.append(" ".join(sentences))
         head = f"{title[0].upper()}{title[1:]}\n\n{date.day} {date:%B %Y}\n\n"

@@ -1,0 +1,184 @@
+"""Highlights and bookmarks in the window: made, painted, kept across restarts, edited, undone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+from pytestqt.qtbot import QtBot
+
+import reader.gui.annotation_controller as controller_module
+from tests.gui.test_window import SEED, App
+
+
+@pytest.fixture
+def runs(qtbot: QtBot, corpus: Path, tmp_path: Path) -> Iterator[list[App]]:
+    apps: list[App] = []
+    yield apps
+    for app in apps:
+        if app.session.library is not None:
+            app.close()
+
+
+def start(runs: list[App], qtbot: QtBot, corpus: Path, tmp_path: Path) -> App:
+    app = App(qtbot, corpus, tmp_path / "data")
+    runs.append(app)
+    return app
+
+
+def select(app: App, needle: str) -> tuple[int, int]:
+    view = app.window.pane.view
+    start = view.toPlainText().index(needle)
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(start)
+    cursor.setPosition(start + len(needle), QTextCursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cursor)
+    return start, start + len(needle)
+
+
+def open_seed(app: App) -> None:
+    app.open_row(app.paths().index(SEED))
+
+
+def highlights_listed(app: App) -> int:
+    return app.window.annotations.highlights.count()
+
+
+def test_highlight_is_painted_and_still_there_after_a_restart(
+    runs: list[App], qtbot: QtBot, corpus: Path, tmp_path: Path
+) -> None:
+    first = start(runs, qtbot, corpus, tmp_path)
+    open_seed(first)
+    select(first, "OSCE Minsk group")
+    first.window.pane.view.setFocus()
+    qtbot.keyClick(first.window.pane.view, Qt.Key.Key_H)
+    assert first.window.pane.highlight_texts() == ["OSCE Minsk group"]
+    qtbot.waitUntil(lambda: highlights_listed(first) == 1)
+    first.close()
+
+    second = start(runs, qtbot, corpus, tmp_path)
+    open_seed(second)
+    qtbot.waitUntil(lambda: second.window.pane.highlight_texts() == ["OSCE Minsk group"])
+    assert second.window.pane.highlights[0].color == "yellow"
+    assert second.window.tabs.tabText(2) == "Highlights (1)"
+
+
+def test_note_edit_colour_change_delete_and_undo(
+    runs: list[App], qtbot: QtBot, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = start(runs, qtbot, corpus, tmp_path)
+    open_seed(app)
+    monkeypatch.setattr(controller_module, "ask_note", lambda *_args: "the mediators")
+    select(app, "Transcaucasus")
+    app.window.pane.highlight_selection("green", with_note=True)
+    qtbot.waitUntil(lambda: highlights_listed(app) == 1)
+    (h,) = app.window.pane.highlights
+    assert (h.exact, h.color, h.note) == ("Transcaucasus", "green", "the mediators")
+
+    monkeypatch.setattr(controller_module, "ask_note", lambda *_args: "edited note")
+    app.window.pane.highlight_action_requested.emit(h, "note")
+    qtbot.waitUntil(lambda: app.window.pane.highlights and app.window.pane.highlights[0].note == "edited note")
+    app.window.pane.highlight_action_requested.emit(app.window.pane.highlights[0], "pink")
+    qtbot.waitUntil(lambda: app.window.pane.highlights[0].color == "pink")
+
+    app.window.pane.highlight_action_requested.emit(app.window.pane.highlights[0], "delete")
+    qtbot.waitUntil(lambda: highlights_listed(app) == 0 and app.window.pane.highlights == [])
+    assert "Ctrl+Z" in app.window.statusBar().currentMessage()
+    qtbot.keyClick(app.window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: highlights_listed(app) == 1)
+    restored = app.window.pane.highlights[0]
+    assert (restored.id, restored.note, restored.color) == (h.id, "edited note", "pink")
+
+
+def test_highlights_panel_click_opens_and_scrolls_to_the_passage(
+    runs: list[App], qtbot: QtBot, corpus: Path, tmp_path: Path
+) -> None:
+    app = start(runs, qtbot, corpus, tmp_path)
+    app.window.resize(700, 400)
+    open_seed(app)
+    select(app, "OSCE Minsk group")  # near the end of the article
+    app.window.pane.highlight_selection("blue")
+    qtbot.waitUntil(lambda: highlights_listed(app) == 1)
+    app.open_row(app.paths().index("markets/fire.md"))
+    panel = app.window.annotations.highlights
+    app.window.tabs.setCurrentWidget(panel)
+    panel.view.clicked.emit(panel.proxy.index(0, 0))
+    qtbot.waitUntil(lambda: app.window.pane.article is not None and app.window.pane.article.path == SEED)
+    bar = app.window.pane.view.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() > 0  # scrolled down to the passage
+    cursor = QTextCursor(app.window.pane.view.document())
+    cursor.setPosition(app.window.pane.highlights[0].start)
+    rect = app.window.pane.view.cursorRect(cursor)
+    assert 0 <= rect.top() < app.window.pane.view.viewport().height()
+
+
+def test_highlights_filter_and_in_highlights_scope(runs: list[App], qtbot: QtBot, corpus: Path, tmp_path: Path) -> None:
+    app = start(runs, qtbot, corpus, tmp_path)
+    open_seed(app)
+    for needle, colour in (("OSCE Minsk group", "yellow"), ("diplomatic negotiations", "green")):
+        select(app, needle)
+        app.window.pane.highlight_selection(colour)
+    qtbot.waitUntil(lambda: highlights_listed(app) == 2)
+    app.window.search("in:highlights negotiation")
+    panel = app.window.annotations.highlights
+    assert app.window.tabs.currentWidget() is panel
+    assert panel.filter_edit is not None and panel.filter_edit.text() == "negotiation", panel.filter_edit.text()
+    assert [panel.annotation_at(i).exact for i in range(panel.count())] == ["diplomatic negotiations"], [(panel.annotation_at(i).exact, panel.annotation_at(i).note, panel.proxy._words) for i in range(panel.count())]  # type: ignore[union-attr]
+    panel.set_filter("")
+    assert panel.color_combo is not None
+    panel.color_combo.setCurrentIndex(panel.color_combo.findData("yellow"))
+    assert panel.count() == 1 and panel.annotation_at(0).color == "yellow"  # type: ignore[union-attr]
+
+
+def test_bookmark_toggles_and_returns_to_the_reading_position(
+    runs: list[App], qtbot: QtBot, corpus: Path, tmp_path: Path
+) -> None:
+    app = start(runs, qtbot, corpus, tmp_path)
+    app.window.resize(700, 400)
+    open_seed(app)
+    app.window.pane.scroll_to_offset(app.window.pane.view.toPlainText().index("According to him"))
+    position = app.window.pane.reading_position()
+    assert position > 0
+    qtbot.keyClick(app.window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    panel = app.window.annotations.bookmarks
+    qtbot.waitUntil(lambda: panel.count() == 1)
+    assert app.window.annotations.bookmark_action.isChecked()
+    assert panel.annotation_at(0).start == position  # type: ignore[union-attr]
+
+    app.open_row(app.paths().index("markets/fire.md"))
+    assert not app.window.annotations.bookmark_action.isChecked()
+    panel.view.clicked.emit(panel.proxy.index(0, 0))
+    qtbot.waitUntil(lambda: app.window.pane.article is not None and app.window.pane.article.path == SEED)
+    assert abs(app.window.pane.reading_position() - position) < 200
+
+    qtbot.keyClick(app.window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: panel.count() == 0)
+
+
+def test_edited_file_orphans_a_highlight_and_it_can_be_reattached(
+    runs: list[App], qtbot: QtBot, corpus: Path, tmp_path: Path
+) -> None:
+    app = start(runs, qtbot, corpus, tmp_path)
+    open_seed(app)
+    select(app, "Transcaucasus")
+    app.window.pane.highlight_selection("purple")
+    qtbot.waitUntil(lambda: highlights_listed(app) == 1)
+    seed = corpus / SEED
+    seed.write_text(seed.read_text("utf-8").replace("the Transcaucasus", "the South Caucasus"), "utf-8")
+    assert app.session.library is not None
+    with qtbot.waitSignal(app.session.library.sync_finished, timeout=10000) as blocker:
+        app.session.library.sync()  # what F5 does; the open article is reloaded after the sync
+    assert blocker.args[0].updated_paths == [SEED], app.window.statusBar().currentMessage()
+    orphans = app.window.annotations.orphans
+    qtbot.waitUntil(lambda: orphans.count() == 1, timeout=10000)
+    assert app.window.tabs.tabText(3) == "Orphaned (1)"
+    qtbot.waitUntil(lambda: "South Caucasus" in app.window.pane.view.toPlainText())
+    assert app.window.pane.highlight_texts() == []
+    orphans.view.setCurrentIndex(orphans.proxy.index(0, 0))
+    select(app, "South Caucasus")
+    app.window.annotations.reattach_selected_orphan()
+    qtbot.waitUntil(lambda: orphans.count() == 0 and highlights_listed(app) == 1)
+    assert app.window.pane.highlight_texts() == ["South Caucasus"]
