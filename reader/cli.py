@@ -92,7 +92,10 @@ def run_annotations(corpus: Path, locations: Locations, args: argparse.Namespace
             store.close()
         new = sum(1 for a in items if a.id not in before)
         orphans = sum(1 for a in items if a.state == "orphaned")
-        print(f"{len(items):,} annotations read: {new:,} new, {len(items) - new:,} already known, {orphans:,} orphaned")
+        print(
+            f"{len(items):,} annotations read: {new:,} new, {len(items) - new:,} already known, "
+            f"{orphans:,} orphaned"
+        )
         return 0
     store = open_store(locations)
     try:

@@ -43,24 +43,34 @@ def text_hash(text: str) -> str:
 
 def quote_at(text: str, start: int, end: int) -> Quote:
     """The quote selector for ``text[start:end]``."""
-    return Quote(text[start:end], text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS])
+    return Quote(
+        text[start:end], text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS]
+    )
 
 
 def anchor(text: str, quote: Quote, start: int | None = None, end: int | None = None) -> Anchor | None:
     """Where ``quote`` is in ``text`` now, or None when it cannot be found."""
     if not quote.exact:
         return None
-    if start is not None and end is not None and 0 <= start <= end <= len(text) and text[start:end] == quote.exact:
+    if (
+        start is not None
+        and end is not None
+        and 0 <= start <= end <= len(text)
+        and text[start:end] == quote.exact
+    ):
         return Anchor(start, end, "position")
     places = _occurrences(text, quote.exact)
     if places:
-        best = max(places, key=lambda p: (_context_score(text, p, p + len(quote.exact), quote), -abs(p - (start or 0))))
+        best = max(
+            places,
+            key=lambda p: (_context_score(text, p, p + len(quote.exact), quote), -abs(p - (start or 0))),
+        )
         return Anchor(best, best + len(quote.exact), "exact")
     return _fuzzy(text, quote, start)
 
 
 def _occurrences(text: str, needle: str, limit: int = 1000) -> list[int]:
-    out = []
+    out: list[int] = []
     i = text.find(needle)
     while i >= 0 and len(out) < limit:
         out.append(i)

@@ -32,7 +32,9 @@ def to_w3c(annotations: list[Annotation]) -> dict[str, Any]:
     for a in annotations:
         selectors: list[dict[str, Any]] = []
         if a.kind == "highlight":
-            selectors.append({"type": "TextQuoteSelector", "exact": a.exact, "prefix": a.prefix, "suffix": a.suffix})
+            selectors.append(
+                {"type": "TextQuoteSelector", "exact": a.exact, "prefix": a.prefix, "suffix": a.suffix}
+            )
         selectors.append({"type": "TextPositionSelector", "start": a.start, "end": a.end})
         target: dict[str, Any] = {"source": a.path, "selector": selectors}
         if a.color:
@@ -40,13 +42,20 @@ def to_w3c(annotations: list[Annotation]) -> dict[str, Any]:
         item: dict[str, Any] = {
             "id": a.id,
             "type": "Annotation",
-            "motivation": "bookmarking" if a.kind == "bookmark" else ("commenting" if a.note else "highlighting"),
+            "motivation": "bookmarking"
+            if a.kind == "bookmark"
+            else ("commenting" if a.note else "highlighting"),
             "created": a.created,
             "modified": a.modified,
             "target": target,
         }
         if a.note:
-            item["body"] = {"type": "TextualBody", "value": a.note, "format": "text/plain", "purpose": "commenting"}
+            item["body"] = {
+                "type": "TextualBody",
+                "value": a.note,
+                "format": "text/plain",
+                "purpose": "commenting",
+            }
         # Not W3C vocabulary: what only this app needs to restore an annotation exactly.
         item["corpusReader"] = {"state": a.state, "title": a.title, "date": a.date}
         items.append(item)
@@ -78,7 +87,9 @@ def to_markdown(annotations: list[Annotation]) -> str:
             if a.kind == "bookmark":
                 lines.extend(["🔖 Bookmarked", ""])
                 continue
-            label = a.color + (", orphaned: the passage is no longer in the article" if a.state == "orphaned" else "")
+            label = a.color + (
+                ", orphaned: the passage is no longer in the article" if a.state == "orphaned" else ""
+            )
             lines.extend(f"> {line}" if line else ">" for line in a.exact.split("\n"))
             lines.append("")
             lines.append(f"*{label}*")
@@ -119,10 +130,16 @@ def _items(data: object) -> list[dict[str, Any]]:
         items = [data]
     elif isinstance(data, dict) and isinstance(data.get("items"), list):
         items = data["items"]
-    elif isinstance(data, dict) and isinstance(data.get("first"), dict) and isinstance(data["first"].get("items"), list):
+    elif (
+        isinstance(data, dict)
+        and isinstance(data.get("first"), dict)
+        and isinstance(data["first"].get("items"), list)
+    ):
         items = data["first"]["items"]
     else:
-        raise AnnotationError("not a W3C annotation file (expected an AnnotationCollection or a list of annotations)")
+        raise AnnotationError(
+            "not a W3C annotation file (expected an AnnotationCollection or a list of annotations)"
+        )
     if not all(isinstance(item, dict) for item in items):
         raise AnnotationError("every annotation must be a JSON object")
     return items
@@ -149,7 +166,8 @@ def _from_item(item: dict[str, Any], corpus: str, text_for: TextFor) -> Annotati
     if isinstance(body, list):
         body = next((b for b in body if isinstance(b, dict) and b.get("type") == "TextualBody"), None)
     note = str(body.get("value", "")) if isinstance(body, dict) else ""
-    extra = item.get("corpusReader") if isinstance(item.get("corpusReader"), dict) else {}
+    extra_value = item.get("corpusReader")
+    extra: dict[str, Any] = extra_value if isinstance(extra_value, dict) else {}
     color = str(target.get("styleClass", "yellow"))
     if color not in COLORS:
         color = "yellow"
@@ -176,17 +194,27 @@ def _from_item(item: dict[str, Any], corpus: str, text_for: TextFor) -> Annotati
     )
     if bookmark:
         return replace(base, exact=base.title)
+    assert quote_sel is not None  # checked above: a highlight has one
     quote = Quote(str(quote_sel["exact"]), str(quote_sel.get("prefix", "")), str(quote_sel.get("suffix", "")))
     if not quote.exact:
         raise ValueError("TextQuoteSelector.exact is empty")
     text = text_for(source)
-    found = anchor(text, quote, start if pos_sel else None, end if pos_sel else None) if text is not None else None
+    found = (
+        anchor(text, quote, start if pos_sel else None, end if pos_sel else None)
+        if text is not None
+        else None
+    )
     if found is None or text is None:
         # Kept, as an orphan, with its quote and note: never dropped.
         return replace(base, exact=quote.exact, prefix=quote.prefix, suffix=quote.suffix, state="orphaned")
     q = quote_at(text, found.start, found.end)
     return replace(
-        base, exact=q.exact, prefix=q.prefix, suffix=q.suffix, start=found.start, end=found.end,
+        base,
+        exact=q.exact,
+        prefix=q.prefix,
+        suffix=q.suffix,
+        start=found.start,
+        end=found.end,
         text_hash=text_hash(text),
     )
 

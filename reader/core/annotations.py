@@ -50,7 +50,7 @@ _MIGRATIONS: list[list[str]] = [
 ]
 
 _COLUMNS = (
-    "id, kind, corpus, path, exact, prefix, suffix, start, \"end\", text_hash, color, note, state, "
+    'id, kind, corpus, path, exact, prefix, suffix, start, "end", text_hash, color, note, state, '
     "title, date, created, modified"
 )
 
@@ -119,7 +119,14 @@ def new_id() -> str:
 
 
 def new_highlight(
-    corpus: str, path: str, text: str, start: int, end: int, color: str, note: str = "", title: str = "",
+    corpus: str,
+    path: str,
+    text: str,
+    start: int,
+    end: int,
+    color: str,
+    note: str = "",
+    title: str = "",
     date: str | None = None,
 ) -> Annotation:
     """A highlight of ``text[start:end]`` with its quote selector and the text's hash."""
@@ -130,16 +137,46 @@ def new_highlight(
     q = quote_at(text, start, end)
     stamp = now()
     return Annotation(
-        new_id(), "highlight", corpus, path, q.exact, q.prefix, q.suffix, start, end, text_hash(text), color, note,
-        "anchored", title, date, stamp, stamp,
+        new_id(),
+        "highlight",
+        corpus,
+        path,
+        q.exact,
+        q.prefix,
+        q.suffix,
+        start,
+        end,
+        text_hash(text),
+        color,
+        note,
+        "anchored",
+        title,
+        date,
+        stamp,
+        stamp,
     )
 
 
 def new_bookmark(corpus: str, path: str, position: int, title: str, date: str | None = None) -> Annotation:
     stamp = now()
     return Annotation(
-        new_id(), "bookmark", corpus, path, title, "", "", position, position, "", "", "", "anchored", title, date,
-        stamp, stamp,
+        new_id(),
+        "bookmark",
+        corpus,
+        path,
+        title,
+        "",
+        "",
+        position,
+        position,
+        "",
+        "",
+        "",
+        "anchored",
+        title,
+        date,
+        stamp,
+        stamp,
     )
 
 
@@ -159,7 +196,10 @@ class AnnotationStore:
             self._db = self._open(path)
         except sqlite3.DatabaseError as exc:
             moved = self._move_aside(path)
-            self.notice = f"The annotations database was damaged ({exc}); it was kept as {moved.name} and a new one started."
+            self.notice = (
+                f"The annotations database was damaged ({exc}); it was kept as {moved.name} "
+                "and a new one started."
+            )
             self._db = self._open(path)
 
     def _open(self, path: Path) -> sqlite3.Connection:
@@ -227,7 +267,9 @@ class AnnotationStore:
     # --- reads ---------------------------------------------------------------------------
 
     def _query(self, where: str, params: Iterable[object]) -> list[Annotation]:
-        rows = self._db.execute(f"SELECT {_COLUMNS} FROM annotations WHERE {where} ORDER BY created, id", tuple(params))
+        rows = self._db.execute(
+            f"SELECT {_COLUMNS} FROM annotations WHERE {where} ORDER BY created, id", tuple(params)
+        )
         return [Annotation(*row) for row in rows]
 
     def get(self, annotation_id: str) -> Annotation | None:
@@ -274,8 +316,23 @@ class AnnotationStore:
         self._db.execute(
             f"INSERT OR REPLACE INTO annotations ({_COLUMNS}) VALUES ({', '.join('?' * 17)})",
             (
-                a.id, a.kind, a.corpus, a.path, a.exact, a.prefix, a.suffix, a.start, a.end, a.text_hash, a.color,
-                a.note, a.state, a.title, a.date, a.created, a.modified,
+                a.id,
+                a.kind,
+                a.corpus,
+                a.path,
+                a.exact,
+                a.prefix,
+                a.suffix,
+                a.start,
+                a.end,
+                a.text_hash,
+                a.color,
+                a.note,
+                a.state,
+                a.title,
+                a.date,
+                a.created,
+                a.modified,
             ),
         )
 
@@ -298,12 +355,22 @@ class AnnotationStore:
 
     # --- keeping highlights attached ----------------------------------------------------
 
-    def reattach(self, annotation: Annotation, text: str, start: int, end: int, path: str | None = None) -> Annotation:
+    def reattach(
+        self, annotation: Annotation, text: str, start: int, end: int, path: str | None = None
+    ) -> Annotation:
         """Attach a (typically orphaned) highlight to ``text[start:end]`` of an article."""
         q = quote_at(text, start, end)
         changed = replace(
-            annotation, path=path or annotation.path, exact=q.exact, prefix=q.prefix, suffix=q.suffix, start=start,
-            end=end, text_hash=text_hash(text), state="anchored", modified=now(),
+            annotation,
+            path=path or annotation.path,
+            exact=q.exact,
+            prefix=q.prefix,
+            suffix=q.suffix,
+            start=start,
+            end=end,
+            text_hash=text_hash(text),
+            state="anchored",
+            modified=now(),
         )
         self.put(changed)
         return changed
@@ -330,8 +397,15 @@ class AnnotationStore:
             q = quote_at(text, found.start, found.end)
             changed.append(
                 replace(
-                    a, exact=q.exact, prefix=q.prefix, suffix=q.suffix, start=found.start, end=found.end,
-                    text_hash=digest, state="anchored", modified=now() if a.state == "orphaned" or found.how != "position" else a.modified,
+                    a,
+                    exact=q.exact,
+                    prefix=q.prefix,
+                    suffix=q.suffix,
+                    start=found.start,
+                    end=found.end,
+                    text_hash=digest,
+                    state="anchored",
+                    modified=now() if a.state == "orphaned" or found.how != "position" else a.modified,
                 )
             )
         if changed and not self.read_only:
@@ -340,8 +414,12 @@ class AnnotationStore:
 
     def orphan_article(self, corpus: str, path: str) -> list[Annotation]:
         """The article is gone: its highlights become orphans (kept with quote and note)."""
-        changed = [replace(a, state="orphaned", modified=now()) for a in self._query(
-            "corpus = ? AND path = ? AND kind = 'highlight' AND state = 'anchored'", (corpus, path))]
+        changed = [
+            replace(a, state="orphaned", modified=now())
+            for a in self._query(
+                "corpus = ? AND path = ? AND kind = 'highlight' AND state = 'anchored'", (corpus, path)
+            )
+        ]
         if changed and not self.read_only:
             self.put_many(changed)
         return changed

@@ -20,7 +20,8 @@ corpus, db = Path(sys.argv[1]), Path(sys.argv[2])
 article = load_article(corpus, sys.argv[3])
 start = article.plain_text.index("OSCE Minsk group")
 store = AnnotationStore(db)
-store.put(new_highlight(str(corpus), article.path, article.plain_text, start, start + 16, "green", note="kept"))
+text = article.plain_text
+store.put(new_highlight(str(corpus), article.path, text, start, start + 16, "green", note="kept"))
 print("added", flush=True)
 time.sleep(60)
 """
@@ -41,8 +42,25 @@ def test_a_highlight_survives_sigkill_right_after_it_was_made(corpus: Path, tmp_
     listed = run("--corpus", corpus, "--data-dir", data, "annotations", "list", "--json")
     assert listed.returncode == 0, listed.stderr
     (item,) = json.loads(listed.stdout)
-    assert (item["kind"], item["exact"], item["note"], item["state"]) == ("highlight", "OSCE Minsk group", "kept", "anchored")
-    assert set(item) >= {"id", "kind", "path", "exact", "start", "end", "color", "note", "state", "created", "modified"}
+    assert (item["kind"], item["exact"], item["note"], item["state"]) == (
+        "highlight",
+        "OSCE Minsk group",
+        "kept",
+        "anchored",
+    )
+    assert set(item) >= {
+        "id",
+        "kind",
+        "path",
+        "exact",
+        "start",
+        "end",
+        "color",
+        "note",
+        "state",
+        "created",
+        "modified",
+    }
 
 
 def test_export_import_round_trip_and_idempotence(corpus: Path, tmp_path: Path) -> None:
@@ -51,7 +69,10 @@ def test_export_import_round_trip_and_idempotence(corpus: Path, tmp_path: Path) 
             "id": "urn:uuid:0f5b1c1e-0000-4000-8000-000000000001",
             "type": "Annotation",
             "body": {"type": "TextualBody", "value": "mediators"},
-            "target": {"source": SEED, "selector": {"type": "TextQuoteSelector", "exact": "OSCE Minsk group"}},
+            "target": {
+                "source": SEED,
+                "selector": {"type": "TextQuoteSelector", "exact": "OSCE Minsk group"},
+            },
         }
     ]
     src = tmp_path / "in.json"
@@ -63,7 +84,12 @@ def test_export_import_round_trip_and_idempotence(corpus: Path, tmp_path: Path) 
     assert "0 new, 1 already known" in again.stdout
 
     out = tmp_path / "out.json"
-    assert run("--corpus", corpus, "--data-dir", tmp_path / "d", "annotations", "export", "--output", out).returncode == 0
+    assert (
+        run(
+            "--corpus", corpus, "--data-dir", tmp_path / "d", "annotations", "export", "--output", out
+        ).returncode
+        == 0
+    )
     exported = json.loads(out.read_text("utf-8"))
     (item,) = exported["items"]
     position = next(s for s in item["target"]["selector"] if s["type"] == "TextPositionSelector")
@@ -73,15 +99,23 @@ def test_export_import_round_trip_and_idempotence(corpus: Path, tmp_path: Path) 
 
     # Into a fresh data dir: the round trip gives the same annotations.
     assert run("--corpus", corpus, "--data-dir", tmp_path / "e", "annotations", "import", out).returncode == 0
-    relisted = json.loads(run("--corpus", corpus, "--data-dir", tmp_path / "e", "annotations", "list", "--json").stdout)
+    relisted = json.loads(
+        run("--corpus", corpus, "--data-dir", tmp_path / "e", "annotations", "list", "--json").stdout
+    )
     assert relisted == json.loads(seed_text.stdout)
 
-    markdown = run("--corpus", corpus, "--data-dir", tmp_path / "d", "annotations", "export", "--format", "markdown")
+    markdown = run(
+        "--corpus", corpus, "--data-dir", tmp_path / "d", "annotations", "export", "--format", "markdown"
+    )
     assert "> OSCE Minsk group" in markdown.stdout and "mediators" in markdown.stdout
 
 
 def test_malformed_import_is_rejected_whole_with_one_line(corpus: Path, tmp_path: Path) -> None:
-    good = {"id": "urn:uuid:a", "type": "Annotation", "target": {"source": SEED, "selector": {"type": "TextQuoteSelector", "exact": "Baku"}}}
+    good = {
+        "id": "urn:uuid:a",
+        "type": "Annotation",
+        "target": {"source": SEED, "selector": {"type": "TextQuoteSelector", "exact": "Baku"}},
+    }
     bad = {"id": "urn:uuid:b", "type": "Annotation", "target": {"source": SEED}}
     src = tmp_path / "bad.json"
     src.write_text(json.dumps([good, bad]), encoding="utf-8")
@@ -97,14 +131,27 @@ def test_malformed_import_is_rejected_whole_with_one_line(corpus: Path, tmp_path
 def test_edited_file_reanchors_on_the_next_cli_sync(corpus: Path, tmp_path: Path) -> None:
     src = tmp_path / "in.json"
     src.write_text(
-        json.dumps([{"id": "urn:uuid:c", "type": "Annotation", "target": {"source": SEED, "selector": {"type": "TextQuoteSelector", "exact": "OSCE Minsk group"}}}]),
+        json.dumps(
+            [
+                {
+                    "id": "urn:uuid:c",
+                    "type": "Annotation",
+                    "target": {
+                        "source": SEED,
+                        "selector": {"type": "TextQuoteSelector", "exact": "OSCE Minsk group"},
+                    },
+                }
+            ]
+        ),
         encoding="utf-8",
     )
     run("--corpus", corpus, "--data-dir", tmp_path / "d", "annotations", "import", src)
     seed = corpus / SEED
     seed.write_text("PREFACE ADDED.\n\n" + seed.read_text("utf-8"), encoding="utf-8")
     run("--corpus", corpus, "--data-dir", tmp_path / "d", "index")
-    (item,) = json.loads(run("--corpus", corpus, "--data-dir", tmp_path / "d", "annotations", "list", "--json").stdout)
+    (item,) = json.loads(
+        run("--corpus", corpus, "--data-dir", tmp_path / "d", "annotations", "list", "--json").stdout
+    )
     assert item["state"] == "anchored"
     text = seed.read_text("utf-8")
     assert "OSCE Minsk group" in text and item["exact"] == "OSCE Minsk group"

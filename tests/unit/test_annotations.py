@@ -22,7 +22,6 @@ from reader.core.annotations import (
 )
 from reader.core.corpus import load_article
 from reader.core.index import open_index
-from tests.conftest import write_article
 
 TEXT = (
     "The talks resumed in Vienna on Monday. Delegates said the Minsk group would meet again. "
@@ -71,7 +70,10 @@ def test_anchor_uses_context_to_choose_among_repeats() -> None:
 
 def test_anchor_finds_a_lightly_edited_quote_fuzzily() -> None:
     s, e = span(TEXT, "Delegates said the Minsk group would meet again.")
-    edited = TEXT.replace("Delegates said the Minsk group would meet again.", "Delegates said that the Minsk group will meet again.")
+    edited = TEXT.replace(
+        "Delegates said the Minsk group would meet again.",
+        "Delegates said that the Minsk group will meet again.",
+    )
     found = anchor(edited, quote_at(TEXT, s, e), s, e)
     assert found is not None and found.how == "fuzzy"
     assert edited[found.start : found.end] == "Delegates said that the Minsk group will meet again."
@@ -92,7 +94,9 @@ def test_anchor_without_position_uses_the_quote() -> None:
 
 def test_highlight_round_trips_through_the_database(store: AnnotationStore, tmp_path: Path) -> None:
     s, e = span(TEXT, "Minsk group")
-    h = new_highlight("/c", "a.txt", TEXT, s, e, "green", note="the mediators", title="Talks", date="2020-07-30")
+    h = new_highlight(
+        "/c", "a.txt", TEXT, s, e, "green", note="the mediators", title="Talks", date="2020-07-30"
+    )
     store.put(h)
     store.close()
     again = AnnotationStore(tmp_path / "annotations.sqlite3")
@@ -182,7 +186,9 @@ def annotated(corpus: Path, tmp_path: Path, store: AnnotationStore):  # type: ig
 def test_edited_article_keeps_its_highlight_in_place(annotated, corpus: Path, store: AnnotationStore) -> None:  # type: ignore[no-untyped-def]
     index, h1, _ = annotated
     seed = corpus / "000_a48a5c26eb42239f.txt"
-    seed.write_text(seed.read_text("utf-8").replace("Russia calls on", "Moscow, July 30. Russia calls on"), "utf-8")
+    seed.write_text(
+        seed.read_text("utf-8").replace("Russia calls on", "Moscow, July 30. Russia calls on"), "utf-8"
+    )
     result = reconcile(store, corpus, index.sync())
     assert result.reanchored == 1 and result.orphaned == 0
     moved = store.get(h1.id)
@@ -201,7 +207,9 @@ def test_renamed_article_keeps_its_highlights(annotated, corpus: Path, store: An
     assert kept is not None and kept.path == "archive/fire-2019.md" and kept.state == "anchored"
 
 
-def test_deleted_passage_orphans_the_highlight_and_keeps_quote_and_note(annotated, corpus: Path, store: AnnotationStore) -> None:  # type: ignore[no-untyped-def]
+def test_deleted_passage_orphans_the_highlight_and_keeps_quote_and_note(
+    annotated, corpus: Path, store: AnnotationStore
+) -> None:  # type: ignore[no-untyped-def]
     index, h1, _ = annotated
     seed = corpus / "000_a48a5c26eb42239f.txt"
     seed.write_text(seed.read_text("utf-8").replace("OSCE Minsk group", "OSCE mediators"), "utf-8")
@@ -246,8 +254,16 @@ def test_w3c_export_import_round_trip_is_equal(store: AnnotationStore) -> None:
     assert exported["@context"] == "http://www.w3.org/ns/anno.jsonld"
     first = exported["items"][0]
     assert first["target"]["source"] == "a.txt"
-    assert {sel["type"] for sel in first["target"]["selector"]} == {"TextQuoteSelector", "TextPositionSelector"}
-    assert first["body"] == {"type": "TextualBody", "value": "mediators", "format": "text/plain", "purpose": "commenting"}
+    assert {sel["type"] for sel in first["target"]["selector"]} == {
+        "TextQuoteSelector",
+        "TextPositionSelector",
+    }
+    assert first["body"] == {
+        "type": "TextualBody",
+        "value": "mediators",
+        "format": "text/plain",
+        "purpose": "commenting",
+    }
     imported = from_w3c(exported, "/c", lambda path: TEXT)
     assert imported == items
 
@@ -257,7 +273,10 @@ def test_quote_only_import_finds_the_position() -> None:
         {
             "id": "urn:uuid:1",
             "type": "Annotation",
-            "target": {"source": "a.txt", "selector": {"type": "TextQuoteSelector", "exact": "Observers were cautious."}},
+            "target": {
+                "source": "a.txt",
+                "selector": {"type": "TextQuoteSelector", "exact": "Observers were cautious."},
+            },
         }
     ]
     (a,) = from_w3c(data, "/c", lambda path: TEXT)
@@ -272,7 +291,14 @@ def test_quote_only_import_finds_the_position() -> None:
         {"type": "Something"},
         [{"type": "Annotation"}],
         [{"type": "Annotation", "target": {"source": "a.txt", "selector": []}}],
-        [{"type": "Annotation", "id": "x", "target": {"source": "a.txt", "selector": {"type": "TextQuoteSelector", "exact": "Vienna"}}}] * 2,
+        [
+            {
+                "type": "Annotation",
+                "id": "x",
+                "target": {"source": "a.txt", "selector": {"type": "TextQuoteSelector", "exact": "Vienna"}},
+            }
+        ]
+        * 2,
         [1, 2],
     ],
 )
@@ -285,7 +311,9 @@ def test_markdown_export_groups_by_article() -> None:
     s, e = span(TEXT, "Minsk group")
     md = to_markdown(
         [
-            new_highlight("/c", "a.txt", TEXT, s, e, "green", note="mediators", title="Talks", date="2020-07-30"),
+            new_highlight(
+                "/c", "a.txt", TEXT, s, e, "green", note="mediators", title="Talks", date="2020-07-30"
+            ),
             new_bookmark("/c", "a.txt", 40, "Talks", "2020-07-30"),
         ]
     )
