@@ -86,6 +86,10 @@ class AnnotationController(QObject):
         self.bookmark_action.setToolTip("Bookmark the open article (Ctrl+D)")
         self.bookmark_action.setEnabled(False)
         self.bookmark_action.triggered.connect(self.toggle_bookmark)
+        self.bookmark_action.toggled.connect(
+            lambda on: self.bookmark_action.setText("★ Bookmarked" if on else "☆ Bookmark")
+        )
+        self.bookmark_action.setText("☆ Bookmark")
         self.undo_action = QAction("&Undo Delete", window)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.undo_action.setEnabled(False)
