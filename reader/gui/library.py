@@ -42,6 +42,7 @@ class _IndexWorker(QObject):
     progress = Signal(int, int)
     batch_committed = Signal()
     synced = Signal(object)  # SyncReport
+    notice = Signal(str)
     failed = Signal(str)
 
     def __init__(self, corpus: Path, index_dir: Path, annotations_db: Path, cancel: threading.Event) -> None:
@@ -92,6 +93,8 @@ class _IndexWorker(QObject):
         except (OSError, AnnotationError) as exc:
             self.failed.emit(f"Cannot check annotations: {exc}")
             return
+        if store.notice:
+            self.notice.emit(store.notice)
         try:
             reconcile(store, self._corpus, report)
         except Exception as exc:
@@ -377,6 +380,7 @@ class Library(QObject):
         self._index_worker.batch_committed.connect(self.batch_committed)
         self._index_worker.synced.connect(self._on_index_worker_synced)
         self._index_worker.failed.connect(self._on_worker_failed)
+        self._index_worker.notice.connect(self.notice)
         self._search_worker.listed.connect(self.articles_listed)
         self._search_worker.searched.connect(self.search_finished)
         self._search_worker.article_loaded.connect(self.article_loaded)

@@ -80,7 +80,9 @@ def test_note_edit_colour_change_delete_and_undo(
 
     monkeypatch.setattr(controller_module, "ask_note", lambda *_args: "edited note")
     app.window.pane.highlight_action_requested.emit(h, "note")
-    qtbot.waitUntil(lambda: app.window.pane.highlights and app.window.pane.highlights[0].note == "edited note")
+    qtbot.waitUntil(
+        lambda: app.window.pane.highlights and app.window.pane.highlights[0].note == "edited note"
+    )
     app.window.pane.highlight_action_requested.emit(app.window.pane.highlights[0], "pink")
     qtbot.waitUntil(lambda: app.window.pane.highlights[0].color == "pink")
 
@@ -115,7 +117,9 @@ def test_highlights_panel_click_opens_and_scrolls_to_the_passage(
     assert 0 <= rect.top() < app.window.pane.view.viewport().height()
 
 
-def test_highlights_filter_and_in_highlights_scope(runs: list[App], qtbot: QtBot, corpus: Path, tmp_path: Path) -> None:
+def test_highlights_filter_and_in_highlights_scope(
+    runs: list[App], qtbot: QtBot, corpus: Path, tmp_path: Path
+) -> None:
     app = start(runs, qtbot, corpus, tmp_path)
     open_seed(app)
     for needle, colour in (("OSCE Minsk group", "yellow"), ("diplomatic negotiations", "green")):
@@ -125,8 +129,13 @@ def test_highlights_filter_and_in_highlights_scope(runs: list[App], qtbot: QtBot
     app.window.search("in:highlights negotiation")
     panel = app.window.annotations.highlights
     assert app.window.tabs.currentWidget() is panel
-    assert panel.filter_edit is not None and panel.filter_edit.text() == "negotiation", panel.filter_edit.text()
-    assert [panel.annotation_at(i).exact for i in range(panel.count())] == ["diplomatic negotiations"], [(panel.annotation_at(i).exact, panel.annotation_at(i).note, panel.proxy._words) for i in range(panel.count())]  # type: ignore[union-attr]
+    assert panel.filter_edit is not None and panel.filter_edit.text() == "negotiation", (
+        panel.filter_edit.text()
+    )
+    assert [panel.annotation_at(i).exact for i in range(panel.count())] == ["diplomatic negotiations"], [
+        (panel.annotation_at(i).exact, panel.annotation_at(i).note, panel.proxy._words)
+        for i in range(panel.count())
+    ]  # type: ignore[union-attr]
     panel.set_filter("")
     assert panel.color_combo is not None
     panel.color_combo.setCurrentIndex(panel.color_combo.findData("yellow"))
@@ -182,3 +191,46 @@ def test_edited_file_orphans_a_highlight_and_it_can_be_reattached(
     app.window.annotations.reattach_selected_orphan()
     qtbot.waitUntil(lambda: orphans.count() == 0 and highlights_listed(app) == 1)
     assert app.window.pane.highlight_texts() == ["South Caucasus"]
+
+
+def test_export_and_import_from_the_window(runs: list[App], qtbot: QtBot, corpus: Path, tmp_path: Path) -> None:
+    app = start(runs, qtbot, corpus, tmp_path)
+    open_seed(app)
+    select(app, "OSCE Minsk group")
+    app.window.pane.highlight_selection("green")
+    qtbot.waitUntil(lambda: highlights_listed(app) == 1)
+    library = app.session.library
+    assert library is not None
+    markdown, w3c = tmp_path / "out.md", tmp_path / "out.jsonld"
+    library.export_annotations("markdown", markdown)
+    library.export_annotations("w3c", w3c)
+    qtbot.waitUntil(lambda: w3c.exists())
+    assert "> OSCE Minsk group" in markdown.read_text("utf-8")
+    (h,) = app.window.pane.highlights
+    library.delete_annotation(h.id)
+    qtbot.waitUntil(lambda: highlights_listed(app) == 0)
+    library.import_annotations(w3c)
+    qtbot.waitUntil(lambda: highlights_listed(app) == 1)
+    assert app.window.pane.highlights[0].id == h.id
+    assert "Imported 1 annotations" in app.window.statusBar().currentMessage()
+
+
+def test_damaged_annotations_database_is_set_aside_and_the_user_told(
+    runs: list[App], qtbot: QtBot, corpus: Path, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "annotations.sqlite3").write_bytes(b"garbage" * 1000)
+    app = start(runs, qtbot, corpus, tmp_path)
+    from PySide6.QtWidgets import QMessageBox
+
+    def told() -> bool:
+        boxes = app.window.findChildren(QMessageBox)
+        return any("damaged" in box.text() and "annotations.sqlite3.damaged-" in box.text() for box in boxes)
+
+    qtbot.waitUntil(told)
+    assert list(data.glob("annotations.sqlite3.damaged-*"))
+    open_seed(app)
+    select(app, "Transcaucasus")
+    app.window.pane.highlight_selection("yellow")
+    qtbot.waitUntil(lambda: highlights_listed(app) == 1)
