@@ -35,6 +35,8 @@ def _user_paths(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mo
     for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"), ("XDG_CONFIG_HOME", "config")):
         monkeypatch.setenv(var, str(home / sub))
     monkeypatch.setenv("HOME", str(home))
+    # Qt puts local sockets (one window per data dir) under TMPDIR: keep them out of /tmp.
+    monkeypatch.setenv("TMPDIR", str(home))
     return home
 
 

@@ -49,6 +49,7 @@ class AnnotationController(QObject):
         self.model = AnnotationListModel(self)
         self.undo_stack: list[Annotation] = []
         self._annotations: list[Annotation] = []
+        self._outside = False  # the pane shows a file that is not in the corpus
 
         self.bookmarks = AnnotationPanel(
             self.model, "bookmark", None, "No bookmarks yet.\nCtrl+D bookmarks the open article."
@@ -214,7 +215,8 @@ class AnnotationController(QObject):
     # --- showing ---------------------------------------------------------------------
 
     def article_shown(self, loaded: LoadedArticle) -> None:
-        self.bookmark_action.setEnabled(True)
+        self._outside = loaded.outside
+        self.bookmark_action.setEnabled(not loaded.outside)
         self.bookmark_action.setChecked(loaded.bookmark is not None)
 
     def _update_tabs(self) -> None:
@@ -234,6 +236,11 @@ class AnnotationController(QObject):
     def _on_pane_highlight_requested(self, start: int, end: int, color: str, with_note: bool) -> None:
         article = self.pane.article
         if self.library is None or article is None:
+            return
+        if self._outside:
+            self.window.statusBar().showMessage(
+                "This file is not in the corpus: open its folder to highlight it.", 6000
+            )
             return
         note = ""
         if with_note:

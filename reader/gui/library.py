@@ -33,6 +33,7 @@ class LoadedArticle:
     marks: list[tuple[int, int]]
     highlights: list[Annotation] = field(default_factory=list)
     bookmark: Annotation | None = None
+    outside: bool = False  # read on its own, not an article of the corpus: no annotations
 
 
 class _IndexWorker(QObject):
@@ -200,7 +201,8 @@ class _SearchWorker(QObject):
         except ArticleError as exc:
             self.article_failed.emit(generation, article_id, str(exc))
             return
-        self.article_loaded.emit(generation, LoadedArticle(article, []))
+        outside = Path(article_id).is_absolute()
+        self.article_loaded.emit(generation, LoadedArticle(article, [], outside=outside))
 
     @Slot()
     def list_annotations(self) -> None:

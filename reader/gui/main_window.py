@@ -297,18 +297,18 @@ class MainWindow(QMainWindow):
             self.list_view.setCurrentIndex(QModelIndex())
             self._article_generation = self.library.load_file(path.absolute())
             self.setWindowTitle(f"{path.name} (not in the corpus) — Corpus Reader")
-            self.statusBar().showMessage(f"A file outside the corpus: {path.absolute()}")
+            self.statusBar().showMessage(f"{_OUTSIDE}{path.absolute()}")
             return None
-        self.setWindowTitle(f"{corpus.name} — Corpus Reader")
+        self._forget_outside_file()
         row = self.model.row_of(article_id)
         if row >= 0:
-            self._file_to_select = None
             self.list_view.setCurrentIndex(self.model.index(row))
             self.list_view.scrollTo(self.model.index(row))
         else:
-            # Shown at once; selected when the list (still loading, or narrowed by a search) has it.
-            self._file_to_select = (corpus, article_id)
-            self._article_generation = self.library.load_file(path, article_id)
+            self._article_generation = self.library.load_file(path, article_id)  # shown at once
+        # Selected (again) when the list arrives: it may be loading, narrowed by a search, or about
+        # to be replaced by a refresh that was asked for before this selection.
+        self._file_to_select = (corpus, article_id)
         return article_id
 
     def bring_to_front(self) -> None:
@@ -333,9 +333,17 @@ class MainWindow(QMainWindow):
 
     @Slot(QModelIndex, QModelIndex)
     def _on_list_current_changed_forget_file(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid() and self.library is not None:
-            self._file_to_select = None
+        if not current.isValid():
+            return
+        if self._file_to_select is not None and current.data(PathRole) != self._file_to_select[1]:
+            self._file_to_select = None  # the user went on to another article
+        self._forget_outside_file()
+
+    def _forget_outside_file(self) -> None:
+        if self.library is not None:
             self.setWindowTitle(f"{self.library.corpus.name} — Corpus Reader")
+        if self.statusBar().currentMessage().startswith(_OUTSIDE):
+            self.statusBar().clearMessage()
 
     # --- searching ---------------------------------------------------------------------
 
@@ -559,6 +567,9 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
+_OUTSIDE = "A file outside the corpus: "
+
+
 def _article_id_in(corpus: Path, path: Path) -> str | None:
     """The id of ``path`` as an article of ``corpus`` (as the index names it), else None."""
     if path.suffix.lower() not in ARTICLE_SUFFIXES:
@@ -568,8 +579,9 @@ def _article_id_in(corpus: Path, path: Path) -> str | None:
             relative = candidate.relative_to(corpus)
         except ValueError:
             continue
-        # The index skips hidden files and folders.
-        return None if any(part.startswith(".") for part in relative.parts) else relative.as_posix()
+        # The index skips hidden files and folders ("..": an unresolved path, the next candidate).
+        if not any(part.startswith(".") for part in relative.parts):
+            return relative.as_posix()
     return None
 
 

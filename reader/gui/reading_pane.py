@@ -364,6 +364,10 @@ class ReadingPane(QWidget):
         menu.addAction("Edit Note…", lambda: self.highlight_action_requested.emit(h, "note"))
         menu.addAction("Delete Highlight", lambda: self.highlight_action_requested.emit(h, "delete"))
 
+    def exec_menu(self, menu: QMenu, global_pos: QPoint) -> None:
+        """Show a popup menu and wait for the choice (tests replace this)."""
+        menu.exec(global_pos)
+
     def _on_view_context_menu_requested(self, pos: QPoint) -> None:
         menu = self.view.createStandardContextMenu(pos)
         if self.selected_span() is not None:
@@ -376,7 +380,7 @@ class ReadingPane(QWidget):
         if h is not None:
             menu.addSeparator()
             self._highlight_menu(menu, h)
-        menu.exec(self.view.viewport().mapToGlobal(pos))
+        self.exec_menu(menu, self.view.viewport().mapToGlobal(pos))
         menu.deleteLater()
 
     def _on_view_highlight_clicked(self, position: int, global_pos: QPoint) -> None:
@@ -385,7 +389,7 @@ class ReadingPane(QWidget):
             return
         menu = QMenu(self)
         self._highlight_menu(menu, h)
-        menu.exec(global_pos)
+        self.exec_menu(menu, global_pos)
         menu.deleteLater()
 
     # --- find in article ---------------------------------------------------------------

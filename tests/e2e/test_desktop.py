@@ -18,6 +18,15 @@ SEED = "000_a48a5c26eb42239f.txt"
 STARTED = "Listening for later launches"
 
 
+@pytest.fixture(autouse=True)
+def _private_tmpdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The window's local server makes its socket in $TMPDIR; a process stopped by a signal leaves
+    # it behind, so keep it in the test's folder rather than /tmp.
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setenv("TMPDIR", str(folder))
+
+
 def environment(**extra: str) -> dict[str, str]:
     env = dict(os.environ, PYTHONPATH=str(REPO), QT_QPA_PLATFORM="offscreen")
     env.update(extra)
@@ -78,7 +87,9 @@ def test_install_desktop_writes_an_entry_whose_exec_runs(tmp_path: Path) -> None
     assert version.stdout.startswith("corpus-reader 0.")
 
     again = run("install-desktop", env=env)
-    assert again.returncode == 0 and [x for x in entry.read_text("utf-8").splitlines() if x.startswith("Exec=")] == [f"Exec={command} %F"]
+    assert again.returncode == 0 and [
+        x for x in entry.read_text("utf-8").splitlines() if x.startswith("Exec=")
+    ] == [f"Exec={command} %F"]
 
     gone = run("uninstall-desktop", env=env)
     assert gone.returncode == 0 and "Removed the menu entry" in gone.stdout

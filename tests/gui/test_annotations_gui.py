@@ -234,3 +234,33 @@ def test_damaged_annotations_database_is_set_aside_and_the_user_told(
     select(app, "Transcaucasus")
     app.window.pane.highlight_selection("yellow")
     qtbot.waitUntil(lambda: highlights_listed(app) == 1)
+
+
+def test_clicking_a_highlight_offers_colour_note_and_delete(
+    runs: list[App], qtbot: QtBot, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMenu
+
+    app = start(runs, qtbot, corpus, tmp_path)
+    open_seed(app)
+    start_offset, _ = select(app, "Transcaucasus")
+    app.window.pane.highlight_selection("yellow")
+    qtbot.waitUntil(lambda: highlights_listed(app) == 1)
+    offered: list[str] = []
+
+    def fake_exec(menu: QMenu, _pos: object) -> None:
+        for action in menu.actions():
+            offered.append(action.text())
+            if action.menu() is not None:
+                offered.extend(sub.text() for sub in action.menu().actions())
+        next(a for a in menu.actions() if a.text() == "Delete Highlight").trigger()
+
+    monkeypatch.setattr(app.window.pane, "exec_menu", fake_exec)
+    view = app.window.pane.view
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(start_offset + 3)
+    view.setTextCursor(cursor)  # no selection
+    point = view.cursorRect(cursor).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert {"Highlight Colour", "Green", "Edit Note…", "Delete Highlight"} <= set(offered)
+    qtbot.waitUntil(lambda: highlights_listed(app) == 0)
