@@ -58,8 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
     export = actions.add_parser("export", help="write the annotations as W3C JSON-LD or Markdown")
     _add_common(export, suppress=True)
     export.add_argument("--format", choices=("w3c", "markdown"), default="w3c")
-    export.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
-    importing = actions.add_parser("import", help="add annotations from a W3C JSON-LD file (idempotent by id)")
+    export.add_argument(
+        "--output", type=Path, metavar="FILE", help="write to FILE instead of standard output"
+    )
+    importing = actions.add_parser(
+        "import", help="add annotations from a W3C JSON-LD file (idempotent by id)"
+    )
     _add_common(importing, suppress=True)
     importing.add_argument("file", type=Path, metavar="FILE")
 

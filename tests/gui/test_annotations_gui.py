@@ -193,7 +193,9 @@ def test_edited_file_orphans_a_highlight_and_it_can_be_reattached(
     assert app.window.pane.highlight_texts() == ["South Caucasus"]
 
 
-def test_export_and_import_from_the_window(runs: list[App], qtbot: QtBot, corpus: Path, tmp_path: Path) -> None:
+def test_export_and_import_from_the_window(
+    runs: list[App], qtbot: QtBot, corpus: Path, tmp_path: Path
+) -> None:
     app = start(runs, qtbot, corpus, tmp_path)
     open_seed(app)
     select(app, "OSCE Minsk group")
