@@ -189,3 +189,36 @@ def test_edit_distance() -> None:
     assert edit_distance("karabah", "karabakh") == 1
     assert edit_distance("negotaitions", "negotiations") == 1  # a transposition
     assert edit_distance("", "abc") == 3
+
+
+def test_total_counts_every_match_even_when_whoosh_prunes(corpus: Path, tmp_path: Path) -> None:
+    # Many articles with both words, only a few with the phrase, in several segments: Whoosh's
+    # own count after a limited, pruned search falls short of the real number.
+    from tests.conftest import write_article
+
+    for i in range(120):
+        words = "oil prices" if i % 10 == 0 else "prices rose as oil fell"
+        write_article(
+            corpus,
+            f"bulk/{i:03}.txt",
+            f"Market report {i}",
+            "2020-01-01",
+            f"Today {words} again. " * (1 + i % 7),
+        )
+    index = open_index(corpus, tmp_path / "ix2")
+    index.sync(batch_size=25)
+    service = SearchService(index)
+    try:
+        result = service.search("oil prices", limit=5, snippets=False)
+        assert result.total == 120
+        seen = {h.path for h in result.hits}
+        offset = 5
+        while offset < result.total:
+            seen |= {
+                h.path for h in service.search("oil prices", limit=25, offset=offset, snippets=False).hits
+            }
+            offset += 25
+        assert len(seen) == 120
+    finally:
+        service.close()
+        index.close()
