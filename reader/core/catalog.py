@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-CATALOG_VERSION = 1
+CATALOG_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,10 @@ class Catalog:
                         size INTEGER,
                         mtime_ns INTEGER
                     )"""
+                )
+                self._db.execute(
+                    "CREATE TABLE IF NOT EXISTS words "
+                    "(word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID"
                 )
                 self._db.execute(f"PRAGMA user_version={CATALOG_VERSION}")
         elif version != CATALOG_VERSION:
@@ -134,7 +138,28 @@ class Catalog:
                 out[p] = ArticleRow(p, t, _date(d), s)
         return out
 
+    def word_count(self, word: str) -> int:
+        """In how many articles ``word`` (lower case) has appeared."""
+        row = self._db.execute("SELECT df FROM words WHERE word = ?", (word,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def words_near(self, word: str, maxdist: int = 2, prefix: int = 1) -> list[tuple[str, int]]:
+        """Words sharing the first ``prefix`` letters and of a length within ``maxdist``."""
+        start = word[:prefix]
+        rows = self._db.execute(
+            "SELECT word, df FROM words WHERE word >= ? AND word < ? AND length(word) BETWEEN ? AND ?",
+            (start, start + "\U0010ffff", len(word) - maxdist, len(word) + maxdist),
+        )
+        return [(w, int(df)) for w, df in rows]
+
     # --- writes (inside transaction()) ---------------------------------------------------
+
+    def add_words(self, counts: Mapping[str, int]) -> None:
+        """Add article counts of words (see ``spelling.py``)."""
+        self._db.executemany(
+            "INSERT INTO words VALUES (?, ?) ON CONFLICT(word) DO UPDATE SET df = df + excluded.df",
+            counts.items(),
+        )
 
     def put_article(self, row: ArticleRow, state: FileState) -> None:
         self._db.execute(

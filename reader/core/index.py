@@ -7,22 +7,27 @@ only those whose content hash changed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import gc
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 import threading
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, NUMERIC, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.util.filelock import FileLock
 from whoosh.writing import SegmentWriter
 
 from reader.core.catalog import ArticleRow, Catalog, FileState
@@ -35,9 +40,10 @@ from reader.core.corpus import (
     read_bytes,
     walk_corpus,
 )
+from reader.core.spelling import Vocabulary, words_of
 
 #: Bump when the schema or the way documents are built changes: the index is then rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 TEXT_FIELDS = ("title", "body", "source")
 INDEX_NAME = "articles"
@@ -53,10 +59,10 @@ def make_schema() -> Schema:
     analyzer = make_analyzer()
     return Schema(
         path=ID(unique=True, stored=True),
-        title=TEXT(analyzer=analyzer, field_boost=2.0, stored=True, spelling=True),
-        body=TEXT(analyzer=analyzer, spelling=True),
+        title=TEXT(analyzer=analyzer, field_boost=2.0, stored=True),
+        body=TEXT(analyzer=analyzer),
         # Indexed: the source line and photo credits; stored: the source line alone.
-        source=TEXT(analyzer=analyzer, stored=True, spelling=True),
+        source=TEXT(analyzer=analyzer, stored=True),
         date=DATETIME(stored=True, sortable=True),
         # 1 for dated articles: sorting by date puts undated articles last in both directions.
         dated=NUMERIC(sortable=True),
@@ -114,14 +120,22 @@ class CorpusIndex:
     """The index and catalog of one corpus folder.
 
     Opening never fails on a damaged or outdated index: it is moved out of the way and rebuilt
-    (``rebuilt`` tells). Whoosh allows one writer at a time; ``sync`` waits for the lock.
+    (``rebuilt`` tells). One process at a time syncs or rebuilds (``write.lock`` in the index
+    folder, an OS lock that dies with its process); another waits, calling ``on_wait`` once.
+    When the folder cannot be written (read-only, no permission), the index opens read-only,
+    ``read_only`` says why and ``sync`` raises IndexError_ with that reason.
     """
 
-    def __init__(self, corpus: Path, index_dir: Path) -> None:
+    def __init__(self, corpus: Path, index_dir: Path, on_wait: Callable[[], None] | None = None) -> None:
         self.corpus = corpus
         self.dir = index_dir
         self.rebuilt = False
-        self.dir.mkdir(parents=True, exist_ok=True)
+        self.on_wait = on_wait
+        self._segment_sizes: dict[str, int] = {}
+        if not self.dir.is_dir():
+            self.dir.mkdir(parents=True)
+        #: Why the index cannot be updated, in words for the user; None when it can.
+        self.read_only: str | None = _unwritable(self.dir)
         self.ix = self._open_or_create()
 
     # --- opening -------------------------------------------------------------------------
@@ -137,19 +151,31 @@ class CorpusIndex:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ResourceWarning)
             ix = self._try_open(whoosh_dir)
+            if ix is None and self.read_only is None:
+                # Rebuilt by one process only: another may have done it while this one waited.
+                with self._writing():
+                    self.rebuilt = False
+                    ix = self._try_open(whoosh_dir)
+                    if ix is None:
+                        ix = self._create(whoosh_dir)
             if self.rebuilt:
                 gc.collect()
-        return ix if ix is not None else self._create(whoosh_dir)
+        if ix is None:
+            what = "is damaged or outdated" if self.rebuilt else "does not exist yet"
+            raise IndexError_(f"the index {what} and cannot be rebuilt: {self.read_only}")
+        self._note_segments()
+        return ix
 
     def _try_open(self, whoosh_dir: Path) -> whoosh_index.FileIndex | None:
         try:
             meta = json.loads(self._meta_path.read_text("utf-8"))
             if meta.get("schema") != SCHEMA_VERSION:
                 raise ValueError("schema changed")
-            ix = whoosh_index.open_dir(str(whoosh_dir), indexname=INDEX_NAME)
+            storage = FileStorage(str(whoosh_dir), readonly=self.read_only is not None)
+            ix = storage.open_index(INDEX_NAME)
             with ix.reader() as r:  # touches every segment's files: detects damage early
                 r.doc_count()
-            Catalog(self.catalog_path).close()
+            self.catalog().close()
             return ix
         except FileNotFoundError:
             return None
@@ -170,13 +196,73 @@ class CorpusIndex:
         )
         return ix
 
+    @contextlib.contextmanager
+    def _writing(self, cancel: threading.Event | None = None) -> Iterator[bool]:
+        """Hold the lock that makes this process the index's only writer; yields False when
+        ``cancel`` was set while waiting for another process to finish."""
+        lock = FileLock(str(self.dir / "write.lock"))
+        if not lock.acquire(blocking=False):
+            if self.on_wait is not None:
+                self.on_wait()
+            while not lock.acquire(blocking=False):
+                if cancel is not None and cancel.wait(0.1):
+                    yield False
+                    return
+                if cancel is None:
+                    time.sleep(0.1)
+        try:
+            yield True
+        finally:
+            lock.release()
+
+    def rebuild(self) -> None:
+        """Start again with an empty index (the next sync fills it): for damage found after
+        opening. Every searcher of the old index must be closed first."""
+        if self.read_only is not None:
+            raise IndexError_(f"the index is damaged and cannot be rebuilt: {self.read_only}")
+        with self._writing():
+            self.ix.close()
+            self.rebuilt = True
+            self._segment_sizes.clear()
+            self.ix = self._create(self.dir / "whoosh")
+
+    def damaged(self, thorough: bool = False) -> bool:
+        """Whether the index was damaged since it was opened.
+
+        Always: a segment file that shrank (segments never change once written; reading a
+        truncated one through its memory map would kill the process with SIGBUS, so a searcher
+        must not touch it). With ``thorough``: also whether a fresh reader fails to open.
+        """
+        for name, size in self._segment_sizes.items():
+            try:
+                if os.stat(self.dir / "whoosh" / name).st_size < size:
+                    return True
+            except FileNotFoundError:
+                pass  # merged away by a commit
+        self._note_segments()
+        if thorough:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ResourceWarning)
+                try:
+                    with self.ix.refresh().reader() as r:
+                        r.doc_count()
+                except Exception:
+                    return True
+        return False
+
+    def _note_segments(self) -> None:
+        with contextlib.suppress(OSError), os.scandir(self.dir / "whoosh") as entries:
+            for entry in entries:
+                if entry.name.endswith(".seg") and entry.name not in self._segment_sizes:
+                    self._segment_sizes[entry.name] = entry.stat().st_size
+
     @property
     def catalog_path(self) -> Path:
         return self.dir / "catalog.sqlite3"
 
     def catalog(self) -> Catalog:
         """A new catalog connection for the calling thread (close it when done)."""
-        return Catalog(self.catalog_path)
+        return Catalog(self.catalog_path, readonly=self.read_only is not None)
 
     # --- sync ----------------------------------------------------------------------------
 
@@ -185,18 +271,28 @@ class CorpusIndex:
         progress: ProgressFn | None = None,
         on_batch: BatchFn | None = None,
         cancel: threading.Event | None = None,
-        batch_size: int = 2000,
-        batch_seconds: float = 3.0,
+        batch_size: int = 1000,
+        batch_seconds: float = 2.0,
+        batch_growth: float = 2.0,
     ) -> SyncReport:
         """Bring the index up to date with the corpus folder: new, changed, deleted files only."""
+        if self.read_only is not None:
+            raise IndexError_(f"cannot update the index: {self.read_only}")
         started = time.monotonic()
         report = SyncReport(rebuilt=self.rebuilt)
         catalog = self.catalog()
         try:
-            self._sync(catalog, report, progress, on_batch, cancel, batch_size, batch_seconds)
+            with self._writing(cancel) as may_write, _write_errors():
+                if may_write:
+                    self._sync(
+                        catalog, report, progress, on_batch, cancel, batch_size, batch_seconds, batch_growth
+                    )
+                report.cancelled = report.cancelled or not may_write
             report.problems = catalog.problems()
         finally:
             catalog.close()
+        if not report.cancelled:
+            self.rebuilt = False  # reported once; later reports are about changes
         report.seconds = time.monotonic() - started
         return report
 
@@ -209,6 +305,7 @@ class CorpusIndex:
         cancel: threading.Event | None,
         batch_size: int,
         batch_seconds: float,
+        batch_growth: float,
     ) -> None:
         if not self.corpus.is_dir():
             raise IndexError_(f"corpus folder not found: {self.corpus}")
@@ -240,19 +337,27 @@ class CorpusIndex:
 
         fresh = not known and self.ix.is_empty()
         writer: SegmentWriter | None = None
+        vocabulary = Vocabulary()
         pending = 0
         batch_started = time.monotonic()
+        # The first batch is small so that a first build is searchable early; later batches grow,
+        # which keeps the number of segments (and so the cost of every search) low.
+        batch_limit, seconds_limit = float(batch_size), batch_seconds
 
         def commit() -> None:
-            nonlocal writer, pending, batch_started
+            nonlocal writer, pending, batch_started, batch_limit, seconds_limit
+            searchable_changed = writer is not None
             if writer is not None:
                 writer.commit()
                 writer = None
+            catalog.add_words(vocabulary.take())
             # The catalog commits after Whoosh, so it can lag behind the index but never lead.
             catalog.transaction_commit()
             pending = 0
             batch_started = time.monotonic()
-            if on_batch is not None:
+            batch_limit *= batch_growth
+            seconds_limit *= batch_growth
+            if on_batch is not None and searchable_changed:
                 on_batch()
 
         def get_writer() -> SegmentWriter:
@@ -280,11 +385,11 @@ class CorpusIndex:
                 if cancel is not None and cancel.is_set():
                     report.cancelled = True
                     break
-                self._index_one(st, known, catalog, get_writer, fresh, report)
+                self._index_one(st, known, catalog, get_writer, fresh, report, vocabulary)
                 pending += 1
                 if progress is not None:
                     progress(done, total)
-                if pending >= batch_size or time.monotonic() - batch_started > batch_seconds:
+                if pending >= batch_limit or time.monotonic() - batch_started > seconds_limit:
                     commit()
                     catalog.transaction_begin()
             commit()
@@ -302,6 +407,7 @@ class CorpusIndex:
         get_writer: Callable[[], SegmentWriter],
         fresh: bool,
         report: SyncReport,
+        vocabulary: Vocabulary,
     ) -> None:
         old = known.get(st.path)
         try:
@@ -324,6 +430,7 @@ class CorpusIndex:
             writer.add_document(**doc)
         else:
             writer.update_document(**doc)
+        vocabulary.add(words_of(article.lines))
         catalog.put_article(
             ArticleRow(st.path, article.title, article.date, article.source),
             FileState(st.size, st.mtime_ns, digest),
@@ -359,9 +466,47 @@ def document_for(article: Article) -> dict[str, object]:
     return doc
 
 
-def open_index(corpus: Path, index_dir: Path) -> CorpusIndex:
-    """Open (creating or rebuilding as needed) the index of ``corpus``."""
+def _unwritable(folder: Path) -> str | None:
+    """Why nothing can be written into ``folder`` (in words for the user), or None."""
+    probe = folder / f".write-test-{os.getpid()}"
     try:
-        return CorpusIndex(corpus, index_dir)
+        with open(probe, "wb") as fh:
+            fh.write(b"x")
+        probe.unlink()
+    except OSError as exc:
+        return _write_reason(exc, folder)
+    return None
+
+
+def _write_reason(exc: OSError, folder: Path) -> str:
+    if exc.errno == errno.EROFS:
+        return f"{folder} is on a read-only file system"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"no permission to write to {folder}"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"the disk holding {folder} is full"
+    return f"cannot write to {folder}: {exc.strerror or exc}"
+
+
+@contextlib.contextmanager
+def _write_errors() -> Iterator[None]:
+    """Turn a full disk or a folder that became read-only during a sync into IndexError_."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM):
+            raise
+        raise IndexError_(f"cannot update the index: {_write_reason(exc, Path(exc.filename or '.'))}") from exc
+    except sqlite3.OperationalError as exc:
+        if "full" not in str(exc) and "readonly" not in str(exc):
+            raise
+        raise IndexError_(f"cannot update the index: {exc}") from exc
+
+
+def open_index(corpus: Path, index_dir: Path, on_wait: Callable[[], None] | None = None) -> CorpusIndex:
+    """Open (creating or rebuilding as needed) the index of ``corpus``; ``on_wait`` is called
+    when another process is rebuilding it and this one waits."""
+    try:
+        return CorpusIndex(corpus, index_dir, on_wait)
     except (OSError, sqlite3.Error) as exc:
         raise IndexError_(f"cannot open the index in {index_dir}: {exc}") from exc

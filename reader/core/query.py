@@ -9,6 +9,7 @@ raises: the broken part is dropped and a short note says so.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -119,8 +120,13 @@ def plain_words(text: str) -> list[str]:
     return tokens
 
 
-def parse(text: str, reader: IndexReader | None = None) -> ParsedQuery:
-    """Parse a user query. With a ``reader``, wildcard and fuzzy terms are expanded (bounded)."""
+#: Given an unstemmed word and an edit distance, the corpus words that close (the word included).
+SimilarWords = Callable[[str, int], list[str]]
+
+
+def parse(text: str, reader: IndexReader | None = None, similar: SimilarWords | None = None) -> ParsedQuery:
+    """Parse a user query. With a ``reader``, wildcard and fuzzy terms are expanded (bounded);
+    with ``similar``, fuzzy terms are matched against the corpus's unstemmed words."""
     cleaned, notes = sanitize(text)
     parser = make_parser()
     try:
@@ -135,7 +141,7 @@ def parse(text: str, reader: IndexReader | None = None) -> ParsedQuery:
         elif re.search(r"\w", cleaned):
             notes.append("Only very common words (like 'the') or operators: nothing to search for.")
     if reader is not None and not _is_null(q):
-        q = _bound_expansions(q, reader, notes)
+        q = _bound_expansions(q, reader, notes, _fuzzy_words(cleaned), similar)
     parsed = ParsedQuery(text, q, notes)
     parsed.plain_words = plain_words(cleaned)
     return parsed
@@ -145,16 +151,47 @@ def _is_null(q: wq.Query) -> bool:
     return q is wq.NullQuery or isinstance(q, type(wq.NullQuery))
 
 
-def _bound_expansions(q: wq.Query, reader: IndexReader, notes: list[str]) -> wq.Query:
-    """Replace wildcard and fuzzy terms by an OR of at most MAX_EXPANSION real index terms."""
+def _fuzzy_words(cleaned: str) -> dict[str, str]:
+    """The words marked ``~`` in a query, keyed by their stem (what the parser keeps)."""
+    analyzer = make_analyzer()
+    out = {}
+    for word in re.findall(r"(\w+)~", cleaned):
+        stems = [t.text for t in analyzer(word)]
+        if len(stems) == 1:
+            out[stems[0]] = word.lower()
+    return out
+
+
+def _bound_expansions(
+    q: wq.Query,
+    reader: IndexReader,
+    notes: list[str],
+    fuzzy_words: dict[str, str],
+    similar: SimilarWords | None,
+) -> wq.Query:
+    """Replace wildcard and fuzzy terms by an OR of at most MAX_EXPANSION real index terms.
+
+    A fuzzy term is matched on whole words, not stems ("goverment~" finds "government", not
+    every word a letter away from the stem "gover"), sharing at least the first letter.
+    """
     capped: list[str] = []
+    analyzer = make_analyzer()
 
     def expand(node: wq.Query) -> wq.Query:
         if not isinstance(node, wq.MultiTerm):
             return node
-        if isinstance(node, wq.FuzzyTerm) and node.maxdist > 2:
-            node.maxdist = 2
-        texts = list(islice(node._btexts(reader), MAX_EXPANSION + 1))
+        texts: list[str | bytes]
+        if isinstance(node, wq.FuzzyTerm):
+            node.maxdist = min(node.maxdist, 2)
+            node.prefixlength = max(node.prefixlength, 1)
+            raw = fuzzy_words.get(str(node.text))
+            if similar is not None and raw is not None:
+                stems = {t.text for w in similar(raw, node.maxdist) for t in analyzer(w)}
+                texts = sorted(stems)[: MAX_EXPANSION + 1]
+            else:
+                texts = list(islice(node._btexts(reader), MAX_EXPANSION + 1))
+        else:
+            texts = list(islice(node._btexts(reader), MAX_EXPANSION + 1))
         if len(texts) > MAX_EXPANSION:
             texts = texts[:MAX_EXPANSION]
             capped.append(node.text)

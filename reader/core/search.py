@@ -12,9 +12,11 @@ from whoosh.lang.porter import stem as porter_stem
 from whoosh.searching import Searcher
 from whoosh.sorting import FieldFacet, MultiFacet
 
+from reader.core.catalog import Catalog
 from reader.core.corpus import Article, ArticleError, load_article
-from reader.core.index import TEXT_FIELDS, CorpusIndex, make_analyzer
+from reader.core.index import CorpusIndex, make_analyzer
 from reader.core.query import ParsedQuery, marked_terms, parse, sanitize, with_phrase_bonus
+from reader.core.spelling import closest
 
 SNIPPET_CHARS = 220
 Span = tuple[int, int]
@@ -68,11 +70,21 @@ class SearchService:
     def __init__(self, index: CorpusIndex) -> None:
         self.index = index
         self._searcher: Searcher | None = None
+        self._catalog: Catalog | None = None
 
     def close(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
+        if self._catalog is not None:
+            self._catalog.close()
+            self._catalog = None
+
+    def catalog(self) -> Catalog:
+        """This thread's connection to the catalog (the corpus's words live there)."""
+        if self._catalog is None:
+            self._catalog = self.index.catalog()
+        return self._catalog
 
     def searcher(self) -> Searcher:
         """A searcher that sees the latest committed documents."""
@@ -92,7 +104,7 @@ class SearchService:
     ) -> SearchResult:
         """Run a user query; return ``limit`` hits from ``offset`` and the total count."""
         searcher = self.searcher()
-        parsed = parse(text, searcher.reader())
+        parsed = parse(text, searcher.reader(), self.similar_words)
         result = SearchResult(text, 0, [], offset, sort, notes=parsed.notes)
         if parsed.is_empty:
             return result
@@ -138,58 +150,32 @@ class SearchService:
         """'Did you mean …': the query with unknown words replaced by close corpus words, when
         that query has hits."""
         searcher = self.searcher()
-        reader = searcher.reader()
+        catalog = self.catalog()
         cleaned, _ = sanitize(parsed.text)
         changed = False
         corrected = cleaned
         for m in reversed(list(re.finditer(r"(?<![\w:*~-])([^\W\d_]{3,30})(?![\w*~:])", cleaned))):
             word = m[1]
             lower = word.lower()
-            if word in {"AND", "OR", "NOT", "TO"} or any(
-                reader.frequency("spell_" + f, lower) for f in TEXT_FIELDS
-            ):
+            if word in {"AND", "OR", "NOT", "TO"} or catalog.word_count(lower):
                 continue
-            best = _closest(searcher, lower)
-            if best:
+            ranked = closest(lower, catalog.words_near(lower, maxdist=2, prefix=1))
+            if ranked:
+                best = ranked[0][2]
                 replacement = best.capitalize() if word[0].isupper() else best
                 corrected = corrected[: m.start(1)] + replacement + corrected[m.end(1) :]
                 changed = True
         if not changed:
             return None
-        check = parse(corrected, reader)
+        check = parse(corrected, searcher.reader(), self.similar_words)
         if check.is_empty or not searcher.search(check.query, limit=1):
             return None
         return corrected
 
-
-def _closest(searcher: Searcher, word: str) -> str | None:
-    """The corpus word nearest to ``word``: fewest edits, then most articles."""
-    reader = searcher.reader()
-    candidates: set[str] = set()
-    for f in TEXT_FIELDS:
-        candidates.update(searcher.corrector(f).suggest(word, limit=8, maxdist=2))
-    if not candidates:
-        return None
-
-    def rank(candidate: str) -> tuple[int, int]:
-        freq = sum(reader.doc_frequency("spell_" + f, candidate) for f in TEXT_FIELDS)
-        return edit_distance(word, candidate), -freq
-
-    return min(sorted(candidates), key=rank)
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance with transpositions counted as one edit."""
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, start=1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        prev2, prev = prev, cur
-    return prev[-1]
+    def similar_words(self, word: str, maxdist: int) -> list[str]:
+        """Corpus words within ``maxdist`` edits of ``word`` (sharing its first letter)."""
+        near = closest(word, self.catalog().words_near(word, maxdist=maxdist, prefix=1), maxdist)
+        return [word, *(w for _, _, w in near)]
 
 
 # --- Marking terms in an article -----------------------------------------------------------

@@ -165,10 +165,25 @@ def test_batches_commit_as_they_go(corpus: Path, tmp_path: Path) -> None:
         with index.ix.searcher() as searcher:
             seen.append(searcher.doc_count())
 
-    index.sync(on_batch=on_batch, batch_size=10)
+    index.sync(on_batch=on_batch, batch_size=10, batch_growth=1)
     index.close()
     assert seen[:3] == [10, 20, 30]
     assert seen[-1] == 35
+
+
+def test_batches_grow_so_a_first_build_makes_few_segments(corpus: Path, tmp_path: Path) -> None:
+    for i in range(70):
+        write_article(corpus, f"bulk/{i:02}.txt", f"Bulk article {i}", "2021-01-01", f"Number {i} of many.")
+    index = open_index(corpus, tmp_path / "ix")
+    seen: list[int] = []
+
+    def on_batch() -> None:
+        with index.ix.searcher() as searcher:
+            seen.append(searcher.doc_count())
+
+    index.sync(on_batch=on_batch, batch_size=5, batch_seconds=60)
+    index.close()
+    assert seen == [5, 15, 35, 75]  # batches of 5, 10, 20, then the rest
 
 
 def test_cancelled_sync_keeps_what_was_committed(corpus: Path, tmp_path: Path) -> None:

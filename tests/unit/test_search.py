@@ -9,7 +9,8 @@ import pytest
 
 from reader.core.corpus import load_article
 from reader.core.index import open_index
-from reader.core.search import SearchService, edit_distance, find_marks
+from reader.core.search import SearchService, find_marks
+from reader.core.spelling import edit_distance
 
 SEED = "000_a48a5c26eb42239f.txt"
 
@@ -189,6 +190,14 @@ def test_edit_distance() -> None:
     assert edit_distance("karabah", "karabakh") == 1
     assert edit_distance("negotaitions", "negotiations") == 1  # a transposition
     assert edit_distance("", "abc") == 3
+    assert edit_distance("kitten", "sitting", limit=1) == 2  # stops early: more than the limit
+
+
+def test_fuzzy_matches_whole_words_not_stems(service: SearchService) -> None:
+    # "negotations~" is one letter from "negotiations"; its stem "negot" is not what is matched.
+    assert sorted(paths(service, "negotations~")) == [SEED, "markets/fire.md"]
+    result = service.search("harbor~")
+    assert {h.path for h in result.hits} == {"markets/fire.md", "undated.txt"}
 
 
 def test_total_counts_every_match_even_when_whoosh_prunes(corpus: Path, tmp_path: Path) -> None:
