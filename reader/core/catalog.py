@@ -38,8 +38,17 @@ class FileState:
 class Catalog:
     """One connection to the catalog database; use one Catalog per thread."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, readonly: bool = False) -> None:
         self.path = path
+        if readonly:
+            # In a folder that cannot be written, SQLite cannot make the WAL's shared-memory file;
+            # immutable=1 reads the file as it is (nobody else can change it there either).
+            uri = f"{path.absolute().as_uri()}?immutable=1"
+            self._db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=True)
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version != CATALOG_VERSION:
+                raise sqlite3.DatabaseError(f"catalog version {version}, expected {CATALOG_VERSION}")
+            return
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")

@@ -90,8 +90,13 @@ class SearchService:
         """A searcher that sees the latest committed documents."""
         if self._searcher is None:
             self._searcher = self.index.ix.searcher()
-        else:
-            self._searcher = self._searcher.refresh()
+        elif not self._searcher.up_to_date():
+            if self._searcher.reader().segments() is None:
+                # A searcher of an empty index cannot refresh (Whoosh fails on it): open anew.
+                self._searcher.close()
+                self._searcher = self.index.ix.searcher()
+            else:
+                self._searcher = self._searcher.refresh()
         return self._searcher
 
     def search(

@@ -231,3 +231,20 @@ def test_total_counts_every_match_even_when_whoosh_prunes(corpus: Path, tmp_path
     finally:
         service.close()
         index.close()
+
+
+def test_a_search_before_the_first_commit_sees_later_ones(tmp_path: Path) -> None:
+    from tests.conftest import write_article
+
+    folder = tmp_path / "new"
+    folder.mkdir()
+    index = open_index(folder, tmp_path / "ix")
+    service = SearchService(index)
+    try:
+        assert service.search("harbour").total == 0  # the index is still empty
+        write_article(folder, "a.txt", "Harbour news", "2021-01-01", "The harbour reopened.")
+        index.sync()
+        assert service.search("harbour").total == 1
+    finally:
+        service.close()
+        index.close()
