@@ -107,10 +107,11 @@ class ArticleMaker:
         title_words = rng.choices(
             self.words[60:], cum_weights=self.cum[: len(self.words) - 60], k=rng.randint(4, 10)
         )
-        if rng.random() < 0.25:
-            title_words.insert(
-                rng.randrange(len(title_words) + 1), rng.choices(NAMES, cum_weights=self.name_cum)[0]
-            )
+        # About a third of the articles are about a named subject (Zipf over NAMES), which they
+        # repeat; any article may mention another name in passing, rarely.
+        topic = rng.choices(NAMES, cum_weights=self.name_cum)[0] if rng.random() < 0.33 else None
+        if topic is not None and rng.random() < 0.5:
+            title_words.insert(rng.randrange(len(title_words) + 1), topic)
         title = " ".join(title_words)
         paragraphs = []
         i = 0
@@ -122,7 +123,9 @@ class ArticleMaker:
                 length = rng.randint(8, 28)
                 sentence = words[i : i + length]
                 i += length
-                if rng.random() < 0.2:
+                if topic is not None and rng.random() < 0.15:
+                    sentence.insert(rng.randrange(len(sentence) + 1), topic)
+                elif rng.random() < 0.01:
                     sentence.insert(
                         rng.randrange(len(sentence) + 1), rng.choices(NAMES, cum_weights=self.name_cum)[0]
                     )
