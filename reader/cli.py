@@ -6,9 +6,11 @@ No Qt here: these run without a display and start fast.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 import threading
+import warnings
 from pathlib import Path
 from typing import TextIO
 
@@ -16,7 +18,7 @@ from reader.core.annotation_io import dumps_w3c, from_w3c, to_markdown
 from reader.core.annotation_sync import reconcile
 from reader.core.annotations import AnnotationError, AnnotationStore
 from reader.core.corpus import ArticleError, load_article
-from reader.core.index import CorpusIndex, SyncReport, open_index
+from reader.core.index import CorpusIndex, IndexError_, SyncReport, open_index
 from reader.core.locations import Locations
 from reader.core.search import SearchResult, SearchService
 
@@ -46,15 +48,30 @@ class Progress:
             self.stream.flush()
 
 
+WAITING = "Waiting for another Corpus Reader to finish indexing…"
+
+
+def _say_waiting() -> None:
+    print(WAITING, file=sys.stderr, flush=True)
+
+
 def sync_index(
-    corpus: Path, locations: Locations, show_progress: bool = True
+    corpus: Path, locations: Locations, show_progress: bool = True, stale_ok: bool = False
 ) -> tuple[CorpusIndex, SyncReport]:
-    index = open_index(corpus, locations.index_dir(corpus))
+    """Open the index and bring it up to date. With ``stale_ok`` (a search), an index that cannot
+    be updated (read-only or full disk) is used as it is, with a note on stderr."""
+    index = open_index(corpus, locations.index_dir(corpus), on_wait=_say_waiting)
     progress = Progress(sys.stderr) if show_progress else None
     if index.rebuilt and progress is not None and progress.enabled:
         print("The index was damaged or outdated: rebuilding it.", file=sys.stderr)
     try:
         report = index.sync(progress=progress, cancel=threading.Event())
+    except IndexError_ as exc:
+        if not stale_ok:
+            index.close()
+            raise
+        print(f"corpus-reader: {exc}; searching the index as it is.", file=sys.stderr)
+        return index, SyncReport()
     finally:
         if progress is not None:
             progress.finish()
@@ -145,10 +162,25 @@ def format_report(report: SyncReport) -> str:
 
 
 def run_search(corpus: Path, locations: Locations, text: str, limit: int, sort: str, as_json: bool) -> int:
-    index, _ = sync_index(corpus, locations)
+    index, _ = sync_index(corpus, locations, stale_ok=True)
     service = SearchService(index)
     try:
-        result = service.search(text, limit=limit, sort=sort)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)  # Whoosh leaves a damaged file open
+            try:
+                result: SearchResult | None = service.search(text, limit=limit, sort=sort)
+            except Exception:
+                # Damage that opening could not see (a segment file cut short since): rebuild.
+                if not index.damaged(thorough=True):
+                    raise
+                result = None
+            gc.collect()
+        if result is None:
+            service.close()
+            print("The index was damaged: rebuilding it.", file=sys.stderr)
+            index.rebuild()
+            index.sync(cancel=threading.Event())
+            result = service.search(text, limit=limit, sort=sort)
     finally:
         service.close()
         index.close()

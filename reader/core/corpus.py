@@ -8,6 +8,7 @@ deliberately conservative: when a heuristic is unsure, text stays body text.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import datetime as dt
 import errno
 import os
@@ -120,6 +121,26 @@ def walk_corpus(root: Path) -> Iterator[FileStat | tuple[str, str]]:
                 continue
             yield FileStat(_rel(root, Path(entry.path)), st.st_size, st.st_mtime_ns)
         stack.extend(reversed(subfolders))
+
+
+def corpus_folders(root: Path, limit: int) -> list[Path] | None:
+    """``root`` and every folder under it that ``walk_corpus`` enters (for a file-system watcher);
+    None when there are more than ``limit``."""
+    folders = [root]
+    i = 0
+    while i < len(folders):
+        try:
+            with os.scandir(folders[i]) as entries:
+                for entry in entries:
+                    with contextlib.suppress(OSError):
+                        if not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False):
+                            folders.append(Path(entry.path))
+        except OSError:
+            pass
+        if len(folders) > limit:
+            return None
+        i += 1
+    return folders
 
 
 def _rel(root: Path, path: Path) -> str:

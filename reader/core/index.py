@@ -132,8 +132,8 @@ class CorpusIndex:
         self.rebuilt = False
         self.on_wait = on_wait
         self._segment_sizes: dict[str, int] = {}
-        if not self.dir.is_dir():
-            self.dir.mkdir(parents=True)
+        if not self.dir.is_dir():  # (a read-only file system refuses mkdir even when it exists)
+            self.dir.mkdir(parents=True, exist_ok=True)
         #: Why the index cannot be updated, in words for the user; None when it can.
         self.read_only: str | None = _unwritable(self.dir)
         self.ix = self._open_or_create()
@@ -175,9 +175,19 @@ class CorpusIndex:
             ix = storage.open_index(INDEX_NAME)
             with ix.reader() as r:  # touches every segment's files: detects damage early
                 r.doc_count()
-            self.catalog().close()
+            try:
+                self.catalog().close()
+            except sqlite3.OperationalError as exc:
+                if self.read_only is not None:
+                    raise
+                # Not damage (that is a DatabaseError): a full disk or a folder SQLite cannot
+                # write, found by SQLite's own files. Read what is there; do not rebuild.
+                self.read_only = f"cannot write the catalog in {self.dir} ({exc})"
+                self.catalog().close()
             return ix
         except FileNotFoundError:
+            # meta.json is written last: with it, an index was complete and has lost a file.
+            self.rebuilt = self._meta_path.exists()
             return None
         except Exception:
             self.rebuilt = True
@@ -233,7 +243,7 @@ class CorpusIndex:
         truncated one through its memory map would kill the process with SIGBUS, so a searcher
         must not touch it). With ``thorough``: also whether a fresh reader fails to open.
         """
-        for name, size in self._segment_sizes.items():
+        for name, size in list(self._segment_sizes.items()):  # the index thread may clear it
             try:
                 if os.stat(self.dir / "whoosh" / name).st_size < size:
                     return True
@@ -281,18 +291,27 @@ class CorpusIndex:
         started = time.monotonic()
         report = SyncReport(rebuilt=self.rebuilt)
         catalog = self.catalog()
+        failure: str | None = None
         try:
-            with self._writing(cancel) as may_write, _write_errors():
+            with self._writing(cancel) as may_write:
                 if may_write:
                     self._sync(
                         catalog, report, progress, on_batch, cancel, batch_size, batch_seconds, batch_growth
                     )
                 report.cancelled = report.cancelled or not may_write
             report.problems = catalog.problems()
+        except (OSError, sqlite3.OperationalError) as exc:
+            failure = _write_failure(exc, self.dir)
+            if failure is None:
+                raise
+            _forget(exc)
         finally:
             catalog.close()
+        if failure is not None:
+            raise IndexError_(f"cannot update the index: {failure}")
         if not report.cancelled:
             self.rebuilt = False  # reported once; later reports are about changes
+        self._note_segments()  # the new segments' sizes, for damaged()
         report.seconds = time.monotonic() - started
         return report
 
@@ -488,19 +507,26 @@ def _write_reason(exc: OSError, folder: Path) -> str:
     return f"cannot write to {folder}: {exc.strerror or exc}"
 
 
-@contextlib.contextmanager
-def _write_errors() -> Iterator[None]:
-    """Turn a full disk or a folder that became read-only during a sync into IndexError_."""
-    try:
-        yield
-    except OSError as exc:
-        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM):
-            raise
-        raise IndexError_(f"cannot update the index: {_write_reason(exc, Path(exc.filename or '.'))}") from exc
-    except sqlite3.OperationalError as exc:
-        if "full" not in str(exc) and "readonly" not in str(exc):
-            raise
-        raise IndexError_(f"cannot update the index: {exc}") from exc
+def _write_failure(exc: Exception, folder: Path) -> str | None:
+    """Why a sync could not write (a full disk, a folder that became read-only), or None when
+    ``exc`` is some other error."""
+    if isinstance(exc, OSError):
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM):
+            return _write_reason(exc, folder)
+    elif isinstance(exc, sqlite3.OperationalError) and ("full" in str(exc) or "readonly" in str(exc)):
+        return f"cannot write the catalog in {folder} ({exc})"
+    return None
+
+
+def _forget(exc: BaseException) -> None:
+    """Free what a failed write held now: Whoosh leaves the files of a failed commit open."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        seen: BaseException | None = exc
+        while seen is not None:  # the frames of the whole chain hold the writer
+            seen.__traceback__ = None
+            seen = seen.__cause__ or seen.__context__
+        gc.collect()
 
 
 def open_index(corpus: Path, index_dir: Path, on_wait: Callable[[], None] | None = None) -> CorpusIndex:

@@ -132,7 +132,8 @@ def parse(text: str, reader: IndexReader | None = None, similar: SimilarWords | 
     try:
         q = parser.parse(cleaned)
     except Exception:
-        words = re.findall(r"\w+", cleaned)
+        # Operators lower-cased: alone ("NOT AND AND") they are what made the parser fail.
+        words = [w.lower() if w in _OPERATORS else w for w in re.findall(r"\w+", cleaned)]
         q = parser.parse(" ".join(words)) if words else wq.NullQuery
         notes.append("Query not understood; searched for its words instead.")
     if _is_null(q) and cleaned.strip():
@@ -140,11 +141,41 @@ def parse(text: str, reader: IndexReader | None = None, similar: SimilarWords | 
             notes.append("Dates look like date:2020, date:2020-07 or date:[2020-07-01 to 2020-07-31].")
         elif re.search(r"\w", cleaned):
             notes.append("Only very common words (like 'the') or operators: nothing to search for.")
+    if not _is_null(q):
+        q = _drop_unsearchable_terms(q, parser, notes)
     if reader is not None and not _is_null(q):
         q = _bound_expansions(q, reader, notes, _fuzzy_words(cleaned), similar)
     parsed = ParsedQuery(text, q, notes)
     parsed.plain_words = plain_words(cleaned)
     return parsed
+
+
+def _drop_unsearchable_terms(q: wq.Query, parser: MultifieldParser, notes: list[str]) -> wq.Query:
+    """Drop terms a non-text field cannot hold (``date:"x"``): Whoosh would raise when searching."""
+    dropped: list[str] = []
+
+    def check(node: wq.Query) -> wq.Query:
+        fieldname = str(getattr(node, "fieldname", None) or "")
+        if fieldname not in parser.schema or fieldname in TEXT_FIELDS:
+            return node
+        if isinstance(node, wq.Phrase):
+            dropped.append(fieldname)
+            return wq.NullQuery
+        if isinstance(node, wq.Term):
+            try:
+                parser.schema[fieldname].to_bytes(node.text)
+            except Exception:
+                dropped.append(fieldname)
+                return wq.NullQuery
+        return node
+
+    result = q.accept(check)
+    if dropped:
+        if dropped[0] == "date":
+            notes.append("Dates look like date:2020, date:2020-07 or date:[2020-07-01 to 2020-07-31].")
+        else:
+            notes.append(f"Nothing to search for in {dropped[0]}: ignored.")
+    return result
 
 
 def _is_null(q: wq.Query) -> bool:

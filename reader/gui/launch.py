@@ -19,6 +19,7 @@ from reader.core.locations import Locations
 from reader.gui.library import Library
 from reader.gui.main_window import MainWindow
 from reader.gui.single_instance import LaunchRequest, claim
+from reader.gui.watcher import DEBOUNCE_MS, POLL_MS
 from reader.resources import bundled_corpus, resource
 
 log = logging.getLogger("corpus-reader")
@@ -27,10 +28,18 @@ log = logging.getLogger("corpus-reader")
 class Session:
     """Keeps the window and the library of the current corpus together; switches corpus."""
 
-    def __init__(self, window: MainWindow, settings: QSettings, locations: Locations) -> None:
+    def __init__(
+        self,
+        window: MainWindow,
+        settings: QSettings,
+        locations: Locations,
+        debounce_ms: int = DEBOUNCE_MS,
+        poll_ms: int = POLL_MS,
+    ) -> None:
         self.window = window
         self.settings = settings
         self.locations = locations
+        self._watch_timing = (debounce_ms, poll_ms)  # how soon folder changes are picked up
         self.library: Library | None = None
         window.corpus_change_requested.connect(self.open_corpus)
 
@@ -44,8 +53,14 @@ class Session:
         if self.library is not None:
             self.library.shutdown()
             self.library.deleteLater()
+        debounce_ms, poll_ms = self._watch_timing
         self.library = Library(
-            corpus, self.locations.index_dir(corpus), self.locations.annotations_db, parent=None
+            corpus,
+            self.locations.index_dir(corpus),
+            self.locations.annotations_db,
+            parent=None,
+            debounce_ms=debounce_ms,
+            poll_ms=poll_ms,
         )
         self.window.set_library(self.library)
         self.settings.setValue("corpus/last", str(corpus))

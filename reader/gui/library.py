@@ -7,10 +7,13 @@ signals, so it never waits on disk, the index or SQLite.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
+import os
 import sqlite3
 import threading
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,9 +23,17 @@ from reader.core.annotation_io import dumps_w3c, from_w3c, to_markdown
 from reader.core.annotation_sync import reconcile
 from reader.core.annotations import Annotation, AnnotationError, AnnotationStore
 from reader.core.catalog import ArticleRow, Catalog
-from reader.core.corpus import Article, ArticleError, article_from_bytes, load_article, read_bytes
-from reader.core.index import CorpusIndex, SyncReport, open_index
+from reader.core.corpus import (
+    Article,
+    ArticleError,
+    article_from_bytes,
+    corpus_folders,
+    load_article,
+    read_bytes,
+)
+from reader.core.index import CorpusIndex, IndexError_, SyncReport, open_index
 from reader.core.search import SearchResult, SearchService, find_marks
+from reader.gui.watcher import DEBOUNCE_MS, MAX_WATCHED_FILES, MAX_WATCHED_FOLDERS, POLL_MS, CorpusWatcher
 
 PAGE_SIZE = 100
 
@@ -43,6 +54,8 @@ class _IndexWorker(QObject):
     progress = Signal(int, int)
     batch_committed = Signal()
     synced = Signal(object)  # SyncReport
+    watch_listed = Signal(object)  # list[str]: folders and files to watch
+    waiting = Signal()
     notice = Signal(str)
     failed = Signal(str)
 
@@ -57,11 +70,24 @@ class _IndexWorker(QObject):
     @Slot()
     def open_and_sync(self) -> None:
         try:
-            self._index = open_index(self._corpus, self._index_dir)
+            self._index = open_index(self._corpus, self._index_dir, on_wait=self.waiting.emit)
         except Exception as exc:
             self.failed.emit(f"Cannot open the index: {exc}")
             return
         self.opened.emit(self._index)
+        self.sync()
+
+    @Slot()
+    def rebuild(self) -> None:
+        """Start the index again (damage found after opening) and fill it."""
+        if self._index is None:
+            return
+        try:
+            self._index.rebuild()
+        except Exception as exc:
+            self.failed.emit(f"Cannot rebuild the index: {exc}")
+            return
+        self.opened.emit(self._index)  # the search thread opens the new index
         self.sync()
 
     @Slot()
@@ -80,12 +106,38 @@ class _IndexWorker(QObject):
             report = self._index.sync(
                 progress=progress, on_batch=self.batch_committed.emit, cancel=self._cancel
             )
+        except IndexError_ as exc:  # read-only or full: searching what exists still works
+            self.failed.emit(f"The index is not updated: {exc}")
+            return
         except Exception as exc:
+            if self._index.damaged(thorough=True):
+                self.rebuild()
+                return
             self.failed.emit(f"Indexing stopped: {exc}")
             return
         if report.changed:
             self._reconcile(report)
         self.synced.emit(report)
+        self._list_watch_targets()
+
+    def _list_watch_targets(self) -> None:
+        if self._index is None:
+            return
+        folders = corpus_folders(self._corpus, MAX_WATCHED_FOLDERS) or [self._corpus]
+        paths = [str(f) for f in folders]
+        try:
+            catalog = self._index.catalog()
+            try:
+                if catalog.count() + len(catalog.problem_states()) <= MAX_WATCHED_FILES:
+                    names = [*catalog.file_states(), *catalog.problem_states()]
+                    # Not broken links or loops: the OS cannot watch them (and Qt would warn).
+                    files = (str(self._corpus / name) for name in names)
+                    paths.extend(f for f in files if os.path.isfile(f))
+            finally:
+                catalog.close()
+        except sqlite3.Error:
+            pass  # folders alone; the poll sees edits
+        self.watch_listed.emit(paths)
 
     def _reconcile(self, report: SyncReport) -> None:
         """Keep highlights attached to the articles that changed (or list them as orphans)."""
@@ -120,6 +172,7 @@ class _SearchWorker(QObject):
     annotations_listed = Signal(object)  # list[Annotation]
     annotation_saved = Signal(object)  # Annotation
     annotation_deleted = Signal(object)  # Annotation
+    damage_found = Signal()
     notice = Signal(str)
     failed = Signal(str)
 
@@ -141,6 +194,11 @@ class _SearchWorker(QObject):
 
     @Slot(object)
     def set_index(self, index: CorpusIndex) -> None:
+        # Again after a rebuild: the old catalog file and searcher belong to the removed index.
+        if self._service is not None:
+            self._service.close()
+        if self._catalog is not None:
+            self._catalog.close()
         self._index = index
         self._service = SearchService(index)
         self._catalog = index.catalog()
@@ -158,14 +216,26 @@ class _SearchWorker(QObject):
 
     @Slot(int, str, int, str)
     def search(self, generation: int, text: str, offset: int, sort: str) -> None:
-        if self._service is None or generation < self._library.latest_query:
+        if self._service is None or self._index is None or generation < self._library.latest_query:
             return
-        try:
-            result = self._service.search(text, limit=PAGE_SIZE, offset=offset, sort=sort)
-        except Exception as exc:
-            self.failed.emit(f"Search failed: {exc}")
-            logging.getLogger("corpus-reader").exception("search failed")
+        # A segment file cut short under a searcher's memory map would crash the process: check.
+        if self._index.damaged():
+            self._on_damage()
             return
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)  # Whoosh leaves a damaged file open
+            try:
+                result = self._service.search(text, limit=PAGE_SIZE, offset=offset, sort=sort)
+            except Exception as exc:
+                damaged = self._index.damaged(thorough=True)
+                if not damaged:
+                    self.failed.emit(f"Search failed: {exc}")
+                    logging.getLogger("corpus-reader").exception("search failed")
+                del exc
+                gc.collect()
+                if damaged:
+                    self._on_damage()
+                return
         self.searched.emit(generation, result)
 
     @Slot(int, str, object)
@@ -203,6 +273,11 @@ class _SearchWorker(QObject):
             return
         outside = Path(article_id).is_absolute()
         self.article_loaded.emit(generation, LoadedArticle(article, [], outside=outside))
+
+    def _on_damage(self) -> None:
+        if self._service is not None:
+            self._service.close()  # its searcher must not touch the damaged files again
+        self.damage_found.emit()
 
     @Slot()
     def list_annotations(self) -> None:
@@ -296,7 +371,10 @@ class Library(QObject):
     """Owns the worker threads for one corpus folder.
 
     Signals:
-        index_opened(): the index is open; listings and searches can be answered.
+        index_opened(): the index is open; listings and searches can be answered. Again after
+            a rebuild (``rebuilding`` is then True until the next ``sync_finished``).
+        rebuild_started(): the index was found damaged while open and is being rebuilt.
+        waiting_for_writer(): another Corpus Reader is indexing this folder; this one waits.
         sync_progress(int done, int total): files read so far during a sync.
         batch_committed(): new documents became searchable during a sync.
         sync_finished(SyncReport): a sync ended (``cancelled`` tells if it was stopped).
@@ -312,6 +390,8 @@ class Library(QObject):
     """
 
     index_opened = Signal()
+    rebuild_started = Signal()
+    waiting_for_writer = Signal()
     sync_progress = Signal(int, int)
     batch_committed = Signal()
     sync_finished = Signal(object)
@@ -328,6 +408,7 @@ class Library(QObject):
     # Requests, queued to the worker threads.
     _open_requested = Signal()
     _sync_requested = Signal()
+    _rebuild_requested = Signal()
     _list_requested = Signal(int, str)
     _search_requested = Signal(int, str, int, str)
     _article_requested = Signal(int, str, object)
@@ -341,7 +422,13 @@ class Library(QObject):
     _file_requested = Signal(int, str, str)
 
     def __init__(
-        self, corpus: Path, index_dir: Path, annotations_db: Path, parent: QObject | None = None
+        self,
+        corpus: Path,
+        index_dir: Path,
+        annotations_db: Path,
+        parent: QObject | None = None,
+        debounce_ms: int = DEBOUNCE_MS,
+        poll_ms: int = POLL_MS,
     ) -> None:
         super().__init__(parent)
         self.corpus = corpus
@@ -349,8 +436,12 @@ class Library(QObject):
         self.latest_article = 0
         self.ready = False
         self.syncing = False
+        self.rebuilding = False
         self._sync_again = False
         self._cancel = threading.Event()
+        # Changes in the folder while the window is open: a sync soon after.
+        self.watcher = CorpusWatcher(debounce_ms, poll_ms, self)
+        self.watcher.changed.connect(self.sync)
 
         self._index_thread = QThread()
         self._index_thread.setObjectName("corpus-reader-index")
@@ -363,6 +454,7 @@ class Library(QObject):
 
         self._open_requested.connect(self._index_worker.open_and_sync)
         self._sync_requested.connect(self._index_worker.sync)
+        self._rebuild_requested.connect(self._index_worker.rebuild)
         self._list_requested.connect(self._search_worker.list_articles)
         self._search_requested.connect(self._search_worker.search)
         self._article_requested.connect(self._search_worker.load_article)
@@ -382,7 +474,10 @@ class Library(QObject):
         self._index_worker.batch_committed.connect(self.batch_committed)
         self._index_worker.synced.connect(self._on_index_worker_synced)
         self._index_worker.failed.connect(self._on_worker_failed)
+        self._index_worker.watch_listed.connect(self.watcher.watch)
+        self._index_worker.waiting.connect(self.waiting_for_writer)
         self._index_worker.notice.connect(self.notice)
+        self._search_worker.damage_found.connect(self._on_search_worker_damage_found)
         self._search_worker.listed.connect(self.articles_listed)
         self._search_worker.searched.connect(self.search_finished)
         self._search_worker.article_loaded.connect(self.article_loaded)
@@ -397,9 +492,10 @@ class Library(QObject):
         self._search_thread.start()
 
     def start(self) -> None:
-        """Open the index and sync it in the background."""
+        """Open the index and sync it in the background; then watch the folder for changes."""
         self.syncing = True
         self._open_requested.emit()
+        self.watcher.start()
 
     def sync(self) -> None:
         """Sync again; asked while a sync runs, another follows it (changes may have come in)."""
@@ -424,6 +520,7 @@ class Library(QObject):
         return self.latest_query
 
     def load_article(self, path: str, terms: dict[str, set[str]] | None = None) -> int:
+        self.watcher.follow(str(self.corpus / path))  # an edit shows at once, however big the corpus
         self.latest_article += 1
         self._article_requested.emit(self.latest_article, path, terms or {})
         return self.latest_article
@@ -456,6 +553,7 @@ class Library(QObject):
 
     def shutdown(self) -> None:
         """Stop a running sync at the next file, close the index and end both threads."""
+        self.watcher.stop()
         self._cancel.set()
         self._close_requested.emit()
         for thread in (self._index_thread, self._search_thread):
@@ -463,13 +561,25 @@ class Library(QObject):
             thread.wait()
 
     @Slot(object)
-    def _on_index_worker_opened(self, _index: object) -> None:
+    def _on_index_worker_opened(self, index: CorpusIndex) -> None:
         self.ready = True
+        self.rebuilding = self.rebuilding or index.rebuilt
         self.index_opened.emit()
+
+    @Slot()
+    def _on_search_worker_damage_found(self) -> None:
+        if self.rebuilding:
+            return  # already on it
+        self.rebuilding = True
+        self.syncing = True
+        self.rebuild_started.emit()
+        self._rebuild_requested.emit()
 
     @Slot(object)
     def _on_index_worker_synced(self, report: SyncReport) -> None:
         self.syncing = False
+        if not report.cancelled:
+            self.rebuilding = False
         self.sync_finished.emit(report)
         if self._sync_again and not report.cancelled:
             self._sync_again = False
@@ -478,6 +588,7 @@ class Library(QObject):
     @Slot(str)
     def _on_worker_failed(self, message: str) -> None:
         self.syncing = False
+        self.rebuilding = False
         self.error_occurred.emit(message)
 
 

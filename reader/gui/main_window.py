@@ -39,9 +39,11 @@ from reader.gui.article_list import (
     row_from_hit,
 )
 from reader.gui.library import Library, LoadedArticle
+from reader.gui.problems_dialog import ProblemsButton
 from reader.gui.reading_pane import ReadingPane
 
 SEARCH_DELAY_MS = 250
+DELETED = "This article was deleted from the folder."
 # "Best match" lists all articles newest first when there is no query.
 SORTS = (("Best match", "relevance"), ("Newest first", "date"), ("Oldest first", "date-asc"))
 
@@ -119,6 +121,9 @@ class MainWindow(QMainWindow):
         self.list_view.setModel(self.model)
         self.list_view.setItemDelegate(self.delegate)
         self.list_view.setUniformItemSizes(True)
+        # Lay out 100,000 rows in batches across event-loop turns: no frame waits for all of them.
+        self.list_view.setLayoutMode(QListView.LayoutMode.Batched)
+        self.list_view.setBatchSize(5000)
         self.list_view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
         self.list_view.setAccessibleName("Articles")
         left = QWidget(self)
@@ -162,8 +167,11 @@ class MainWindow(QMainWindow):
         self.progress_bar.setMaximumWidth(160)
         self.progress_bar.setTextVisible(False)
         self.progress_bar.hide()
+        self.problems_button = ProblemsButton(self)
+        self.statusBar().addPermanentWidget(self.problems_button)
         self.statusBar().addPermanentWidget(self.pane.hit_label)
         self.statusBar().addPermanentWidget(self.progress_bar)
+        self._announce_sync = True  # say "Index up to date" after the first sync and F5 only
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -246,6 +254,8 @@ class MainWindow(QMainWindow):
         """Show the corpus behind ``library`` (the window does not own it)."""
         self.library = library
         library.index_opened.connect(self._on_library_index_opened)
+        library.rebuild_started.connect(self._on_library_rebuild_started)
+        library.waiting_for_writer.connect(self._on_library_waiting_for_writer)
         library.sync_progress.connect(self._on_library_sync_progress)
         library.batch_committed.connect(self._on_library_batch_committed)
         library.sync_finished.connect(self._on_library_sync_finished)
@@ -259,6 +269,8 @@ class MainWindow(QMainWindow):
         self.model.set_rows([])
         self.header_label.setText("Opening the index…")
         self.pane.show_placeholder("Select an article to read it.")
+        self.problems_button.set_problems(str(library.corpus), [])
+        self._announce_sync = True
         self.statusBar().showMessage(f"Corpus: {library.corpus}")
 
     def open_article(self, path: str, offset: int = -1) -> None:
@@ -445,13 +457,26 @@ class MainWindow(QMainWindow):
         self._run_search()
         if self.library is not None:
             self.library.list_annotations()
+            if self.library.rebuilding:
+                self._on_library_rebuild_started()
+
+    @Slot()
+    def _on_library_rebuild_started(self) -> None:
+        self.progress_bar.setMaximum(0)  # busy until the first file is read
+        self.progress_bar.show()
+        self.statusBar().showMessage("Rebuilding the index…")
+
+    @Slot()
+    def _on_library_waiting_for_writer(self) -> None:
+        self.statusBar().showMessage("Waiting for another Corpus Reader to finish indexing…")
 
     @Slot(int, int)
     def _on_library_sync_progress(self, done: int, total: int) -> None:
         self.progress_bar.setMaximum(max(total, 1))
         self.progress_bar.setValue(done)
         self.progress_bar.show()
-        self.statusBar().showMessage(f"Indexing {done:,} / {total:,}")
+        what = "Rebuilding the index…" if self.library is not None and self.library.rebuilding else "Indexing"
+        self.statusBar().showMessage(f"{what} {done:,} / {total:,}")
 
     @Slot()
     def _on_library_batch_committed(self) -> None:
@@ -467,9 +492,11 @@ class MainWindow(QMainWindow):
             parts.append(f"{report.added:,} added, {report.updated:,} updated, {report.removed:,} removed")
         else:
             parts.append("Index up to date")
-        if report.problems:
-            parts.append(f"{len(report.problems):,} files skipped")
-        self.statusBar().showMessage(" · ".join(parts))
+        if self.library is not None:
+            self.problems_button.set_problems(str(self.library.corpus), report.problems)
+        if report.changed or report.rebuilt or self._announce_sync:
+            self.statusBar().showMessage(" · ".join(parts))
+        self._announce_sync = False
         if report.changed or report.rebuilt:
             self._refresh()
             if self.library is not None:
@@ -477,6 +504,11 @@ class MainWindow(QMainWindow):
             article = self.pane.article
             if article is not None and article.path in report.updated_paths:
                 self.open_article(article.path, self.pane.reading_position())
+            elif article is not None and article.path in report.removed_paths:
+                reason = dict(report.problems).get(article.path)
+                self.pane.show_placeholder(
+                    DELETED if reason is None else f"This article can no longer be read: {reason}."
+                )
 
     @Slot(int, object)
     def _on_library_articles_listed(self, generation: int, rows: list) -> None:
@@ -544,6 +576,7 @@ class MainWindow(QMainWindow):
 
     def _on_rescan_triggered(self) -> None:
         if self.library is not None:
+            self._announce_sync = True
             self.library.sync()
 
     def _on_help_triggered(self) -> None:
