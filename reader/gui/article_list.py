@@ -65,6 +65,7 @@ class ArticleListModel(QAbstractListModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[Row] = []
+        self._row_index: dict[str, int] | None = None
         self._total = 0
         self._waiting_for_more = False
 
@@ -76,6 +77,7 @@ class ArticleListModel(QAbstractListModel):
     def set_rows(self, rows: list[Row], total: int | None = None) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        self._row_index = None
         self._total = len(rows) if total is None else total
         self._waiting_for_more = False
         self.endResetModel()
@@ -88,16 +90,17 @@ class ArticleListModel(QAbstractListModel):
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
         self._rows.extend(rows)
+        self._row_index = None
         self.endInsertRows()
         # Only now: a view may call fetchMore while rows are being inserted, which must not
         # ask for the page that is arriving.
         self._waiting_for_more = False
 
     def row_of(self, path: str) -> int:
-        for i, row in enumerate(self._rows):
-            if row.path == path:
-                return i
-        return -1
+        """The row of article ``path``, or -1 (a dict, built on first use: 100,000 rows)."""
+        if self._row_index is None:
+            self._row_index = {row.path: i for i, row in enumerate(self._rows)}
+        return self._row_index.get(path, -1)
 
     def path_at(self, row: int) -> str | None:
         return self._rows[row].path if 0 <= row < len(self._rows) else None

@@ -277,12 +277,7 @@ class MainWindow(QMainWindow):
         """Open the article ``path``, scrolled to ``offset`` in its plain text (-1: the top)."""
         if self.library is None:
             return
-        row = self.model.row_of(path)
-        if row >= 0:
-            self.list_view.selectionModel().blockSignals(True)
-            self.list_view.setCurrentIndex(self.model.index(row))
-            self.list_view.selectionModel().blockSignals(False)
-            self.list_view.scrollTo(self.model.index(row))
+        self._select_quietly(path)
         self._pending_offset = (path, offset) if offset >= 0 else None
         self._article_generation = self.library.load_article(path, self._current_terms)
 
@@ -403,14 +398,19 @@ class MainWindow(QMainWindow):
 
     def _reselect(self) -> None:
         path, self._pending_select = self._pending_select, None
-        if path is None:
-            return
+        if path is not None:
+            self._select_quietly(path)
+
+    def _select_quietly(self, path: str) -> bool:
+        """Select ``path`` in the list, if it is there, without loading it again."""
         row = self.model.row_of(path)
-        if row >= 0:
-            self.list_view.selectionModel().blockSignals(True)
-            self.list_view.setCurrentIndex(self.model.index(row))
-            self.list_view.selectionModel().blockSignals(False)
-            self.list_view.scrollTo(self.model.index(row))
+        if row < 0:
+            return False
+        self.list_view.selectionModel().blockSignals(True)
+        self.list_view.setCurrentIndex(self.model.index(row))
+        self.list_view.selectionModel().blockSignals(False)
+        self.list_view.scrollTo(self.model.index(row))
+        return True
 
     # --- slots -------------------------------------------------------------------------
 
