@@ -494,10 +494,17 @@ def measure_churn(engines: list[Any], corpus: Path, repeat: int, results: dict[s
 def measure_list(ours: Ours, queries: list[Query]) -> dict[str, Any]:
     """Fill the real list model with every article (cycled up to LIST_ROWS) and scroll a QListView."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication, QListView
+    from PySide6.QtWidgets import QApplication
 
     from reader.core.search import SearchService
-    from reader.gui.article_list import ArticleDelegate, ArticleListModel, Row, row_from_article, row_from_hit
+    from reader.gui.article_list import (
+        ArticleDelegate,
+        ArticleListModel,
+        Row,
+        make_article_view,
+        row_from_article,
+        row_from_hit,
+    )
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     # The project excludes PySide6 6.12.0, which leaks references to None on Python 3.11; the
@@ -517,12 +524,8 @@ def measure_list(ours: Ours, queries: list[Query]) -> dict[str, Any]:
     out["rows"] = len(rows)
 
     model = ArticleListModel()
-    view = QListView()
-    delegate = ArticleDelegate(view)
-    view.setModel(model)
-    view.setItemDelegate(delegate)
-    view.setUniformItemSizes(True)
-    view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+    delegate = ArticleDelegate()
+    view = make_article_view(model, delegate)  # configured as in the window
     view.resize(460, 700)
     view.show()
     app.processEvents()
