@@ -71,6 +71,7 @@ class SearchService:
         self.index = index
         self._searcher: Searcher | None = None
         self._catalog: Catalog | None = None
+        self._last_ranking: tuple[tuple[str, str], list[tuple[float, int]]] | None = None
 
     def close(self) -> None:
         if self._searcher is not None:
@@ -90,7 +91,9 @@ class SearchService:
         """A searcher that sees the latest committed documents."""
         if self._searcher is None:
             self._searcher = self.index.ix.searcher()
+            self._last_ranking = None
         elif not self._searcher.up_to_date():
+            self._last_ranking = None  # rankings were of the old documents
             if self._searcher.reader().segments() is None:
                 # A searcher of an empty index cannot refresh (Whoosh fails on it): open anew.
                 self._searcher.close()
@@ -114,18 +117,10 @@ class SearchService:
         if parsed.is_empty:
             return result
         result.terms = marked_terms(parsed.query)
-        q = with_phrase_bonus(parsed)
-        kwargs: dict[str, object] = {"limit": offset + limit}
-        if sort in ("date", "date-asc"):
-            kwargs["sortedby"] = MultiFacet(
-                [FieldFacet("dated", reverse=True), FieldFacet("date", reverse=sort == "date")]
-            )
-        results = searcher.search(q, **kwargs)
-        # Not len(results): with a limit Whoosh skips blocks that cannot reach the top hits, and
-        # then counts only what it visited (657 matches were once reported as 374).
-        result.total = sum(1 for _ in searcher.docs_for_query(parsed.query))
-        for hit in results[offset : offset + limit]:
-            fields = hit.fields()
+        ranking = self._ranking(searcher, parsed, sort)
+        result.total = len(ranking)
+        for score, docnum in ranking[offset : offset + limit]:
+            fields = searcher.stored_fields(docnum)
             date = fields.get("date")
             result.hits.append(
                 Hit(
@@ -133,8 +128,7 @@ class SearchService:
                     title=fields.get("title", ""),
                     date=date.date() if isinstance(date, dt.datetime) else None,
                     source=fields.get("source", ""),
-                    # Sorted by date, Whoosh gives the sort key instead of a relevance score.
-                    score=float(hit.score) if isinstance(hit.score, (int, float)) else 0.0,
+                    score=score,
                 )
             )
         if snippets:
@@ -142,6 +136,27 @@ class SearchService:
         if result.total == 0:
             result.suggestion = self.suggest(parsed)
         return result
+
+    def _ranking(self, searcher: Searcher, parsed: ParsedQuery, sort: str) -> list[tuple[float, int]]:
+        """Every match, best first: ``(score, docnum)``; kept for the next pages of the query.
+
+        One unlimited pass is both exact and cheaper than a limited search plus a count: with a
+        limit, Whoosh skips blocks that cannot reach the top hits and then counts only what it
+        visited (657 matches were once reported as 374).
+        """
+        key = (parsed.text, sort)
+        if self._last_ranking is not None and self._last_ranking[0] == key:
+            return self._last_ranking[1]
+        kwargs: dict[str, object] = {"limit": None}
+        if sort in ("date", "date-asc"):
+            kwargs["sortedby"] = MultiFacet(
+                [FieldFacet("dated", reverse=True), FieldFacet("date", reverse=sort == "date")]
+            )
+        results = searcher.search(with_phrase_bonus(parsed), **kwargs)
+        # Sorted by date, Whoosh gives the sort key instead of a relevance score.
+        ranking = [(float(s) if isinstance(s, (int, float)) else 0.0, d) for s, d in results.top_n]
+        self._last_ranking = (key, ranking)
+        return ranking
 
     def _with_snippet(self, hit: Hit, terms: dict[str, set[str]]) -> Hit:
         try:

@@ -248,3 +248,24 @@ def test_a_search_before_the_first_commit_sees_later_ones(tmp_path: Path) -> Non
     finally:
         service.close()
         index.close()
+
+
+def test_next_pages_reuse_the_ranking_until_the_index_changes(
+    service: SearchService, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import write_article
+
+    first = service.search("harbour OR Minsk OR dividend", limit=2)
+    searcher = service.searcher()
+    calls: list[object] = []
+    original = type(searcher).search
+    monkeypatch.setattr(
+        type(searcher), "search", lambda self, *a, **k: calls.append(a) or original(self, *a, **k)
+    )
+    second = service.search("harbour OR Minsk OR dividend", limit=2, offset=2)
+    assert calls == []  # the second page came from the kept ranking
+    assert {h.path for h in first.hits}.isdisjoint(h.path for h in second.hits)
+    write_article(corpus, "late.txt", "Late harbour news", "2022-02-02", "The harbour again.")
+    service.index.sync()
+    assert service.search("harbour OR Minsk OR dividend", limit=2, offset=2).total == 6
+    assert calls  # a new index generation: searched again
