@@ -49,6 +49,15 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     search.add_argument("--json", action="store_true", help="print the result as JSON")
 
+    kwic = commands.add_parser("concordance", help="print every occurrence of a query with its context")
+    _add_common(kwic, suppress=True)
+    kwic.add_argument("query", help="the query (see the README for the query language)")
+    kwic.add_argument("--width", type=_positive, default=40, metavar="N", help="N characters each side (40)")
+    kwic.add_argument(
+        "--limit", type=_positive, default=10_000, metavar="N", help="print at most N occurrences (10,000)"
+    )
+    kwic.add_argument("--json", action="store_true", help="print the result as JSON")
+
     notes = commands.add_parser("annotations", help="list, export or import bookmarks and highlights")
     _add_common(notes, suppress=True)
     actions = notes.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -167,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
             return cli.run_index(corpus, locations, args.json)
         if args.command == "annotations":
             return cli.run_annotations(corpus, locations, args)
+        if args.command == "concordance":
+            return cli.run_concordance(corpus, locations, args.query, args.width, args.limit, args.json)
         return cli.run_search(corpus, locations, args.query, args.limit, args.sort, args.json)
     except KeyboardInterrupt:
         return 130

@@ -17,6 +17,7 @@ from typing import TextIO
 from reader.core.annotation_io import dumps_w3c, from_w3c, to_markdown
 from reader.core.annotation_sync import reconcile
 from reader.core.annotations import AnnotationError, AnnotationStore
+from reader.core.concordance import Concordance, Occurrence, concordance
 from reader.core.corpus import ArticleError, load_article
 from reader.core.index import CorpusIndex, IndexError_, SyncReport, open_index
 from reader.core.locations import Locations
@@ -205,4 +206,40 @@ def format_result(result: SearchResult, bold: bool = False) -> str:
                 for start, end in reversed(hit.snippet_marks):
                     snippet = snippet[:start] + "\x1b[1m" + snippet[start:end] + "\x1b[0m" + snippet[end:]
             lines.append(f"     {snippet}")
+    return "\n".join(lines)
+
+
+def run_concordance(
+    corpus: Path, locations: Locations, text: str, width: int, limit: int, as_json: bool
+) -> int:
+    index, _ = sync_index(corpus, locations, stale_ok=True)
+    try:
+        run, rows = concordance(index, text, width=width, limit=limit)
+    finally:
+        index.close()
+    if as_json:
+        data = {
+            "query": run.query,
+            "articles": run.articles,
+            "total": run.total,
+            "capped": run.capped,
+            "notes": run.notes,
+            "occurrences": [o.to_json() for o in rows],
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(format_concordance(run, rows, width, bold=sys.stdout.isatty()))
+    return 0
+
+
+def format_concordance(run: Concordance, rows: list[Occurrence], width: int, bold: bool = False) -> str:
+    """One line per occurrence, the matches aligned in one column."""
+    s = "s" if run.total != 1 else ""
+    head = f"{run.total:,} occurrence{s} in {run.articles:,} article{'s' if run.articles != 1 else ''}"
+    lines = [f"{head} for {run.query!r}" + (f" (the first {run.total:,} only)" if run.capped else "")]
+    lines.extend(f"Note: {note}" for note in run.notes)
+    on, off = ("\x1b[1m", "\x1b[0m") if bold else ("", "")
+    for o in rows:
+        date = o.date.isoformat() if o.date else "no date   "
+        lines.append(f"{o.left:>{width}} {on}{o.match}{off} {o.right:<{width}}  {date}  {o.path}")
     return "\n".join(lines)

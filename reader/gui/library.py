@@ -14,15 +14,17 @@ import os
 import sqlite3
 import threading
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from reader.core.annotation_io import dumps_w3c, from_w3c, to_markdown
 from reader.core.annotation_sync import reconcile
 from reader.core.annotations import Annotation, AnnotationError, AnnotationStore
 from reader.core.catalog import ArticleRow, Catalog
+from reader.core.concordance import Concordance, Occurrence, start_concordance
 from reader.core.corpus import (
     Article,
     ArticleError,
@@ -33,9 +35,10 @@ from reader.core.corpus import (
 )
 from reader.core.index import CorpusIndex, IndexError_, SyncReport, open_index
 from reader.core.search import SearchResult, SearchService, find_marks
+from reader.core.timeline import timeline_for
 from reader.gui.watcher import DEBOUNCE_MS, MAX_WATCHED_FILES, MAX_WATCHED_FOLDERS, POLL_MS, CorpusWatcher
 
-PAGE_SIZE = 100
+PAGE_SIZE = 50  # hits with snippets a search answers with; scrolling asks for more
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,11 @@ class _SearchWorker(QObject):
     damage_found = Signal()
     notice = Signal(str)
     failed = Signal(str)
+    concordance_started = Signal(int, object)  # generation, Concordance (no rows yet)
+    concordance_rows_found = Signal(int, object)  # generation, list[Occurrence]
+    concordance_finished = Signal(int, object)  # generation, Concordance
+    _concordance_chunk_due = Signal()  # to itself, queued: other requests go between two chunks
+    timeline_counted = Signal(int, object)  # generation, Timeline
 
     def __init__(self, library: Library, annotations_db: Path) -> None:
         super().__init__()
@@ -184,6 +192,8 @@ class _SearchWorker(QObject):
         self._service: SearchService | None = None
         self._catalog: Catalog | None = None
         self._store: AnnotationStore | None = None
+        self._concordance: tuple[int, Concordance, Iterator[list[Occurrence]]] | None = None
+        self._concordance_chunk_due.connect(self._next_concordance_chunk, Qt.ConnectionType.QueuedConnection)
 
     def _annotations(self) -> AnnotationStore:
         if self._store is None:
@@ -202,6 +212,7 @@ class _SearchWorker(QObject):
         self._index = index
         self._service = SearchService(index)
         self._catalog = index.catalog()
+        self._concordance = None
 
     @Slot(int, str)
     def list_articles(self, generation: int, sort: str) -> None:
@@ -237,6 +248,69 @@ class _SearchWorker(QObject):
                     self._on_damage()
                 return
         self.searched.emit(generation, result)
+
+    @Slot(int, str)
+    def count_timeline(self, generation: int, text: str) -> None:
+        if self._service is None or self._index is None or generation < self._library.latest_timeline:
+            return
+        if self._index.damaged():  # as in search: a cut-short segment must not be read
+            self._on_damage()
+            return
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                timeline = timeline_for(self._service.searcher(), text)
+            except Exception as exc:
+                if not self._index.damaged(thorough=True):
+                    self.failed.emit(f"Cannot count the timeline: {exc}")
+                del exc
+                gc.collect()
+                return
+        self.timeline_counted.emit(generation, timeline)
+
+    @Slot(int, str, int)
+    def concordance(self, generation: int, text: str, width: int) -> None:
+        """Start a concordance; its rows follow a chunk of articles at a time (see Library)."""
+        if self._service is None or self._index is None or generation < self._library.latest_concordance:
+            return
+        if self._index.damaged():  # as in search: a cut-short segment must not be read
+            self._on_damage()
+            return
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                run = start_concordance(self._index, text, searcher=self._service.searcher())
+            except Exception as exc:
+                if not self._index.damaged(thorough=True):
+                    self.failed.emit(f"Concordance failed: {exc}")
+                del exc
+                gc.collect()
+                return
+        self._concordance = (generation, run, run.chunks(self._index, width))
+        self.concordance_started.emit(generation, run)
+        self._concordance_chunk_due.emit()
+
+    @Slot()
+    def _next_concordance_chunk(self) -> None:
+        if self._concordance is None:
+            return
+        generation, run, chunks = self._concordance
+        if generation < self._library.latest_concordance:
+            self._concordance = None  # a newer query (or a cancel) made it stale
+            return
+        try:
+            rows = next(chunks)
+        except StopIteration:
+            self._concordance = None
+            self.concordance_finished.emit(generation, run)
+            return
+        except Exception as exc:
+            self._concordance = None
+            self.failed.emit(f"Concordance failed: {exc}")
+            return
+        if rows:
+            self.concordance_rows_found.emit(generation, rows)
+        self._concordance_chunk_due.emit()
 
     @Slot(int, str, object)
     def load_article(self, generation: int, path: str, terms: dict[str, set[str]]) -> None:
@@ -365,6 +439,7 @@ class _SearchWorker(QObject):
         if self._store is not None:
             self._store.close()
         self._service = self._catalog = self._index = self._store = None
+        self._concordance = None
 
 
 class Library(QObject):
@@ -385,6 +460,13 @@ class Library(QObject):
         annotations_listed(list[Annotation]): every annotation of the corpus, after any change.
         annotation_saved(Annotation): an annotation was created or changed (and committed).
         annotation_deleted(Annotation): an annotation was deleted (kept here for undo).
+        timeline_counted(int generation, Timeline): answer to ``count_timeline``.
+        concordance_started(int generation, Concordance run): a concordance found its articles
+            (``run.articles``, ``run.notes``); its rows follow.
+        concordance_rows_found(int generation, list[Occurrence]): the next batch of rows, a chunk
+            of articles read.
+        concordance_finished(int generation, Concordance run): no more rows (``run.total``,
+            ``run.capped``: the cap stopped it).
         notice(str message): something the user should know that is not an error.
         error_occurred(str message): a one-line message for the user.
     """
@@ -402,6 +484,10 @@ class Library(QObject):
     annotations_listed = Signal(object)
     annotation_saved = Signal(object)
     annotation_deleted = Signal(object)
+    concordance_started = Signal(int, object)
+    concordance_rows_found = Signal(int, object)
+    concordance_finished = Signal(int, object)
+    timeline_counted = Signal(int, object)
     notice = Signal(str)
     error_occurred = Signal(str)
 
@@ -420,6 +506,8 @@ class Library(QObject):
     _export_requested = Signal(str, str)
     _import_requested = Signal(str)
     _file_requested = Signal(int, str, str)
+    _concordance_requested = Signal(int, str, int)
+    _timeline_requested = Signal(int, str)
 
     def __init__(
         self,
@@ -434,6 +522,8 @@ class Library(QObject):
         self.corpus = corpus
         self.latest_query = 0
         self.latest_article = 0
+        self.latest_concordance = 0
+        self.latest_timeline = 0
         self.ready = False
         self.syncing = False
         self.rebuilding = False
@@ -467,6 +557,8 @@ class Library(QObject):
         self._export_requested.connect(self._search_worker.export_annotations)
         self._import_requested.connect(self._search_worker.import_annotations)
         self._file_requested.connect(self._search_worker.load_file)
+        self._concordance_requested.connect(self._search_worker.concordance)
+        self._timeline_requested.connect(self._search_worker.count_timeline)
 
         self._index_worker.opened.connect(self._search_worker.set_index)
         self._index_worker.opened.connect(self._on_index_worker_opened)
@@ -487,6 +579,10 @@ class Library(QObject):
         self._search_worker.annotation_saved.connect(self.annotation_saved)
         self._search_worker.annotation_deleted.connect(self.annotation_deleted)
         self._search_worker.notice.connect(self.notice)
+        self._search_worker.concordance_started.connect(self.concordance_started)
+        self._search_worker.concordance_rows_found.connect(self.concordance_rows_found)
+        self._search_worker.concordance_finished.connect(self.concordance_finished)
+        self._search_worker.timeline_counted.connect(self.timeline_counted)
 
         self._index_thread.start()
         self._search_thread.start()
@@ -527,6 +623,22 @@ class Library(QObject):
 
     def list_annotations(self) -> None:
         self._annotations_requested.emit()
+
+    def concordance(self, text: str, width: int = 40) -> int:
+        """Start a concordance of ``text``; a running one stops (answered by ``concordance_*``)."""
+        self.latest_concordance += 1
+        self._concordance_requested.emit(self.latest_concordance, text, width)
+        return self.latest_concordance
+
+    def count_timeline(self, text: str) -> int:
+        """Count the articles matching ``text`` per date bucket (answered by ``timeline_counted``)."""
+        self.latest_timeline += 1
+        self._timeline_requested.emit(self.latest_timeline, text)
+        return self.latest_timeline
+
+    def cancel_concordance(self) -> None:
+        """Stop the running concordance at its next chunk."""
+        self.latest_concordance += 1
 
     def save_annotation(self, annotation: Annotation) -> None:
         """Create or replace an annotation; committed on the worker, then announced."""

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
     QMainWindow,
     QMessageBox,
     QProgressBar,
@@ -35,12 +34,15 @@ from reader.gui.article_list import (
     ArticleDelegate,
     ArticleListModel,
     PathRole,
+    make_article_view,
     row_from_article,
     row_from_hit,
 )
+from reader.gui.concordance_view import ConcordanceController
 from reader.gui.library import Library, LoadedArticle
 from reader.gui.problems_dialog import ProblemsButton
 from reader.gui.reading_pane import ReadingPane
+from reader.gui.timeline_view import TimelineController
 
 SEARCH_DELAY_MS = 250
 DELETED = "This article was deleted from the folder."
@@ -117,21 +119,16 @@ class MainWindow(QMainWindow):
         self.note_label.hide()
         self.model = ArticleListModel(self)
         self.delegate = ArticleDelegate(self)
-        self.list_view = QListView(self)
-        self.list_view.setModel(self.model)
-        self.list_view.setItemDelegate(self.delegate)
-        self.list_view.setUniformItemSizes(True)
-        # Lay out 100,000 rows in batches across event-loop turns: no frame waits for all of them.
-        self.list_view.setLayoutMode(QListView.LayoutMode.Batched)
-        self.list_view.setBatchSize(5000)
-        self.list_view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
-        self.list_view.setAccessibleName("Articles")
+        self.list_view = make_article_view(self.model, self.delegate, self)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(8, 0, 0, 0)
         left_layout.setSpacing(4)
         left_layout.addWidget(self.header_label)
         left_layout.addWidget(self.note_label)
+        self.timeline = TimelineController(self)
+        self.timeline.query_edited.connect(self.search)
+        left_layout.addWidget(self.timeline.widget)
         left_layout.addWidget(self.list_view, 1)
 
         # Reading side.
@@ -143,6 +140,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(left, "Articles")
         self.annotations = AnnotationController(self, self.pane, self.tabs)
         self.annotations.open_requested.connect(self.open_article)
+        self.concordance = ConcordanceController(self.tabs, self)
+        self.concordance.open_requested.connect(self.open_article)
         self.bookmark_button = QToolButton(self)
         self.bookmark_button.setDefaultAction(self.annotations.bookmark_action)
         top_layout.addWidget(self.bookmark_button)
@@ -265,6 +264,8 @@ class MainWindow(QMainWindow):
         library.article_failed.connect(self._on_library_article_failed)
         library.error_occurred.connect(self._on_library_error_occurred)
         self.annotations.set_library(library)
+        self.concordance.set_library(library)
+        self.timeline.set_library(library)
         self.setWindowTitle(f"{library.corpus.name} — Corpus Reader")
         self.model.set_rows([])
         self.header_label.setText("Opening the index…")
@@ -380,6 +381,8 @@ class MainWindow(QMainWindow):
         if scope:
             self.annotations.show_highlights(self._query[scope.end() :])
             return
+        self.concordance.set_query(self._query)
+        self.timeline.set_query(self._query)
         if self._query:
             self._generation = self.library.search(self._query, self._sort())
         else:
@@ -557,7 +560,12 @@ class MainWindow(QMainWindow):
         self.pane.show_article(loaded.article, loaded.marks, loaded.highlights)
         self.annotations.article_shown(loaded)
         pending, self._pending_offset = self._pending_offset, None
-        if pending is not None and pending[0] == loaded.article.path:
+        # A search hit at the offset (a concordance row) becomes the current hit.
+        if (
+            pending is not None
+            and pending[0] == loaded.article.path
+            and not self.pane.go_to_hit_at(pending[1])
+        ):
             self.pane.scroll_to_offset(pending[1], third=True)
 
     @Slot(int, str, str)

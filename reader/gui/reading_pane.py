@@ -257,6 +257,14 @@ class ReadingPane(QWidget):
         if self._marks:
             self._go_to((self._current - 1) % len(self._marks))
 
+    def go_to_hit_at(self, offset: int) -> bool:
+        """Make the marked hit holding ``offset`` the current one; False when none does."""
+        for i, (start, end) in enumerate(self._marks):
+            if start <= offset < end:
+                self._go_to(i)
+                return True
+        return False
+
     def _set_marks(self, marks: list[tuple[int, int]]) -> None:
         self._marks = marks
         self._current = -1

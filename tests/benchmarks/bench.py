@@ -42,7 +42,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(ROOT), str(HERE)]
 
 SEARCH_LIMIT = 50
-APP_PAGE = 100  # reader.gui.library.PAGE_SIZE: what the window actually asks for
+APP_PAGE = 50  # reader.gui.library.PAGE_SIZE: what the window actually asks for
 LIST_ROWS = 100_000
 GUI_QUERY = "oil prices"
 

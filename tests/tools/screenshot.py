@@ -1,6 +1,7 @@
 """Take screenshots of the real window for the README.
 
     python tests/tools/screenshot.py [--corpus DIR] [--query TEXT] [--out PNG]
+        [--tab concordance [--row N] [--sort-column N]]
 
 Runs offscreen (no display needed): builds the real MainWindow on a throwaway data dir, waits
 for the index, searches, opens the top hit and saves the window as a PNG.
@@ -18,6 +19,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from reader.core.locations import Locations
@@ -42,6 +44,9 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path("resources/screenshots/main-window.png"))
     parser.add_argument("--size", default="1280x800")
     parser.add_argument("--hit", type=int, default=1, help="press F3 this many times after opening")
+    parser.add_argument("--tab", choices=("articles", "concordance"), default="articles")
+    parser.add_argument("--row", type=int, default=0, help="the concordance row to open")
+    parser.add_argument("--sort-column", type=int, default=-1, help="sort the concordance by this column")
     args = parser.parse_args()
 
     app = QApplication(sys.argv[:1])
@@ -60,7 +65,25 @@ def main() -> int:
         wait(app, lambda: library.ready and not library.syncing)
         window.search(args.query)
         wait(app, lambda: window.header_label.text().endswith(f"“{args.query}”"))
-        if window.model.rowCount():
+        timeline = window.timeline
+        wait(app, lambda: timeline.chart.timeline.total > 0)
+        if args.tab == "concordance":
+            concordance = window.concordance
+            window.tabs.setCurrentWidget(concordance.panel)
+            window.splitter.setSizes([width * 11 // 20, width * 9 // 20])  # room for the context
+            wait(app, lambda: concordance.finished)
+            table = concordance.panel.table
+            if args.sort_column >= 0:
+                table.sortByColumn(args.sort_column, Qt.SortOrder.AscendingOrder)
+            if concordance.model.rowCount() > args.row:
+                index = concordance.model.index(args.row, 0)
+                table.setCurrentIndex(index)
+                table.scrollTo(index)
+                occurrence = concordance.model.occurrence(args.row)
+                assert occurrence is not None
+                window.open_article(occurrence.path, occurrence.start)
+                wait(app, lambda: window.pane.current_hit > 0)
+        elif window.model.rowCount():
             window.list_view.setCurrentIndex(window.model.index(0))
             wait(app, lambda: window.pane.article is not None)
             for _ in range(args.hit):

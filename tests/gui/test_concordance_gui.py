@@ -1,0 +1,102 @@
+"""The Concordance tab: rows stream in for the query; clicking one opens the article there."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from reader.core import concordance as conc
+from reader.core.concordance import Occurrence
+from reader.gui.concordance_view import DATE, LEFT, RIGHT, ConcordanceModel, OccurrenceRole
+from tests.gui.test_window import App
+
+
+@pytest.fixture
+def app(qtbot: QtBot, corpus: Path, tmp_path: Path) -> Iterator[App]:
+    app = App(qtbot, corpus, tmp_path / "data")
+    yield app
+    app.close()
+
+
+def show_concordance(app: App, qtbot: QtBot, query: str) -> None:
+    window = app.window
+    qtbot.keyClicks(window.search_edit, query)
+    window.tabs.setCurrentWidget(window.concordance.panel)
+    qtbot.keyClick(window.search_edit, Qt.Key.Key_Return)
+    controller = window.concordance
+    qtbot.waitUntil(
+        lambda: controller.finished and controller.run is not None and controller.run.query == query,
+        timeout=10000,
+    )
+
+
+def rows(app: App) -> list[Occurrence]:
+    model = app.window.concordance.model
+    return [model.index(i, 0).data(OccurrenceRole) for i in range(model.rowCount())]
+
+
+def test_concordance_lists_every_occurrence_with_the_match_aligned(app: App, qtbot: QtBot) -> None:
+    show_concordance(app, qtbot, "Minsk")
+    found = rows(app)
+    assert len(found) == 18  # 17 in scattered.txt, 1 in the seed
+    assert all(o.match == "Minsk" for o in found)
+    label = app.window.concordance.panel.header_label.text()
+    assert label == "18 occurrences in 2 articles for “Minsk”"
+    model = app.window.concordance.model
+    assert model.index(0, LEFT).data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
+
+
+def test_clicking_a_row_opens_the_article_at_that_occurrence(app: App, qtbot: QtBot) -> None:
+    show_concordance(app, qtbot, "Minsk")
+    table = app.window.concordance.panel.table
+    target = next(i for i, o in enumerate(rows(app)) if o.path == "scattered.txt" and o.start > 300)
+    occurrence = rows(app)[target]
+    index = table.model().index(target, RIGHT)
+    table.scrollTo(index)
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(index).center())
+    pane = app.window.pane
+    qtbot.waitUntil(lambda: pane.article is not None and pane.article.path == "scattered.txt")
+    qtbot.waitUntil(lambda: pane.current_hit > 0)
+    # The current (orange) hit is the very occurrence clicked, not the first one in the article.
+    assert pane._marks[pane.current_hit - 1][0] == occurrence.start
+    assert pane.current_hit > 1
+    assert pane.article.plain_text[occurrence.start : occurrence.end] == "Minsk"
+
+
+def test_rows_stream_in_batches_and_a_new_query_replaces_them(
+    app: App, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(conc, "CHUNK_ARTICLES", 1)  # one signal per article
+    library = app.session.library
+    assert library is not None
+    with qtbot.waitSignals([library.concordance_rows_found] * 2, timeout=10000):
+        show_concordance(app, qtbot, "Minsk")
+    app.window.search_edit.clear()
+    show_concordance(app, qtbot, "harbour")
+    assert {o.match for o in rows(app)} == {"harbour"}
+    assert app.window.concordance.panel.header_label.text().startswith("3 occurrences in 2 articles")
+
+
+def test_sorting_by_date_and_by_the_word_on_the_right(app: App, qtbot: QtBot) -> None:
+    show_concordance(app, qtbot, "Minsk OR harbour")
+    table = app.window.concordance.panel.table
+    table.sortByColumn(DATE, Qt.SortOrder.DescendingOrder)
+    dates = [o.date for o in rows(app)]
+    assert dates[0] is None or dates[0] == max(d for d in dates if d)  # newest first
+    table.sortByColumn(RIGHT, Qt.SortOrder.AscendingOrder)
+    words = [o.right_word for o in rows(app)]
+    assert words == sorted(words)
+
+
+def test_concordance_model_passes_qt_model_tester(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    model = ConcordanceModel()
+    model.append([Occurrence("a.txt", "A", dt.date(2020, 1, 1), 5, 9, "left ", "word", " right")])
+    model.sort(RIGHT)
+    model.append([Occurrence("b.txt", "B", None, 0, 4, "", "word", " again")])
+    qtmodeltester.check(model)

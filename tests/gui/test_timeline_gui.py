@@ -1,0 +1,68 @@
+"""The timeline above the list: dragging across it narrows the list and the query shows the range."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tests.conftest import write_article
+from tests.gui.test_window import App
+
+
+@pytest.fixture
+def app(qtbot: QtBot, corpus: Path, tmp_path: Path) -> Iterator[App]:
+    # Harbour news in 2015 and 2016 too: with 2019 to 2021 the span is years, a bar a month.
+    write_article(corpus, "h2015.txt", "Harbour dredged", "2015-06-01", "The harbour was dredged.")
+    write_article(corpus, "h2016.txt", "Harbour opens", "2016-06-01", "The harbour opened again.")
+    app = App(qtbot, corpus, tmp_path / "data")
+    yield app
+    app.close()
+
+
+def test_the_chart_counts_every_article_and_the_undated_apart(app: App, qtbot: QtBot) -> None:
+    timeline = app.window.timeline
+    qtbot.waitUntil(lambda: timeline.chart.timeline.total == 7)
+    assert timeline.chart.timeline.unit == "month"
+    assert len(timeline.chart.timeline.buckets) == 7 + 12 * 5 + 3  # June 2015 to March 2021
+    assert timeline.summary.text() == "per month · drag across to pick dates · +1 undated"
+
+
+def test_dragging_across_the_chart_filters_the_list_and_clearing_restores(app: App, qtbot: QtBot) -> None:
+    window = app.window
+    window.search("harbour")
+    qtbot.waitUntil(lambda: app.header() == "4 results for “harbour”")
+    chart = window.timeline.chart
+    qtbot.waitUntil(lambda: chart.timeline.total == 4 and chart.timeline.unit == "month")
+    buckets = chart.timeline.buckets
+    first = next(i for i, b in enumerate(buckets) if b.start.year == 2015 and b.count)
+    last = next(i for i, b in enumerate(buckets) if b.start.year == 2016 and b.count)
+    qtbot.mousePress(chart, Qt.MouseButton.LeftButton, pos=chart.bar_center(first))
+    qtbot.mouseMove(chart, pos=chart.bar_center(last))
+    qtbot.mouseRelease(chart, Qt.MouseButton.LeftButton, pos=chart.bar_center(last))
+    expected = "harbour date:[2015-06-01 to 2016-06-30]"
+    assert window.search_edit.text() == expected
+    qtbot.waitUntil(lambda: app.header() == f"2 results for “{expected}”")
+    assert sorted(app.paths()) == ["h2015.txt", "h2016.txt"]
+    # The chart still shows the whole span, with the picked part shaded.
+    assert chart.timeline.total == 4 and chart.selection == (first, last)
+    assert "2015-06-01 – 2016-06-30" in window.timeline.summary.text()
+
+    qtbot.mouseClick(window.timeline.clear_button, Qt.MouseButton.LeftButton)
+    assert window.search_edit.text() == "harbour"
+    qtbot.waitUntil(lambda: app.header() == "4 results for “harbour”")
+    assert chart.selection is None and not window.timeline.clear_button.isVisible()
+
+
+def test_a_range_typed_in_the_query_is_shaded_on_the_chart(app: App, qtbot: QtBot) -> None:
+    app.window.search("date:[2016-01-01 to 2016-12-31]")
+    chart = app.window.timeline.chart
+    qtbot.waitUntil(lambda: chart.timeline.total == 7)
+    assert chart.selection is not None
+    first, last = chart.selection
+    shaded = chart.timeline.buckets[first : last + 1]
+    assert (shaded[0].start, shaded[-1].end) == (dt.date(2016, 1, 1), dt.date(2016, 12, 31))
