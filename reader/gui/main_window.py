@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self._query = ""
         self._sort_in_browse = "date"
         self._generation = 0
+        self._refresh_generation = -1
         self._article_generation = 0
         self._current_terms: dict[str, set[str]] = {}
         self._pending_select: str | None = None
@@ -390,10 +391,17 @@ class MainWindow(QMainWindow):
             sort = self._sort() if self._sort() != "relevance" else "date"
             self._generation = self.library.list_articles(sort)
 
+    def _keep_selection(self, generation: int) -> None:
+        """Before a refresh's rows replace the list: reselect what is selected now, if it is among
+        them (the user may have picked an article while the refresh was on its way)."""
+        if generation == self._refresh_generation and self._pending_select is None:
+            self._pending_select = self._selected_path()
+
     def _refresh(self) -> None:
         """Re-run the current listing or search, keeping the selected article selected."""
         self._pending_select = self._selected_path()
         self._run_search()
+        self._refresh_generation = self._generation
 
     def _selected_path(self) -> str | None:
         index = self.list_view.currentIndex()
@@ -517,6 +525,7 @@ class MainWindow(QMainWindow):
     def _on_library_articles_listed(self, generation: int, rows: list) -> None:
         if generation != self._generation:
             return
+        self._keep_selection(generation)
         self.delegate.show_snippets = False
         self.model.set_rows([row_from_article(r) for r in rows])
         n = len(rows)
@@ -533,6 +542,7 @@ class MainWindow(QMainWindow):
             self.model.append_rows(rows)
             return
         self._current_terms = result.terms
+        self._keep_selection(generation)
         self.delegate.show_snippets = True
         self.model.set_rows(rows, result.total)
         self.list_view.scrollToTop()
