@@ -19,7 +19,7 @@ from pathlib import Path
 
 from reader.core.anchoring import Quote, anchor, quote_at, text_hash
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 COLORS = ("yellow", "green", "blue", "pink", "purple")
 KINDS = ("highlight", "bookmark")
 STATES = ("anchored", "orphaned")
@@ -46,6 +46,18 @@ _MIGRATIONS: list[list[str]] = [
             modified TEXT NOT NULL
         )""",
         "CREATE INDEX annotations_article ON annotations (corpus, path)",
+    ],
+    [  # version 2: saved searches (see saved_searches.py); ``seen`` is a JSON array of paths
+        """CREATE TABLE saved_searches (
+            id INTEGER PRIMARY KEY,
+            corpus TEXT NOT NULL,
+            name TEXT NOT NULL,
+            query TEXT NOT NULL,
+            created TEXT NOT NULL,
+            last_opened TEXT,
+            seen TEXT NOT NULL DEFAULT '[]',
+            UNIQUE (corpus, name)
+        )""",
     ],
 ]
 
@@ -251,6 +263,12 @@ class AnnotationStore:
 
     def close(self) -> None:
         self._db.close()
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The connection, for modules keeping their own tables here (``saved_searches.py``);
+        writes go inside ``transaction()``."""
+        return self._db
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -161,6 +161,16 @@ class Catalog:
         )
         return [(w, int(df)) for w, df in rows]
 
+    def words_with_prefix(self, prefix: str, limit: int = 10) -> list[str]:
+        """The corpus's words beginning with ``prefix`` (lower case), in most articles first."""
+        if not prefix:
+            return []
+        rows = self._db.execute(
+            "SELECT word FROM words WHERE word >= ? AND word < ? ORDER BY df DESC, word LIMIT ?",
+            (prefix, prefix + "\U0010ffff", limit),
+        )
+        return [w for (w,) in rows]
+
     # --- writes (inside transaction()) ---------------------------------------------------
 
     def add_words(self, counts: Mapping[str, int]) -> None:

@@ -94,12 +94,11 @@ class SearchService:
             self._last_ranking = None
         elif not self._searcher.up_to_date():
             self._last_ranking = None  # rankings were of the old documents
-            if self._searcher.reader().segments() is None:
-                # A searcher of an empty index cannot refresh (Whoosh fails on it): open anew.
-                self._searcher.close()
-                self._searcher = self.index.ix.searcher()
-            else:
-                self._searcher = self._searcher.refresh()
+            # Open anew rather than refresh(): Whoosh reuses segment readers by segment id, so a
+            # refreshed searcher keeps seeing documents deleted from an old segment (and a
+            # searcher of an empty index cannot refresh at all).
+            self._searcher.close()
+            self._searcher = self.index.ix.searcher()
         return self._searcher
 
     def search(

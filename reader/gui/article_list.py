@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -28,10 +29,16 @@ class Row:
     snippet_html: str = ""
 
 
-def _meta(date: object, source: str) -> str:
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def _meta(date: dt.date | None, source: str) -> str:
     parts = []
     if date is not None:
-        parts.append(f"{date.day} {date:%B %Y}")  # type: ignore[attr-defined]
+        parts.append(f"{date.day} {_MONTHS[date.month - 1]} {date.year}")
     if source:
         parts.append(source)
     return " · ".join(parts) or "no date"

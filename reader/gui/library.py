@@ -33,9 +33,13 @@ from reader.core.corpus import (
     load_article,
     read_bytes,
 )
+from reader.core.facets import facet_counts
 from reader.core.index import CorpusIndex, IndexError_, SyncReport, open_index
+from reader.core.saved_searches import count_all, delete_search, get, mark_opened, matching_paths, save_search
 from reader.core.search import SearchResult, SearchService, find_marks
+from reader.core.similar import more_like_this
 from reader.core.timeline import timeline_for
+from reader.gui.article_list import row_from_article
 from reader.gui.watcher import DEBOUNCE_MS, MAX_WATCHED_FILES, MAX_WATCHED_FOLDERS, POLL_MS, CorpusWatcher
 
 PAGE_SIZE = 50  # hits with snippets a search answers with; scrolling asks for more
@@ -183,6 +187,10 @@ class _SearchWorker(QObject):
     concordance_finished = Signal(int, object)  # generation, Concordance
     _concordance_chunk_due = Signal()  # to itself, queued: other requests go between two chunks
     timeline_counted = Signal(int, object)  # generation, Timeline
+    saved_searches_counted = Signal(int, object)  # generation, list[SavedSearchCount]
+    facets_counted = Signal(int, object)  # generation, Facets
+    similar_found = Signal(int, object)  # generation, SimilarResult
+    words_completed = Signal(int, str, object)  # generation, prefix, list[str]
 
     def __init__(self, library: Library, annotations_db: Path) -> None:
         super().__init__()
@@ -219,11 +227,12 @@ class _SearchWorker(QObject):
         if self._catalog is None or generation < self._library.latest_query:
             return
         try:
-            rows = self._catalog.articles("date-asc" if sort == "date-asc" else "date")
+            articles = self._catalog.articles("date-asc" if sort == "date-asc" else "date")
         except Exception as exc:
             self.failed.emit(f"Cannot list articles: {exc}")
             return
-        self.listed.emit(generation, rows)
+        # The list's rows are built here, not on the GUI thread: 100,000 of them take a while.
+        self.listed.emit(generation, [row_from_article(a) for a in articles])
 
     @Slot(int, str, int, str)
     def search(self, generation: int, text: str, offset: int, sort: str) -> None:
@@ -267,6 +276,105 @@ class _SearchWorker(QObject):
                 gc.collect()
                 return
         self.timeline_counted.emit(generation, timeline)
+
+    @Slot(int, str)
+    def complete_word(self, generation: int, prefix: str) -> None:
+        if self._catalog is None or generation < self._library.latest_completion:
+            return
+        try:
+            words = self._catalog.words_with_prefix(prefix.lower())
+        except sqlite3.Error:
+            return  # completions are a nicety: the search itself reports what is wrong
+        self.words_completed.emit(generation, prefix, words)
+
+    @Slot(int, str)
+    def more_like(self, generation: int, path: str) -> None:
+        if self._service is None or self._index is None or generation < self._library.latest_query:
+            return
+        if self._index.damaged():  # as in search: a cut-short segment must not be read
+            self._on_damage()
+            return
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                result = more_like_this(self._service.searcher(), self._index.corpus, path)
+            except Exception as exc:
+                if not self._index.damaged(thorough=True):
+                    self.failed.emit(f"Cannot find similar articles: {exc}")
+                del exc
+                gc.collect()
+                return
+        self.similar_found.emit(generation, result)
+
+    @Slot(int, str)
+    def count_facets(self, generation: int, text: str) -> None:
+        if self._service is None or self._index is None or generation < self._library.latest_facets:
+            return
+        if self._index.damaged():  # as in search: a cut-short segment must not be read
+            self._on_damage()
+            return
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                facets = facet_counts(self._service.searcher(), text)
+            except Exception as exc:
+                if not self._index.damaged(thorough=True):
+                    self.failed.emit(f"Cannot count sources and years: {exc}")
+                del exc
+                gc.collect()
+                return
+        self.facets_counted.emit(generation, facets)
+
+    @Slot(int)
+    def count_saved_searches(self, generation: int) -> None:
+        if self._service is None or self._index is None or generation < self._library.latest_saved:
+            return
+        if self._index.damaged():  # as in search: a cut-short segment must not be read
+            self._on_damage()
+            return
+        try:
+            counts = count_all(self._annotations(), str(self._index.corpus), self._service.searcher())
+        except Exception as exc:
+            self.failed.emit(f"Cannot count the saved searches: {exc}")
+            return
+        self.saved_searches_counted.emit(generation, counts)
+
+    @Slot(str, str)
+    def save_search(self, name: str, text: str) -> None:
+        if self._service is None or self._index is None:
+            return
+        try:
+            matches = matching_paths(self._service.searcher(), text)
+            saved = save_search(self._annotations(), str(self._index.corpus), name, text, matches)
+        except (AnnotationError, sqlite3.Error) as exc:
+            self.failed.emit(f"Search not saved: {exc}")
+            return
+        self.notice.emit(f"Saved the search “{saved.query}” as “{saved.name}”")
+        self.count_saved_searches(self._library.latest_saved)
+
+    @Slot(int)
+    def open_saved_search(self, search_id: int) -> None:
+        """Mark a saved search seen: the articles matching it now are no longer new."""
+        if self._service is None or self._index is None:
+            return
+        try:
+            store = self._annotations()
+            saved = get(store, search_id)
+            if saved is not None and not store.read_only:
+                mark_opened(store, search_id, matching_paths(self._service.searcher(), saved.query))
+        except (AnnotationError, sqlite3.Error) as exc:
+            self.failed.emit(f"Cannot update the saved search: {exc}")
+            return
+        self.count_saved_searches(self._library.latest_saved)
+
+    @Slot(int)
+    def delete_saved_search(self, search_id: int) -> None:
+        try:
+            delete_search(self._annotations(), search_id)
+        except (AnnotationError, sqlite3.Error) as exc:
+            self.failed.emit(f"Not deleted: {exc}")
+            return
+        self.count_saved_searches(self._library.latest_saved)
 
     @Slot(int, str, int)
     def concordance(self, generation: int, text: str, width: int) -> None:
@@ -453,7 +561,7 @@ class Library(QObject):
         sync_progress(int done, int total): files read so far during a sync.
         batch_committed(): new documents became searchable during a sync.
         sync_finished(SyncReport): a sync ended (``cancelled`` tells if it was stopped).
-        articles_listed(int generation, list[ArticleRow]): answer to ``list_articles``.
+        articles_listed(int generation, list[Row]): answer to ``list_articles``, as list rows.
         search_finished(int generation, SearchResult): answer to ``search``.
         article_loaded(int generation, LoadedArticle): answer to ``load_article`` or ``load_file``.
         article_failed(int generation, str path, str reason): the article could not be read.
@@ -461,6 +569,12 @@ class Library(QObject):
         annotation_saved(Annotation): an annotation was created or changed (and committed).
         annotation_deleted(Annotation): an annotation was deleted (kept here for undo).
         timeline_counted(int generation, Timeline): answer to ``count_timeline``.
+        saved_searches_counted(int generation, list[SavedSearchCount]): the saved searches with
+            their counts, answering ``count_saved_searches`` and after saving, opening or deleting one.
+        facets_counted(int generation, Facets): answer to ``count_facets``.
+        words_completed(int generation, str prefix, list[str] words): answer to ``complete_word``.
+        similar_found(int generation, SimilarResult): answer to ``more_like`` (its generation is
+            a query generation: a later search makes it stale, and it makes a search stale).
         concordance_started(int generation, Concordance run): a concordance found its articles
             (``run.articles``, ``run.notes``); its rows follow.
         concordance_rows_found(int generation, list[Occurrence]): the next batch of rows, a chunk
@@ -488,6 +602,10 @@ class Library(QObject):
     concordance_rows_found = Signal(int, object)
     concordance_finished = Signal(int, object)
     timeline_counted = Signal(int, object)
+    saved_searches_counted = Signal(int, object)
+    facets_counted = Signal(int, object)
+    similar_found = Signal(int, object)
+    words_completed = Signal(int, str, object)
     notice = Signal(str)
     error_occurred = Signal(str)
 
@@ -508,6 +626,13 @@ class Library(QObject):
     _file_requested = Signal(int, str, str)
     _concordance_requested = Signal(int, str, int)
     _timeline_requested = Signal(int, str)
+    _saved_count_requested = Signal(int)
+    _facets_requested = Signal(int, str)
+    _similar_requested = Signal(int, str)
+    _completion_requested = Signal(int, str)
+    _saved_save_requested = Signal(str, str)
+    _saved_open_requested = Signal(int)
+    _saved_delete_requested = Signal(int)
 
     def __init__(
         self,
@@ -524,6 +649,9 @@ class Library(QObject):
         self.latest_article = 0
         self.latest_concordance = 0
         self.latest_timeline = 0
+        self.latest_saved = 0
+        self.latest_facets = 0
+        self.latest_completion = 0
         self.ready = False
         self.syncing = False
         self.rebuilding = False
@@ -559,6 +687,13 @@ class Library(QObject):
         self._file_requested.connect(self._search_worker.load_file)
         self._concordance_requested.connect(self._search_worker.concordance)
         self._timeline_requested.connect(self._search_worker.count_timeline)
+        self._saved_count_requested.connect(self._search_worker.count_saved_searches)
+        self._facets_requested.connect(self._search_worker.count_facets)
+        self._similar_requested.connect(self._search_worker.more_like)
+        self._completion_requested.connect(self._search_worker.complete_word)
+        self._saved_save_requested.connect(self._search_worker.save_search)
+        self._saved_open_requested.connect(self._search_worker.open_saved_search)
+        self._saved_delete_requested.connect(self._search_worker.delete_saved_search)
 
         self._index_worker.opened.connect(self._search_worker.set_index)
         self._index_worker.opened.connect(self._on_index_worker_opened)
@@ -583,6 +718,10 @@ class Library(QObject):
         self._search_worker.concordance_rows_found.connect(self.concordance_rows_found)
         self._search_worker.concordance_finished.connect(self.concordance_finished)
         self._search_worker.timeline_counted.connect(self.timeline_counted)
+        self._search_worker.saved_searches_counted.connect(self.saved_searches_counted)
+        self._search_worker.facets_counted.connect(self.facets_counted)
+        self._search_worker.similar_found.connect(self.similar_found)
+        self._search_worker.words_completed.connect(self.words_completed)
 
         self._index_thread.start()
         self._search_thread.start()
@@ -635,6 +774,42 @@ class Library(QObject):
         self.latest_timeline += 1
         self._timeline_requested.emit(self.latest_timeline, text)
         return self.latest_timeline
+
+    def complete_word(self, prefix: str) -> int:
+        """Look up corpus words beginning with ``prefix`` (answered by ``words_completed``)."""
+        self.latest_completion += 1
+        self._completion_requested.emit(self.latest_completion, prefix)
+        return self.latest_completion
+
+    def more_like(self, path: str) -> int:
+        """Find the articles most like ``path`` (answered by ``similar_found``); replaces the
+        latest search or listing."""
+        self.latest_query += 1
+        self._similar_requested.emit(self.latest_query, path)
+        return self.latest_query
+
+    def count_facets(self, text: str) -> int:
+        """Count the articles matching ``text`` per source and year (answered by ``facets_counted``)."""
+        self.latest_facets += 1
+        self._facets_requested.emit(self.latest_facets, text)
+        return self.latest_facets
+
+    def count_saved_searches(self) -> int:
+        """Count every saved search again (answered by ``saved_searches_counted``)."""
+        self.latest_saved += 1
+        self._saved_count_requested.emit(self.latest_saved)
+        return self.latest_saved
+
+    def save_search(self, name: str, text: str) -> None:
+        """Save the query ``text`` as ``name``; what matches it now counts as seen."""
+        self._saved_save_requested.emit(name, text)
+
+    def open_saved_search(self, search_id: int) -> None:
+        """The user opened a saved search: its matches now count as seen."""
+        self._saved_open_requested.emit(search_id)
+
+    def delete_saved_search(self, search_id: int) -> None:
+        self._saved_delete_requested.emit(search_id)
 
     def cancel_concordance(self) -> None:
         """Stop the running concordance at its next chunk."""

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QToolButton,
@@ -29,19 +30,22 @@ from reader import __version__
 from reader.core.corpus import ARTICLE_SUFFIXES
 from reader.core.index import SyncReport
 from reader.core.search import SearchResult
+from reader.core.similar import SimilarResult
 from reader.gui.annotation_controller import AnnotationController
 from reader.gui.article_list import (
     ArticleDelegate,
     ArticleListModel,
     PathRole,
     make_article_view,
-    row_from_article,
     row_from_hit,
 )
 from reader.gui.concordance_view import ConcordanceController
+from reader.gui.facet_view import FacetController
 from reader.gui.library import Library, LoadedArticle
 from reader.gui.problems_dialog import ProblemsButton
 from reader.gui.reading_pane import ReadingPane
+from reader.gui.saved_searches_view import SavedSearchController
+from reader.gui.search_completer import SearchCompleter
 from reader.gui.timeline_view import TimelineController
 
 SEARCH_DELAY_MS = 250
@@ -100,6 +104,8 @@ class MainWindow(QMainWindow):
         )
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setAccessibleName("Search")
+        self.completions = SearchCompleter(self.search_edit, settings)
+        self.completions.completion_chosen.connect(self.search)
         self.sort_combo = QComboBox(self)
         for label, value in SORTS:
             self.sort_combo.addItem(label, value)
@@ -125,7 +131,15 @@ class MainWindow(QMainWindow):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(8, 0, 0, 0)
         left_layout.setSpacing(4)
-        left_layout.addWidget(self.header_label)
+        self.facets = FacetController(self)
+        self.facets.query_edited.connect(self.search)
+        # Ignored: a long header beside the facet menus must not widen the list side.
+        self.header_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        header_row = QHBoxLayout()
+        header_row.setContentsMargins(0, 0, 0, 0)
+        header_row.addWidget(self.header_label, 1)
+        header_row.addWidget(self.facets.widget)
+        left_layout.addLayout(header_row)
         left_layout.addWidget(self.note_label)
         self.timeline = TimelineController(self)
         self.timeline.query_edited.connect(self.search)
@@ -141,11 +155,24 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(left, "Articles")
         self.annotations = AnnotationController(self, self.pane, self.tabs)
         self.annotations.open_requested.connect(self.open_article)
+        self.saved = SavedSearchController(self, self.tabs, self.annotations.bookmarks)
+        self.saved.search_requested.connect(self.search)
         self.concordance = ConcordanceController(self.tabs, self)
         self.concordance.open_requested.connect(self.open_article)
         self.bookmark_button = QToolButton(self)
         self.bookmark_button.setDefaultAction(self.annotations.bookmark_action)
         top_layout.addWidget(self.bookmark_button)
+        self.more_like_action = QAction("More &Like This", self)
+        self.more_like_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.more_like_action.setToolTip("List the articles most like the open one (Ctrl+Shift+L)")
+        self.more_like_action.setEnabled(False)
+        self.more_like_action.triggered.connect(self.show_more_like)
+        self.more_like_button = QToolButton(self)
+        self.more_like_button.setDefaultAction(self.more_like_action)
+        top_layout.addWidget(self.more_like_button)
+        self.save_search_button = QToolButton(self)
+        self.save_search_button.setDefaultAction(self.saved.save_action)
+        top_layout.addWidget(self.save_search_button)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.tabs)
@@ -220,6 +247,8 @@ class MainWindow(QMainWindow):
         action("&Go", "&Next Hit", "F3", self.pane.next_hit)
         action("&Go", "&Previous Hit", "Shift+F3", self.pane.previous_hit)
         action("&Go", "&Clear Search", None, self.clear_search)
+        menus["&Go"].addAction(self.saved.save_action)
+        menus["&Go"].addAction(self.more_like_action)
         action("&Help", "&Search Syntax", QKeySequence.StandardKey.HelpContents, self._on_help_triggered)
         action("&Help", "&About Corpus Reader", None, self._on_about_triggered)
         self.addAction(self._shortcut("Esc", self._on_escape))
@@ -261,16 +290,21 @@ class MainWindow(QMainWindow):
         library.sync_finished.connect(self._on_library_sync_finished)
         library.articles_listed.connect(self._on_library_articles_listed)
         library.search_finished.connect(self._on_library_search_finished)
+        library.similar_found.connect(self._on_library_similar_found)
         library.article_loaded.connect(self._on_library_article_loaded)
         library.article_failed.connect(self._on_library_article_failed)
         library.error_occurred.connect(self._on_library_error_occurred)
         self.annotations.set_library(library)
         self.concordance.set_library(library)
+        self.saved.set_library(library)
+        self.completions.set_library(library)
+        self.facets.set_library(library)
         self.timeline.set_library(library)
         self.setWindowTitle(f"{library.corpus.name} — Corpus Reader")
         self.model.set_rows([])
         self.header_label.setText("Opening the index…")
         self.pane.show_placeholder("Select an article to read it.")
+        self.more_like_action.setEnabled(False)
         self.problems_button.set_problems(str(library.corpus), [])
         self._announce_sync = True
         self.statusBar().showMessage(f"Corpus: {library.corpus}")
@@ -365,6 +399,16 @@ class MainWindow(QMainWindow):
         self.search_edit.setText(text)
         self._debounce.stop()
         self._run_search()
+        self.completions.record(text)
+
+    def show_more_like(self) -> None:
+        """List the articles most like the open one (in place of the results)."""
+        article = self.pane.article
+        if self.library is None or article is None or not self.more_like_action.isEnabled():
+            return
+        self.header_label.setText(f"Finding articles like “{article.title}”…")
+        self.tabs.setCurrentIndex(0)
+        self._generation = self.library.more_like(article.path)
 
     def clear_search(self) -> None:
         self.search_edit.clear()
@@ -383,6 +427,8 @@ class MainWindow(QMainWindow):
             self.annotations.show_highlights(self._query[scope.end() :])
             return
         self.concordance.set_query(self._query)
+        self.saved.set_query(self._query)
+        self.facets.set_query(self._query)
         self.timeline.set_query(self._query)
         if self._query:
             self._generation = self.library.search(self._query, self._sort())
@@ -433,6 +479,7 @@ class MainWindow(QMainWindow):
     def _on_search_edit_return_pressed(self) -> None:
         self._debounce.stop()
         self._run_search()
+        self.completions.record(self._query)
         if self.model.rowCount() and not self.list_view.currentIndex().isValid():
             self.list_view.setFocus()
 
@@ -457,6 +504,7 @@ class MainWindow(QMainWindow):
         if self.library is None or not current.isValid():
             return
         self._article_generation = self.library.load_article(current.data(PathRole), self._current_terms)
+        self.completions.record(self._query)  # a search the user read from is worth offering again
 
     @Slot(int)
     def _on_model_more_requested(self, loaded: int) -> None:
@@ -527,7 +575,7 @@ class MainWindow(QMainWindow):
             return
         self._keep_selection(generation)
         self.delegate.show_snippets = False
-        self.model.set_rows([row_from_article(r) for r in rows])
+        self.model.set_rows(rows)
         n = len(rows)
         self.header_label.setText(f"{n:,} article{'s' if n != 1 else ''}")
         self.note_label.hide()
@@ -564,9 +612,24 @@ class MainWindow(QMainWindow):
             )
 
     @Slot(int, object)
+    def _on_library_similar_found(self, generation: int, result: SimilarResult) -> None:
+        if generation != self._generation:
+            return
+        self._keep_selection(generation)
+        self.delegate.show_snippets = True
+        self.model.set_rows([row_from_hit(h) for h in result.hits], len(result.hits))
+        self.list_view.scrollToTop()
+        n = len(result.hits)
+        self.header_label.setText(f"{n:,} article{'s' if n != 1 else ''} like “{result.title}”")
+        terms = ", ".join(result.key_terms) if result.key_terms else "none found"
+        self.note_label.setText(_escape(f"Its key terms: {terms}. Search again to return to the results."))
+        self.note_label.show()
+
+    @Slot(int, object)
     def _on_library_article_loaded(self, generation: int, loaded: LoadedArticle) -> None:
         if self.library is None or generation != self.library.latest_article:
             return
+        self.more_like_action.setEnabled(not loaded.outside)
         self.pane.show_article(loaded.article, loaded.marks, loaded.highlights)
         self.annotations.article_shown(loaded)
         pending, self._pending_offset = self._pending_offset, None

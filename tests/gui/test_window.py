@@ -26,6 +26,10 @@ class App:
         qtbot.addWidget(self.window)
         self.session = Session(self.window, self.settings, self.locations)
         self.window.show()
+        # Shortcuts (F3, H, Ctrl+Z, Esc…) fire only in the active window; the offscreen platform
+        # activates it asynchronously, so wait for it rather than race it.
+        self.window.activateWindow()
+        qtbot.waitUntil(self.window.isActiveWindow)
         self.session.open_corpus(corpus)
         library = self.session.library
         assert library is not None

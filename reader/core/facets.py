@@ -1,0 +1,100 @@
+"""Facets of search results: how many matching articles come from each source and each year.
+
+Counted over every matching article (stored source lines and the sortable ``date`` column; no
+article file is opened). A facet the user picks travels in the query text, as
+``source:"…"`` or ``date:YYYY``, so the search bar always says what the list shows; the counts of
+a facet are taken without its own clause, so another value can be picked in its place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from reader.core.query import parse
+
+#: At most this many sources are listed (the most frequent); the rest are counted as others.
+MAX_SOURCES = 40
+SOURCE_CLAUSE = re.compile(r'\s*\bsource:"[^"]*"', re.I)
+YEAR_CLAUSE = re.compile(r"\s*\bdate:(\d{4})(?![\d-])", re.I)
+
+
+@dataclass
+class Facets:
+    """Counts per source (most frequent first) and per year (newest first)."""
+
+    sources: list[tuple[str, int]] = field(default_factory=list)
+    other_sources: int = 0  # articles from sources beyond MAX_SOURCES
+    no_source: int = 0
+    years: list[tuple[int, int]] = field(default_factory=list)
+    undated: int = 0
+
+
+def _docs(searcher: Searcher, text: str) -> list[int]:
+    if text.strip():
+        parsed = parse(text, searcher.reader())
+        if parsed.is_empty:
+            return []
+        q: wq.Query = parsed.query
+    else:
+        q = wq.Every()
+    return list(searcher.docs_for_query(q))
+
+
+def facet_counts(searcher: Searcher, text: str, max_sources: int = MAX_SOURCES) -> Facets:
+    """The source and year counts of the articles matching the user query ``text``."""
+    facets = Facets()
+    sources: Counter[str] = Counter()
+    for docnum in _docs(searcher, without_facet(text, "source")):
+        source = " ".join(str(searcher.stored_fields(docnum).get("source", "")).split())
+        if source:
+            sources[source] += 1
+        else:
+            facets.no_source += 1
+    facets.sources = sorted(sources.items(), key=lambda kv: (-kv[1], kv[0].lower()))[:max_sources]
+    facets.other_sources = sum(sources.values()) - sum(n for _, n in facets.sources)
+
+    reader = searcher.reader()
+    years: Counter[int] = Counter()
+    if reader.has_column("date"):
+        dates = reader.column_reader("date", translate=True)
+        dated = reader.column_reader("dated", translate=True)
+        for docnum in _docs(searcher, without_facet(text, "year")):
+            value = dates[docnum] if dated[docnum] else None
+            if isinstance(value, dt.datetime):
+                years[value.year] += 1
+            else:
+                facets.undated += 1
+    facets.years = sorted(years.items(), reverse=True)
+    return facets
+
+
+def source_value(source: str) -> str:
+    """A source as its query clause holds it (no quotes: the clause is a quoted phrase)."""
+    return " ".join(source.replace('"', " ").split())
+
+
+def facet_in(text: str, facet: str) -> str | None:
+    """The value of ``facet`` ("source" or "year") picked in the query ``text``, if any."""
+    if facet == "source":
+        m = SOURCE_CLAUSE.search(text)
+        return m[0].strip()[len('source:"') : -1] if m else None
+    m = YEAR_CLAUSE.search(text)
+    return m[1] if m else None
+
+
+def without_facet(text: str, facet: str) -> str:
+    pattern = SOURCE_CLAUSE if facet == "source" else YEAR_CLAUSE
+    return pattern.sub("", text).strip()
+
+
+def with_facet(text: str, facet: str, value: str) -> str:
+    """``text`` with its ``facet`` clause replaced by (or extended with) ``value``."""
+    base = without_facet(text, facet)
+    clause = f'source:"{source_value(value)}"' if facet == "source" else f"date:{int(value):04d}"
+    return f"{base} {clause}" if base else clause

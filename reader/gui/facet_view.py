@@ -1,0 +1,132 @@
+"""Facets beside the list header: "Source" and "Year" menus listing "value (count)".
+
+Picking a value writes ``source:"…"`` or ``date:YYYY`` into the query (replacing the facet's
+clause, if any) and searches, so the search bar always says what the list shows; "All sources" /
+"All years" takes the clause out again. The counts are of every matching article, counted on
+the library's search worker.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtWidgets import QHBoxLayout, QMenu, QToolButton, QWidget
+
+from reader.core.facets import Facets, facet_in, source_value, with_facet, without_facet
+from reader.core.index import SyncReport
+from reader.gui.library import Library
+
+MAX_LABEL_CHARS = 24
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_LABEL_CHARS else text[: MAX_LABEL_CHARS - 1] + "…"
+
+
+class FacetController(QObject):
+    """Keeps the Source and Year menus in step with the window's query.
+
+    Signals:
+        query_edited(str text): the query with a facet picked (or dropped): search it.
+    """
+
+    query_edited = Signal(str)
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.library: Library | None = None
+        self.query = ""
+        self.facets = Facets()
+        self._counted: str | None = None
+        self._generation = 0
+        self.widget = QWidget(parent)
+        self.source_button = QToolButton(self.widget)
+        self.year_button = QToolButton(self.widget)
+        self.source_menu = QMenu(self.source_button)
+        self.year_menu = QMenu(self.year_button)
+        for button, menu, name in (
+            (self.source_button, self.source_menu, "Source"),
+            (self.year_button, self.year_menu, "Year"),
+        ):
+            button.setMenu(menu)
+            button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+            button.setAutoRaise(True)
+            button.setAccessibleName(f"Filter by {name.lower()}")
+        layout = QHBoxLayout(self.widget)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.source_button)
+        layout.addWidget(self.year_button)
+        self._fill_menus()
+
+    def set_library(self, library: Library) -> None:
+        self.library = library
+        self._counted = None
+        self.facets = Facets()
+        self._fill_menus()
+        library.facets_counted.connect(self._on_library_facets_counted)
+        library.sync_finished.connect(self._on_library_sync_finished)
+
+    def set_query(self, text: str) -> None:
+        """The window searched for ``text``: count its facets (unless already counted)."""
+        self.query = text
+        if text != self._counted:
+            self.recount()
+        self._fill_menus()
+
+    @Slot()
+    def recount(self) -> None:
+        if self.library is None or not self.library.ready:
+            return
+        self._counted = self.query
+        self._generation = self.library.count_facets(self.query)
+
+    def pick(self, facet: str, value: str | None) -> None:
+        """Filter by ``value`` of ``facet`` ("source" or "year"); None drops the filter."""
+        text = without_facet(self.query, facet) if value is None else with_facet(self.query, facet, value)
+        self.query_edited.emit(text)
+
+    def _fill_menus(self) -> None:
+        source = facet_in(self.query, "source")
+        year = facet_in(self.query, "year")
+        # No "▾" in the text: an instant-popup button draws its own menu arrow.
+        self.source_button.setText(f"Source: {_short(source)}" if source else "Source")
+        self.year_button.setText(f"Year: {year}" if year else "Year")
+        f = self.facets
+        self.source_menu.clear()
+        all_sources = self.source_menu.addAction("All sources", lambda: self.pick("source", None))
+        all_sources.setEnabled(source is not None)
+        self.source_menu.addSeparator()
+        for value, n in f.sources:
+            act = self.source_menu.addAction(f"{value} ({n:,})", lambda v=value: self.pick("source", v))
+            act.setCheckable(True)
+            act.setChecked(source is not None and source_value(value) == source)
+        if f.other_sources:
+            self.source_menu.addAction(f"{f.other_sources:,} more in other sources").setEnabled(False)
+        if f.no_source:
+            self.source_menu.addAction(f"{f.no_source:,} without a source").setEnabled(False)
+        self.year_menu.clear()
+        all_years = self.year_menu.addAction("All years", lambda: self.pick("year", None))
+        all_years.setEnabled(year is not None)
+        self.year_menu.addSeparator()
+        for value_year, n in f.years:
+            act = self.year_menu.addAction(
+                f"{value_year} ({n:,})", lambda v=value_year: self.pick("year", str(v))
+            )
+            act.setCheckable(True)
+            act.setChecked(year == str(value_year))
+        if f.undated:
+            self.year_menu.addAction(f"{f.undated:,} undated").setEnabled(False)
+        self.source_button.setToolTip("Filter the results by source: counts of every match")
+        self.year_button.setToolTip("Filter the results by year: counts of every match")
+
+    @Slot(int, object)
+    def _on_library_facets_counted(self, generation: int, facets: Facets) -> None:
+        if generation != self._generation:
+            return
+        self.facets = facets
+        self._fill_menus()
+
+    @Slot(object)
+    def _on_library_sync_finished(self, report: SyncReport) -> None:
+        if report.changed or report.rebuilt:
+            self.recount()

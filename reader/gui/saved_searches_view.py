@@ -1,0 +1,243 @@
+"""The Saved tab: saved searches with their number of matches and of matches new since last opened.
+
+Counting runs on the library's search worker (after each index sync, and after saving, opening
+or deleting a search); this module only shows the counts and turns clicks into searches.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QAction, QFont, QKeySequence, QPalette
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.core.index import SyncReport
+from reader.core.saved_searches import SavedSearchCount
+from reader.gui.library import Library
+
+SavedRole = Qt.ItemDataRole.UserRole + 1
+
+
+def ask_name(parent: QWidget, query: str) -> str | None:
+    """Ask for the name of a saved search; None when cancelled. (Tests replace this function.)"""
+    text, ok = QInputDialog.getText(
+        parent, "Save Search", f"Save “{query}” as:", QLineEdit.EchoMode.Normal, query
+    )
+    return text if ok else None
+
+
+def describe(item: SavedSearchCount) -> str:
+    articles = f"{item.total:,} article{'s' if item.total != 1 else ''}"
+    if item.new:
+        articles += f" · {item.new:,} new"
+    return f"{item.search.name}\n{articles}"
+
+
+class SavedSearchModel(QAbstractListModel):
+    """The saved searches with their counts, one row each."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._items: list[SavedSearchCount] = []
+
+    def set_items(self, items: list[SavedSearchCount]) -> None:
+        self.beginResetModel()
+        self._items = list(items)
+        self.endResetModel()
+
+    def item(self, row: int) -> SavedSearchCount | None:
+        return self._items[row] if 0 <= row < len(self._items) else None
+
+    def total_new(self) -> int:
+        return sum(i.new for i in self._items)
+
+    # Qt overrides ----------------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        """Overrides QAbstractItemModel.rowCount."""
+        return 0 if parent.isValid() else len(self._items)
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Overrides QAbstractItemModel.data: name and counts; the query as tool tip; bold when new."""
+        item = self.item(index.row()) if index.isValid() else None
+        if item is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return describe(item)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return item.search.query
+        if role == Qt.ItemDataRole.FontRole and item.new:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == SavedRole:
+            return item
+        return None
+
+
+class SavedSearchPanel(QWidget):
+    """The list of saved searches, a note when there are none, and a Delete button.
+
+    Signals:
+        search_activated(SavedSearchCount): the user clicked or pressed Enter on a saved search.
+    """
+
+    search_activated = Signal(object)
+
+    def __init__(self, model: SavedSearchModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.view = QListView(self)
+        self.view.setModel(model)
+        self.view.setUniformItemSizes(True)
+        self.view.setSpacing(3)
+        self.view.setAccessibleName("Saved searches")
+        self.empty_label = QLabel(
+            "No saved searches yet.\nSearch, then Go ▸ Save Search… (Ctrl+Shift+S).", self
+        )
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.delete_button = QPushButton("Delete", self)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.delete_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.empty_label)
+        layout.addLayout(buttons)
+        self.view.clicked.connect(self._on_view_activated)
+        self.view.activated.connect(self._on_view_activated)
+        model.modelReset.connect(self._update_empty)
+        self._update_empty()
+
+    def current(self) -> SavedSearchCount | None:
+        index = self.view.currentIndex()
+        return self.model.item(index.row()) if index.isValid() else None
+
+    def _update_empty(self) -> None:
+        empty = self.model.rowCount() == 0
+        self.empty_label.setVisible(empty)
+        self.delete_button.setEnabled(not empty)
+
+    @Slot(QModelIndex)
+    def _on_view_activated(self, index: QModelIndex) -> None:
+        item = self.model.item(index.row())
+        if item is not None:
+            self.search_activated.emit(item)
+
+
+class SavedSearchController(QObject):
+    """Owns the Saved tab and the Save Search action of one window.
+
+    Signals:
+        search_requested(str text): a saved search was opened: search for its query.
+    """
+
+    search_requested = Signal(str)
+
+    def __init__(self, window: QWidget, tabs: QTabWidget, after: QWidget) -> None:
+        super().__init__(window)
+        self.window = window
+        self.tabs = tabs
+        self.library: Library | None = None
+        self.query = ""
+        self._generation = 0
+        self.model = SavedSearchModel(self)
+        self.panel = SavedSearchPanel(self.model)
+        tabs.insertTab(tabs.indexOf(after) + 1, self.panel, "Saved")
+        self.save_action = QAction("Save &Search…", window)
+        self.save_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.save_action.setToolTip("Save the current search under a name (Ctrl+Shift+S)")
+        self.save_action.setEnabled(False)
+        self.save_action.triggered.connect(self.save_current)
+        self.panel.search_activated.connect(self._on_panel_search_activated)
+        self.panel.delete_button.clicked.connect(self.delete_selected)
+
+    def set_library(self, library: Library) -> None:
+        self.library = library
+        self.model.set_items([])
+        self._update_tab()
+        library.index_opened.connect(self.recount)
+        library.sync_finished.connect(self._on_library_sync_finished)
+        library.saved_searches_counted.connect(self._on_library_saved_searches_counted)
+
+    def set_query(self, text: str) -> None:
+        """The window searched for ``text`` (what Save Search saves)."""
+        self.query = text
+        self.save_action.setEnabled(bool(text.strip()))
+
+    @Slot()
+    def recount(self) -> None:
+        if self.library is not None and self.library.ready:
+            self._generation = self.library.count_saved_searches()
+
+    @Slot()
+    def save_current(self) -> None:
+        if self.library is None or not self.query.strip():
+            return
+        name = ask_name(self.window, self.query)
+        if name is None or not name.strip():
+            return
+        self.library.save_search(name, self.query)
+
+    @Slot()
+    def delete_selected(self) -> None:
+        item = self.panel.current()
+        if item is not None and self.library is not None:
+            self.library.delete_saved_search(item.search.id)
+
+    def open(self, item: SavedSearchCount) -> None:
+        """Search for the saved query and mark its matches seen."""
+        if self.library is None:
+            return
+        self.search_requested.emit(item.search.query)
+        self.library.open_saved_search(item.search.id)
+
+    def _update_tab(self) -> None:
+        new = self.model.total_new()
+        index = self.tabs.indexOf(self.panel)
+        self.tabs.setTabText(index, f"Saved ({new:,} new)" if new else "Saved")
+
+    @Slot(object)
+    def _on_panel_search_activated(self, item: SavedSearchCount) -> None:
+        self.open(item)
+
+    @Slot(object)
+    def _on_library_sync_finished(self, _report: SyncReport) -> None:
+        self.recount()
+
+    @Slot(int, object)
+    def _on_library_saved_searches_counted(self, generation: int, items: list[SavedSearchCount]) -> None:
+        if generation < self._generation:
+            return
+        current = self.panel.current()
+        self.model.set_items(items)
+        self._update_tab()
+        if current is not None:
+            for row in range(self.model.rowCount()):
+                found = self.model.item(row)
+                if found is not None and found.search.id == current.search.id:
+                    self.panel.view.setCurrentIndex(self.model.index(row))

@@ -1,0 +1,44 @@
+"""More Like This: from the open article, the list shows the most similar articles and why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from reader.gui.article_list import SnippetRole
+from tests.conftest import write_article
+from tests.gui.test_window import App
+
+GLACIER = "The glacier retreated past the moraine. Meltwater flooded the fjord near the research station."
+
+
+@pytest.fixture
+def app(qtbot: QtBot, corpus: Path, tmp_path: Path) -> Iterator[App]:
+    write_article(corpus, "g1.txt", "Glacier retreats", "2020-01-01", GLACIER)
+    write_article(corpus, "g2.txt", "Glacier retreat confirmed", "2020-01-03", GLACIER, "Officials agreed.")
+    app = App(qtbot, corpus, tmp_path / "data")
+    yield app
+    app.close()
+
+
+def test_more_like_this_lists_the_near_duplicate_with_shared_terms(app: App, qtbot: QtBot) -> None:
+    window = app.window
+    assert not window.more_like_action.isEnabled()  # no article open
+    window.search("moraine")
+    qtbot.waitUntil(lambda: app.header() == "2 results for “moraine”")
+    row = app.paths().index("g1.txt")
+    app.open_row(row)
+    qtbot.waitUntil(window.more_like_action.isEnabled)
+    window.more_like_action.trigger()
+    qtbot.waitUntil(lambda: app.header().endswith("like “Glacier retreats”"))
+    assert app.paths()[0] == "g2.txt" and "g1.txt" not in app.paths()
+    snippet = window.model.index(0).data(SnippetRole)
+    assert snippet.startswith("Shared: ") and "moraine" in snippet
+    assert "Its key terms:" in window.note_label.text() and "glacier" in window.note_label.text()
+
+    # A search afterwards replaces the list again.
+    window.search("moraine")
+    qtbot.waitUntil(lambda: app.header() == "2 results for “moraine”")
