@@ -382,7 +382,9 @@ class CorpusIndex:
         def get_writer() -> SegmentWriter:
             nonlocal writer
             if writer is None:
-                writer = self.ix.writer(timeout=60.0, limitmb=128)
+                # Not compound: Whoosh copies a compound segment wholly into memory when it opens
+                # it (a 100,000-article index took 900 MB); separate files are read on demand.
+                writer = self.ix.writer(timeout=60.0, limitmb=128, compound=False)
             return writer
 
         catalog.transaction_begin()
