@@ -263,7 +263,7 @@ class CorpusIndex:
     def _note_segments(self) -> None:
         with contextlib.suppress(OSError), os.scandir(self.dir / "whoosh") as entries:
             for entry in entries:
-                if entry.name.endswith(".seg") and entry.name not in self._segment_sizes:
+                if is_segment_file(entry.name) and entry.name not in self._segment_sizes:
                     self._segment_sizes[entry.name] = entry.stat().st_size
 
     @property
@@ -470,6 +470,16 @@ class CorpusIndex:
 
     def close(self) -> None:
         self.ix.close()
+
+
+def is_segment_file(name: str) -> bool:
+    """Whether ``name`` (in the Whoosh folder) holds part of a segment: terms, postings, columns
+    (or a compound ``.seg`` written by an older version), not the table of contents or a lock."""
+    return name.startswith(INDEX_NAME + "_") and "." in name and not name.endswith(".toc")
+
+
+def segment_files(whoosh_dir: Path) -> list[Path]:
+    return sorted(p for p in whoosh_dir.iterdir() if is_segment_file(p.name))
 
 
 def document_for(article: Article) -> dict[str, object]:

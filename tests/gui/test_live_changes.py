@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 import reader.gui.library as library_module
 import reader.gui.reading_pane as reading_pane
+from reader.core.index import segment_files
 from reader.core.locations import Locations
 from reader.gui.article_list import PathRole
 from reader.gui.launch import Session, make_settings
@@ -229,7 +230,7 @@ def test_a_segment_cut_short_while_open_is_rebuilt_not_an_error(
         qtbot.waitUntil(lambda: app.window.header_label.text() == "2 results for “harbour”")
         app.window.clear_search()
         qtbot.waitUntil(lambda: app.window.header_label.text() == "5 articles")
-    segments = sorted((app.library._index_worker._index_dir / "whoosh").glob("*.seg"))
+    segments = segment_files(app.library._index_worker._index_dir / "whoosh")
     assert segments
     for seg in segments:
         os.truncate(seg, seg.stat().st_size // 2)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.index import SCHEMA_VERSION, open_index
+from reader.core.index import SCHEMA_VERSION, open_index, segment_files
 from reader.core.search import SearchService
 from tests.conftest import write_article
 
@@ -144,7 +144,7 @@ def test_damaged_index_is_rebuilt(corpus: Path, tmp_path: Path) -> None:
     index = open_index(corpus, ix_dir)
     index.sync()
     index.close()
-    for segment in (ix_dir / "whoosh").glob("*.seg"):
+    for segment in segment_files(ix_dir / "whoosh"):
         segment.write_bytes(b"garbage")
     for toc in (ix_dir / "whoosh").glob("*.toc"):
         toc.write_bytes(b"\x00garbage")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import reader.cli as cli
-from reader.core.index import CorpusIndex, IndexError_, open_index
+from reader.core.index import CorpusIndex, IndexError_, open_index, segment_files
 from reader.core.locations import Locations
 from reader.core.search import SearchService
 from tests.conftest import write_article
@@ -43,7 +43,7 @@ def search(corpus: Path, ix_dir: Path, query: str = "the OR a OR of") -> list[st
 
 
 def segments(ix_dir: Path) -> list[Path]:
-    found = sorted((ix_dir / "whoosh").glob("*.seg"))
+    found = segment_files(ix_dir / "whoosh")
     assert found, "no segment files: the test would prove nothing"
     return found
 
