@@ -32,6 +32,8 @@ def show_concordance(app: App, qtbot: QtBot, query: str) -> None:
         lambda: controller.finished and controller.run is not None and controller.run.query == query,
         timeout=10000,
     )
+    # The article list's search is answered too (its terms mark the article a row opens).
+    qtbot.waitUntil(lambda: window.header_label.text().endswith(f"for “{query}”"), timeout=10000)
 
 
 def rows(app: App) -> list[Occurrence]:
