@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reader import __version__
 from reader.core.locations import Locations
-from reader.gui.library import Library
+from reader.gui.library import STARTUP_SYNC_DELAY_MS, Library
 from reader.gui.main_window import MainWindow
 from reader.gui.single_instance import LaunchRequest, claim
 from reader.gui.watcher import DEBOUNCE_MS, POLL_MS
@@ -35,11 +35,13 @@ class Session:
         locations: Locations,
         debounce_ms: int = DEBOUNCE_MS,
         poll_ms: int = POLL_MS,
+        sync_delay_ms: int = 0,
     ) -> None:
         self.window = window
         self.settings = settings
         self.locations = locations
         self._watch_timing = (debounce_ms, poll_ms)  # how soon folder changes are picked up
+        self._sync_delay_ms = sync_delay_ms  # how long an existing index waits for its sync
         self.library: Library | None = None
         window.corpus_change_requested.connect(self.open_corpus)
 
@@ -61,6 +63,7 @@ class Session:
             parent=None,
             debounce_ms=debounce_ms,
             poll_ms=poll_ms,
+            sync_delay_ms=self._sync_delay_ms,
         )
         self.window.set_library(self.library)
         self.settings.setValue("corpus/last", str(corpus))
@@ -181,7 +184,7 @@ def run_gui(corpus: Path | None, locations: Locations, files: Sequence[Path] = (
     app.setWindowIcon(icon)
     settings = make_settings(locations)
     window = MainWindow(settings, icon)
-    session = Session(window, settings, locations)
+    session = Session(window, settings, locations, sync_delay_ms=STARTUP_SYNC_DELAY_MS)
     instance.request_received.connect(session.handle_request)
     sys.excepthook = _make_excepthook(window)
     window.show()

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
 from reader.core.annotation_io import dumps_w3c, from_w3c, to_markdown
 from reader.core.annotation_sync import reconcile
@@ -42,6 +42,8 @@ from reader.core.timeline import timeline_for
 from reader.gui.article_list import row_from_article
 from reader.gui.watcher import DEBOUNCE_MS, MAX_WATCHED_FILES, MAX_WATCHED_FOLDERS, POLL_MS, CorpusWatcher
 
+#: How long after start-up an existing index is synced (see _IndexWorker.open_and_sync).
+STARTUP_SYNC_DELAY_MS = 1500
 PAGE_SIZE = 50  # hits with snippets a search answers with; scrolling asks for more
 
 
@@ -66,8 +68,16 @@ class _IndexWorker(QObject):
     notice = Signal(str)
     failed = Signal(str)
 
-    def __init__(self, corpus: Path, index_dir: Path, annotations_db: Path, cancel: threading.Event) -> None:
+    def __init__(
+        self,
+        corpus: Path,
+        index_dir: Path,
+        annotations_db: Path,
+        cancel: threading.Event,
+        sync_delay_ms: int = 0,
+    ) -> None:
         super().__init__()
+        self._sync_delay_ms = sync_delay_ms
         self._corpus = corpus
         self._index_dir = index_dir
         self._annotations_db = annotations_db
@@ -82,7 +92,12 @@ class _IndexWorker(QObject):
             self.failed.emit(f"Cannot open the index: {exc}")
             return
         self.opened.emit(self._index)
-        self.sync()
+        if self._sync_delay_ms and not self._index.rebuilt and not self._index.ix.is_empty():
+            # The index from last time answers at once; the sync (a walk over every file, which
+            # competes for the interpreter) starts once the first listing and search are served.
+            QTimer.singleShot(self._sync_delay_ms, self.sync)
+        else:
+            self.sync()
 
     @Slot()
     def rebuild(self) -> None:
@@ -642,6 +657,7 @@ class Library(QObject):
         parent: QObject | None = None,
         debounce_ms: int = DEBOUNCE_MS,
         poll_ms: int = POLL_MS,
+        sync_delay_ms: int = 0,
     ) -> None:
         super().__init__(parent)
         self.corpus = corpus
@@ -663,7 +679,7 @@ class Library(QObject):
 
         self._index_thread = QThread()
         self._index_thread.setObjectName("corpus-reader-index")
-        self._index_worker = _IndexWorker(corpus, index_dir, annotations_db, self._cancel)
+        self._index_worker = _IndexWorker(corpus, index_dir, annotations_db, self._cancel, sync_delay_ms)
         self._index_worker.moveToThread(self._index_thread)
         self._search_thread = QThread()
         self._search_thread.setObjectName("corpus-reader-search")

@@ -651,6 +651,7 @@ def gui_driver(corpus: Path, data_dir: Path, t0: float, mode: str) -> int:
 
     from reader.core.locations import Locations
     from reader.gui.launch import Session, app_icon, make_settings
+    from reader.gui.library import STARTUP_SYNC_DELAY_MS
     from reader.gui.main_window import MainWindow
 
     mark("imports_done")
@@ -670,7 +671,7 @@ def gui_driver(corpus: Path, data_dir: Path, t0: float, mode: str) -> int:
 
     watch = PaintWatch()
     window.installEventFilter(watch)
-    session = Session(window, settings, locations)
+    session = Session(window, settings, locations, sync_delay_ms=STARTUP_SYNC_DELAY_MS)  # as run_gui
     window.show()
     mark("show_called")
     session.open_corpus(corpus)
