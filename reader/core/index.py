@@ -384,7 +384,9 @@ class CorpusIndex:
             if writer is None:
                 # Not compound: Whoosh copies a compound segment wholly into memory when it opens
                 # it (a 100,000-article index took 900 MB); separate files are read on demand.
-                writer = self.ix.writer(timeout=60.0, limitmb=128, compound=False)
+                # A 48 MB posting pool: 128 MB indexed Reuters 10% faster but doubled the peak
+                # memory (214 vs 94 MB at 32), which the window pays during every sync.
+                writer = self.ix.writer(timeout=60.0, limitmb=48, compound=False)
             return writer
 
         catalog.transaction_begin()
