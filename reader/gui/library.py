@@ -14,9 +14,10 @@ import os
 import sqlite3
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
@@ -41,6 +42,8 @@ from reader.core.similar import more_like_this
 from reader.core.timeline import timeline_for
 from reader.gui.article_list import row_from_article
 from reader.gui.watcher import DEBOUNCE_MS, MAX_WATCHED_FILES, MAX_WATCHED_FOLDERS, POLL_MS, CorpusWatcher
+
+_T = TypeVar("_T")
 
 #: How long after start-up an existing index is synced (see _IndexWorker.open_and_sync).
 STARTUP_SYNC_DELAY_MS = 1500
@@ -249,48 +252,50 @@ class _SearchWorker(QObject):
         # The list's rows are built here, not on the GUI thread: 100,000 of them take a while.
         self.listed.emit(generation, [row_from_article(a) for a in articles])
 
-    @Slot(int, str, int, str)
-    def search(self, generation: int, text: str, offset: int, sort: str) -> None:
-        if self._service is None or self._index is None or generation < self._library.latest_query:
-            return
+    def _read_index(self, read: Callable[[], _T], what: str) -> _T | None:
+        """Run one read of the index; None when it failed (and the user was told, or the
+        damaged index is being rebuilt)."""
+        assert self._index is not None
         # A segment file cut short under a searcher's memory map would crash the process: check.
         if self._index.damaged():
             self._on_damage()
-            return
+            return None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ResourceWarning)  # Whoosh leaves a damaged file open
             try:
-                result = self._service.search(text, limit=PAGE_SIZE, offset=offset, sort=sort)
+                return read()
             except Exception as exc:
                 damaged = self._index.damaged(thorough=True)
                 if not damaged:
-                    self.failed.emit(f"Search failed: {exc}")
-                    logging.getLogger("corpus-reader").exception("search failed")
+                    self.failed.emit(f"{what}: {exc}")
+                    logging.getLogger("corpus-reader").exception(what)
                 del exc
                 gc.collect()
                 if damaged:
                     self._on_damage()
-                return
-        self.searched.emit(generation, result)
+                return None
+
+    @Slot(int, str, int, str)
+    def search(self, generation: int, text: str, offset: int, sort: str) -> None:
+        if self._service is None or self._index is None or generation < self._library.latest_query:
+            return
+        service = self._service
+        result = self._read_index(
+            lambda: service.search(text, limit=PAGE_SIZE, offset=offset, sort=sort), "Search failed"
+        )
+        if result is not None:
+            self.searched.emit(generation, result)
 
     @Slot(int, str)
     def count_timeline(self, generation: int, text: str) -> None:
         if self._service is None or self._index is None or generation < self._library.latest_timeline:
             return
-        if self._index.damaged():  # as in search: a cut-short segment must not be read
-            self._on_damage()
-            return
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ResourceWarning)
-            try:
-                timeline = timeline_for(self._service.searcher(), text)
-            except Exception as exc:
-                if not self._index.damaged(thorough=True):
-                    self.failed.emit(f"Cannot count the timeline: {exc}")
-                del exc
-                gc.collect()
-                return
-        self.timeline_counted.emit(generation, timeline)
+        service = self._service
+        timeline = self._read_index(
+            lambda: timeline_for(service.searcher(), text), "Cannot count the timeline"
+        )
+        if timeline is not None:
+            self.timeline_counted.emit(generation, timeline)
 
     @Slot(int, str)
     def complete_word(self, generation: int, prefix: str) -> None:
@@ -306,53 +311,35 @@ class _SearchWorker(QObject):
     def more_like(self, generation: int, path: str) -> None:
         if self._service is None or self._index is None or generation < self._library.latest_query:
             return
-        if self._index.damaged():  # as in search: a cut-short segment must not be read
-            self._on_damage()
-            return
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ResourceWarning)
-            try:
-                result = more_like_this(self._service.searcher(), self._index.corpus, path)
-            except Exception as exc:
-                if not self._index.damaged(thorough=True):
-                    self.failed.emit(f"Cannot find similar articles: {exc}")
-                del exc
-                gc.collect()
-                return
-        self.similar_found.emit(generation, result)
+        service, corpus = self._service, self._index.corpus
+        result = self._read_index(
+            lambda: more_like_this(service.searcher(), corpus, path), "Cannot find similar articles"
+        )
+        if result is not None:
+            self.similar_found.emit(generation, result)
 
     @Slot(int, str)
     def count_facets(self, generation: int, text: str) -> None:
         if self._service is None or self._index is None or generation < self._library.latest_facets:
             return
-        if self._index.damaged():  # as in search: a cut-short segment must not be read
-            self._on_damage()
-            return
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ResourceWarning)
-            try:
-                facets = facet_counts(self._service.searcher(), text)
-            except Exception as exc:
-                if not self._index.damaged(thorough=True):
-                    self.failed.emit(f"Cannot count sources and years: {exc}")
-                del exc
-                gc.collect()
-                return
-        self.facets_counted.emit(generation, facets)
+        service = self._service
+        facets = self._read_index(
+            lambda: facet_counts(service.searcher(), text), "Cannot count sources and years"
+        )
+        if facets is not None:
+            self.facets_counted.emit(generation, facets)
 
     @Slot(int)
     def count_saved_searches(self, generation: int) -> None:
         if self._service is None or self._index is None or generation < self._library.latest_saved:
             return
-        if self._index.damaged():  # as in search: a cut-short segment must not be read
-            self._on_damage()
-            return
-        try:
-            counts = count_all(self._annotations(), str(self._index.corpus), self._service.searcher())
-        except Exception as exc:
-            self.failed.emit(f"Cannot count the saved searches: {exc}")
-            return
-        self.saved_searches_counted.emit(generation, counts)
+        service, corpus = self._service, str(self._index.corpus)
+        counts = self._read_index(
+            lambda: count_all(self._annotations(), corpus, service.searcher()),
+            "Cannot count the saved searches",
+        )
+        if counts is not None:
+            self.saved_searches_counted.emit(generation, counts)
 
     @Slot(str, str)
     def save_search(self, name: str, text: str) -> None:
@@ -396,19 +383,12 @@ class _SearchWorker(QObject):
         """Start a concordance; its rows follow a chunk of articles at a time (see Library)."""
         if self._service is None or self._index is None or generation < self._library.latest_concordance:
             return
-        if self._index.damaged():  # as in search: a cut-short segment must not be read
-            self._on_damage()
+        index, service = self._index, self._service
+        run = self._read_index(
+            lambda: start_concordance(index, text, searcher=service.searcher()), "Concordance failed"
+        )
+        if run is None:
             return
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ResourceWarning)
-            try:
-                run = start_concordance(self._index, text, searcher=self._service.searcher())
-            except Exception as exc:
-                if not self._index.damaged(thorough=True):
-                    self.failed.emit(f"Concordance failed: {exc}")
-                del exc
-                gc.collect()
-                return
         self._concordance = (generation, run, run.chunks(self._index, width))
         self.concordance_started.emit(generation, run)
         self._concordance_chunk_due.emit()
