@@ -265,12 +265,12 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1200, 780)
+            self.resize(1280, 800)
         splitter = self.settings.value("window/splitter")
         if isinstance(splitter, QByteArray) and not splitter.isEmpty():
             self.splitter.restoreState(splitter)
         else:
-            self.splitter.setSizes([460, 740])
+            self.splitter.setSizes([560, 720])  # room for all six tabs
         try:
             zoom = int(self.settings.value("reader/zoom", 0))
         except (TypeError, ValueError):
