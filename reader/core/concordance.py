@@ -20,7 +20,7 @@ from whoosh.sorting import FieldFacet, MultiFacet
 
 from reader.core.corpus import Article, ArticleError, load_article
 from reader.core.index import CorpusIndex
-from reader.core.query import marked_terms, parse
+from reader.core.query import marked_terms, parse, positive_leaves
 from reader.core.search import find_marks, stemmed_tokens
 
 #: The most occurrences one concordance lists.
@@ -103,23 +103,11 @@ def query_shape(q: wq.Query, plain_words: list[str]) -> QueryShape:
     """The shape of a parsed query (negated parts left out, as ``marked_terms`` does)."""
     loose: set[str] = set()
     phrases: set[tuple[str, ...]] = set()
-
-    def walk(node: wq.Query) -> None:
-        if isinstance(node, wq.Not):
-            return
-        if isinstance(node, wq.AndNot):
-            walk(node.a)
-            return
+    for node in positive_leaves(q):
         if isinstance(node, wq.Term):
             loose.add(str(node.text))
-            return
-        if isinstance(node, wq.Phrase):
+        else:
             phrases.add(tuple(str(w) for w in node.words))
-            return
-        for child in node.children():
-            walk(child)
-
-    walk(q)
     if len(plain_words) > 1:
         # An unquoted "Minsk group": where the words stand together, they are one occurrence.
         phrases.add(tuple(stem for stem, _, _ in stemmed_tokens(" ".join(plain_words))))

@@ -8,15 +8,14 @@ a facet are taken without its own clause, so another value can be picked in its 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from reader.core.query import parse
+from reader.core.query import matching_docnums
+from reader.core.timeline import matching_dates
 
 #: At most this many sources are listed (the most frequent); the rest are counted as others.
 MAX_SOURCES = 40
@@ -35,22 +34,11 @@ class Facets:
     undated: int = 0
 
 
-def _docs(searcher: Searcher, text: str) -> list[int]:
-    if text.strip():
-        parsed = parse(text, searcher.reader())
-        if parsed.is_empty:
-            return []
-        q: wq.Query = parsed.query
-    else:
-        q = wq.Every()
-    return list(searcher.docs_for_query(q))
-
-
 def facet_counts(searcher: Searcher, text: str, max_sources: int = MAX_SOURCES) -> Facets:
     """The source and year counts of the articles matching the user query ``text``."""
     facets = Facets()
     sources: Counter[str] = Counter()
-    for docnum in _docs(searcher, without_facet(text, "source")):
+    for docnum in matching_docnums(searcher, without_facet(text, "source")):
         source = " ".join(str(searcher.stored_fields(docnum).get("source", "")).split())
         if source:
             sources[source] += 1
@@ -59,17 +47,12 @@ def facet_counts(searcher: Searcher, text: str, max_sources: int = MAX_SOURCES) 
     facets.sources = sorted(sources.items(), key=lambda kv: (-kv[1], kv[0].lower()))[:max_sources]
     facets.other_sources = sum(sources.values()) - sum(n for _, n in facets.sources)
 
-    reader = searcher.reader()
     years: Counter[int] = Counter()
-    if reader.has_column("date"):
-        dates = reader.column_reader("date", translate=True)
-        dated = reader.column_reader("dated", translate=True)
-        for docnum in _docs(searcher, without_facet(text, "year")):
-            value = dates[docnum] if dated[docnum] else None
-            if isinstance(value, dt.datetime):
-                years[value.year] += 1
-            else:
-                facets.undated += 1
+    for date in matching_dates(searcher, without_facet(text, "year")):
+        if date is not None:
+            years[date.year] += 1
+        else:
+            facets.undated += 1
     facets.years = sorted(years.items(), reverse=True)
     return facets
 

@@ -9,13 +9,14 @@ raises: the broken part is dropped and a short note says so.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
 from whoosh import query as wq
 from whoosh.qparser import FuzzyTermPlugin, MultifieldParser, PlusMinusPlugin
 from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
 
 from reader.core.index import TEXT_FIELDS, make_analyzer, make_schema
 
@@ -250,26 +251,39 @@ def with_phrase_bonus(parsed: ParsedQuery) -> wq.Query:
     return wq.AndMaybe(parsed.query, wq.ConstantScoreQuery(phrases, PHRASE_BONUS))
 
 
+def positive_leaves(q: wq.Query) -> Iterator[wq.Term | wq.Phrase]:
+    """The terms and phrases a query looks for, leaving out negated parts."""
+    if isinstance(q, wq.Not):
+        return
+    if isinstance(q, wq.AndNot):
+        yield from positive_leaves(q.a)
+        return
+    if isinstance(q, (wq.Term, wq.Phrase)):
+        yield q
+        return
+    for child in q.children():
+        yield from positive_leaves(child)
+
+
 def marked_terms(q: wq.Query) -> dict[str, set[str]]:
     """The index terms (per field) that a query looks for, leaving out negated parts."""
     out: dict[str, set[str]] = {}
-
-    def walk(node: wq.Query) -> None:
-        if isinstance(node, wq.Not):
-            return
-        if isinstance(node, wq.AndNot):
-            walk(node.a)
-            return
+    for node in positive_leaves(q):
+        if node.fieldname not in TEXT_FIELDS:
+            continue
         if isinstance(node, wq.Term):
-            if node.fieldname in TEXT_FIELDS:
-                out.setdefault(node.fieldname, set()).add(str(node.text))
-            return
-        if isinstance(node, wq.Phrase):
-            if node.fieldname in TEXT_FIELDS:
-                out.setdefault(node.fieldname, set()).update(str(w) for w in node.words)
-            return
-        for child in node.children():
-            walk(child)
-
-    walk(q)
+            out.setdefault(node.fieldname, set()).add(str(node.text))
+        else:
+            out.setdefault(node.fieldname, set()).update(str(w) for w in node.words)
     return out
+
+
+def matching_docnums(searcher: Searcher, text: str, all_when_empty: bool = True) -> list[int]:
+    """The documents matching the user query ``text``; an empty query matches every document
+    (or none, without ``all_when_empty``)."""
+    if not text.strip():
+        return list(searcher.docs_for_query(wq.Every())) if all_when_empty else []
+    parsed = parse(text, searcher.reader())
+    if parsed.is_empty:
+        return []
+    return list(searcher.docs_for_query(parsed.query))

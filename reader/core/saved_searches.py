@@ -12,11 +12,10 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
-from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from reader.core.annotations import AnnotationError, AnnotationStore, now
-from reader.core.query import parse
+from reader.core.query import matching_docnums
 
 MAX_NAME_CHARS = 200
 
@@ -43,11 +42,8 @@ class SavedSearchCount:
 
 def matching_paths(searcher: Searcher, text: str) -> set[str]:
     """The paths of every article matching the user query ``text`` (none for an empty query)."""
-    parsed = parse(text, searcher.reader())
-    if parsed.is_empty:
-        return set()
-    q: wq.Query = parsed.query
-    return {searcher.stored_fields(docnum)["path"] for docnum in searcher.docs_for_query(q)}
+    docnums = matching_docnums(searcher, text, all_when_empty=False)
+    return {searcher.stored_fields(docnum)["path"] for docnum in docnums}
 
 
 def count(search: SavedSearch, matches: set[str]) -> SavedSearchCount:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Any
 
 from whoosh.lang.porter import stem as porter_stem
 from whoosh.searching import Searcher
@@ -31,6 +32,22 @@ class Hit:
     score: float
     snippet: str = ""
     snippet_marks: tuple[Span, ...] = ()
+
+    @classmethod
+    def from_fields(
+        cls, fields: Mapping[str, Any], score: float, snippet: str = "", marks: tuple[Span, ...] = ()
+    ) -> Hit:
+        """A hit from the stored fields of an indexed article."""
+        date = fields.get("date")
+        return cls(
+            path=fields["path"],
+            title=fields.get("title", ""),
+            date=date.date() if isinstance(date, dt.datetime) else None,
+            source=fields.get("source", ""),
+            score=score,
+            snippet=snippet,
+            snippet_marks=marks,
+        )
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -118,18 +135,9 @@ class SearchService:
         result.terms = marked_terms(parsed.query)
         ranking = self._ranking(searcher, parsed, sort)
         result.total = len(ranking)
-        for score, docnum in ranking[offset : offset + limit]:
-            fields = searcher.stored_fields(docnum)
-            date = fields.get("date")
-            result.hits.append(
-                Hit(
-                    path=fields["path"],
-                    title=fields.get("title", ""),
-                    date=date.date() if isinstance(date, dt.datetime) else None,
-                    source=fields.get("source", ""),
-                    score=score,
-                )
-            )
+        result.hits = [
+            Hit.from_fields(searcher.stored_fields(d), s) for s, d in ranking[offset : offset + limit]
+        ]
         if snippets:
             result.hits = [self._with_snippet(h, result.terms) for h in result.hits]
         if result.total == 0:
@@ -163,7 +171,7 @@ class SearchService:
         except ArticleError:
             return hit
         text, marks = snippet(article, terms)
-        return Hit(hit.path, hit.title, hit.date, hit.source, hit.score, text, tuple(marks))
+        return replace(hit, snippet=text, snippet_marks=tuple(marks))
 
     def suggest(self, parsed: ParsedQuery) -> str | None:
         """'Did you mean …': the query with unknown words replaced by close corpus words, when

@@ -8,7 +8,6 @@ Terms are index stems; they are shown as the article's own most frequent word fo
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,18 +68,7 @@ def more_like_this(
                 snippet += ", "
             marks.append((len(snippet), len(snippet) + len(word)))
             snippet += word
-        date = hit.get("date")
-        result.hits.append(
-            Hit(
-                path=hit["path"],
-                title=hit.get("title", ""),
-                date=date.date() if isinstance(date, dt.datetime) else None,
-                source=hit.get("source", ""),
-                score=float(hit.score or 0.0),
-                snippet=snippet,
-                snippet_marks=tuple(marks),
-            )
-        )
+        result.hits.append(Hit.from_fields(hit.fields(), float(hit.score or 0.0), snippet, tuple(marks)))
     return result
 
 

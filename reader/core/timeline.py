@@ -14,10 +14,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from reader.core.query import parse
+from reader.core.query import matching_docnums
 
 #: The bucket sizes, smallest first, and the longest span (in days) each is used for.
 UNITS = (("day", 62), ("week", 7 * 80), ("month", 366 * 12))
@@ -111,20 +110,13 @@ def build_timeline(dates: Iterable[dt.date | None]) -> Timeline:
 
 def matching_dates(searcher: Searcher, text: str) -> list[dt.date | None]:
     """The date of every article matching the user query ``text`` (every article when empty)."""
-    if text.strip():
-        parsed = parse(text, searcher.reader())
-        if parsed.is_empty:
-            return []
-        q: wq.Query = parsed.query
-    else:
-        q = wq.Every()
     reader = searcher.reader()
     if not reader.has_column("date"):
         return []
     dates = reader.column_reader("date", translate=True)
     dated = reader.column_reader("dated", translate=True)
     out: list[dt.date | None] = []
-    for docnum in searcher.docs_for_query(q):
+    for docnum in matching_docnums(searcher, text):
         # Undated articles hold no date (their column default is no date Whoosh can translate).
         value = dates[docnum] if dated[docnum] else None
         out.append(value.date() if isinstance(value, dt.datetime) else None)
