@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import textwrap
 from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from tests.helpers import SEED_FILE, write_article
 
-REPO = Path(__file__).resolve().parents[1]
-SEED = REPO / "corpus" / "000_a48a5c26eb42239f.txt"
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -40,20 +38,12 @@ def _user_paths(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mo
     return home
 
 
-def write_article(folder: Path, name: str, title: str, date: str, *paragraphs: str) -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    body = "\n\n".join(textwrap.dedent(p).strip() for p in paragraphs)
-    path.write_text(f"{title}\n\n{date}\n\n{body}\n", encoding="utf-8")
-    return path
-
-
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     """A small corpus: the seed plus articles made to test ranking, stemming and dates."""
     folder = tmp_path / "corpus"
     folder.mkdir()
-    shutil.copy(SEED, folder / SEED.name)
+    shutil.copy(SEED_FILE, folder / SEED_FILE.name)
     write_article(
         folder,
         "scattered.txt",

@@ -234,10 +234,14 @@ class AnnotationStore:
             db.execute("PRAGMA foreign_keys=ON")
             if version < SCHEMA_VERSION:
                 db.execute("BEGIN IMMEDIATE")
+                # Another connection (another thread or window) may have migrated while this one
+                # waited for the lock: read the version again, or its tables look like damage.
+                version = db.execute("PRAGMA user_version").fetchone()[0]
                 for statements in _MIGRATIONS[version:]:
                     for statement in statements:
                         db.execute(statement)
-                db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                if version < SCHEMA_VERSION:
+                    db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
                 db.execute("COMMIT")
             db.execute("SELECT count(*) FROM annotations").fetchone()
             db.execute("PRAGMA quick_check").fetchone()

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.e2e.test_cli import REPO, SEED, run
+from tests.helpers import REPO, SEED, run
 
 ADD_AND_WAIT = """
 import sys, time

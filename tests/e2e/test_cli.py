@@ -11,20 +11,7 @@ from pathlib import Path
 
 import pytest
 
-SEED = "000_a48a5c26eb42239f.txt"
-REPO = Path(__file__).resolve().parents[2]
-
-
-def run(*args: str | Path, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    return subprocess.run(
-        [sys.executable, "-m", "reader", *map(str, args)],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.helpers import REPO, SEED, run
 
 
 def test_index_json_reports_what_it_did(corpus: Path, tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.e2e.test_cli import run
+from tests.helpers import run
 
 
 def test_concordance_json_lists_every_occurrence(corpus: Path, tmp_path: Path) -> None:

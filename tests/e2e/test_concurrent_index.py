@@ -13,7 +13,7 @@ from pathlib import Path
 from reader.cli import WAITING
 from reader.core.index import open_index
 from reader.core.locations import Locations
-from tests.conftest import write_article
+from tests.helpers import write_article
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,22 +10,8 @@ from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
 import reader.gui.annotation_controller as controller_module
-from tests.gui.test_window import SEED, App
-
-
-@pytest.fixture
-def runs(qtbot: QtBot, corpus: Path, tmp_path: Path) -> Iterator[list[App]]:
-    apps: list[App] = []
-    yield apps
-    for app in apps:
-        if app.session.library is not None:
-            app.close()
-
-
-def start(runs: list[App], qtbot: QtBot, corpus: Path, tmp_path: Path) -> App:
-    app = App(qtbot, corpus, tmp_path / "data")
-    runs.append(app)
-    return app
+from tests.gui.harness import App, StartApp
+from tests.helpers import SEED
 
 
 def select(app: App, needle: str) -> tuple[int, int]:
@@ -48,9 +33,9 @@ def highlights_listed(app: App) -> int:
 
 
 def test_highlight_is_painted_and_still_there_after_a_restart(
-    runs: list[App], qtbot: QtBot, corpus: Path, tmp_path: Path
+    start_app: StartApp, qtbot: QtBot, corpus: Path, tmp_path: Path
 ) -> None:
-    first = start(runs, qtbot, corpus, tmp_path)
+    first = start_app(corpus)
     open_seed(first)
     select(first, "OSCE Minsk group")
     first.window.pane.view.setFocus()
@@ -59,7 +44,7 @@ def test_highlight_is_painted_and_still_there_after_a_restart(
     qtbot.waitUntil(lambda: highlights_listed(first) == 1)
     first.close()
 
-    second = start(runs, qtbot, corpus, tmp_path)
+    second = start_app(corpus)
     open_seed(second)
     qtbot.waitUntil(lambda: second.window.pane.highlight_texts() == ["OSCE Minsk group"])
     assert second.window.pane.highlights[0].color == "yellow"
@@ -68,9 +53,9 @@ def test_highlight_is_painted_and_still_there_after_a_restart(
 
 
 def test_note_edit_colour_change_delete_and_undo(
-    runs: list[App], qtbot: QtBot, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    start_app: StartApp, qtbot: QtBot, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = start(runs, qtbot, corpus, tmp_path)
+    app = start_app(corpus)
     open_seed(app)
     monkeypatch.setattr(controller_module, "ask_note", lambda *_args: "the mediators")
     select(app, "Transcaucasus")
@@ -97,9 +82,9 @@ def test_note_edit_colour_change_delete_and_undo(
 
 
 def test_highlights_panel_click_opens_and_scrolls_to_the_passage(
-    runs: list[App], qtbot: QtBot, corpus: Path, tmp_path: Path
+    start_app: StartApp, qtbot: QtBot, corpus: Path, tmp_path: Path
 ) -> None:
-    app = start(runs, qtbot, corpus, tmp_path)
+    app = start_app(corpus)
     app.window.resize(700, 400)
     open_seed(app)
     select(app, "OSCE Minsk group")  # near the end of the article
@@ -119,9 +104,9 @@ def test_highlights_panel_click_opens_and_scrolls_to_the_passage(
 
 
 def test_highlights_filter_and_in_highlights_scope(
-    runs: list[App], qtbot: QtBot, corpus: Path, tmp_path: Path
+    start_app: StartApp, qtbot: QtBot, corpus: Path, tmp_path: Path
 ) -> None:
-    app = start(runs, qtbot, corpus, tmp_path)
+    app = start_app(corpus)
     open_seed(app)
     for needle, colour in (("OSCE Minsk group", "yellow"), ("diplomatic negotiations", "green")):
         select(app, needle)
@@ -144,9 +129,9 @@ def test_highlights_filter_and_in_highlights_scope(
 
 
 def test_bookmark_toggles_and_returns_to_the_reading_position(
-    runs: list[App], qtbot: QtBot, corpus: Path, tmp_path: Path
+    start_app: StartApp, qtbot: QtBot, corpus: Path, tmp_path: Path
 ) -> None:
-    app = start(runs, qtbot, corpus, tmp_path)
+    app = start_app(corpus)
     app.window.resize(700, 400)
     open_seed(app)
     app.window.pane.scroll_to_offset(app.window.pane.view.toPlainText().index("According to him"))
@@ -169,9 +154,9 @@ def test_bookmark_toggles_and_returns_to_the_reading_position(
 
 
 def test_edited_file_orphans_a_highlight_and_it_can_be_reattached(
-    runs: list[App], qtbot: QtBot, corpus: Path, tmp_path: Path
+    start_app: StartApp, qtbot: QtBot, corpus: Path, tmp_path: Path
 ) -> None:
-    app = start(runs, qtbot, corpus, tmp_path)
+    app = start_app(corpus)
     open_seed(app)
     select(app, "Transcaucasus")
     app.window.pane.highlight_selection("purple")
@@ -196,9 +181,9 @@ def test_edited_file_orphans_a_highlight_and_it_can_be_reattached(
 
 
 def test_export_and_import_from_the_window(
-    runs: list[App], qtbot: QtBot, corpus: Path, tmp_path: Path
+    start_app: StartApp, qtbot: QtBot, corpus: Path, tmp_path: Path
 ) -> None:
-    app = start(runs, qtbot, corpus, tmp_path)
+    app = start_app(corpus)
     open_seed(app)
     select(app, "OSCE Minsk group")
     app.window.pane.highlight_selection("green")
@@ -220,12 +205,12 @@ def test_export_and_import_from_the_window(
 
 
 def test_damaged_annotations_database_is_set_aside_and_the_user_told(
-    runs: list[App], qtbot: QtBot, corpus: Path, tmp_path: Path
+    start_app: StartApp, qtbot: QtBot, corpus: Path, tmp_path: Path
 ) -> None:
     data = tmp_path / "data"
     data.mkdir()
     (data / "annotations.sqlite3").write_bytes(b"garbage" * 1000)
-    app = start(runs, qtbot, corpus, tmp_path)
+    app = start_app(corpus)
     from PySide6.QtWidgets import QMessageBox
 
     def told() -> bool:
@@ -241,11 +226,11 @@ def test_damaged_annotations_database_is_set_aside_and_the_user_told(
 
 
 def test_clicking_a_highlight_offers_colour_note_and_delete(
-    runs: list[App], qtbot: QtBot, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    start_app: StartApp, qtbot: QtBot, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from PySide6.QtWidgets import QMenu
 
-    app = start(runs, qtbot, corpus, tmp_path)
+    app = start_app(corpus)
     open_seed(app)
     start_offset, _ = select(app, "Transcaucasus")
     app.window.pane.highlight_selection("yellow")

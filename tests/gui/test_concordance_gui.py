@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -12,14 +9,7 @@ from pytestqt.qtbot import QtBot
 from reader.core import concordance as conc
 from reader.core.concordance import Occurrence
 from reader.gui.concordance_view import DATE, LEFT, RIGHT, ConcordanceModel, OccurrenceRole
-from tests.gui.test_window import App
-
-
-@pytest.fixture
-def app(qtbot: QtBot, corpus: Path, tmp_path: Path) -> Iterator[App]:
-    app = App(qtbot, corpus, tmp_path / "data")
-    yield app
-    app.close()
+from tests.gui.harness import App
 
 
 def show_concordance(app: App, qtbot: QtBot, query: str) -> None:

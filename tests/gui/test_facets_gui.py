@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,12 +9,12 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
-from tests.conftest import write_article
-from tests.gui.test_window import App
+from tests.gui.harness import App, StartApp
+from tests.helpers import write_article
 
 
 @pytest.fixture
-def app(qtbot: QtBot, corpus: Path, tmp_path: Path) -> Iterator[App]:
+def app(start_app: StartApp, corpus: Path) -> App:
     for i, (source, date) in enumerate(
         [
             ("Reuters", "2019-02-01"),
@@ -25,9 +24,7 @@ def app(qtbot: QtBot, corpus: Path, tmp_path: Path) -> Iterator[App]:
         ]
     ):
         write_article(corpus, f"s{i}.txt", f"Dock strike {i}", date, f"Dockers strike.\n\n\u00a0\n\n{source}")
-    app = App(qtbot, corpus, tmp_path / "data")
-    yield app
-    app.close()
+    return start_app(corpus)
 
 
 def _entries(menu: QMenu) -> dict[str, QAction]:

@@ -6,7 +6,6 @@ shown literally, and damage to the index found while the window is open."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
 
@@ -17,66 +16,21 @@ from pytestqt.qtbot import QtBot
 import reader.gui.library as library_module
 import reader.gui.reading_pane as reading_pane
 from reader.core.index import segment_files
-from reader.core.locations import Locations
-from reader.gui.article_list import PathRole
-from reader.gui.launch import Session, make_settings
-from reader.gui.main_window import DELETED, MainWindow
+from reader.gui.main_window import DELETED
 from tests import hostile_corpus
-from tests.conftest import write_article
+from tests.gui.harness import App, StartApp
+from tests.helpers import write_article
 
 WAIT_MS = 8000  # "within a few seconds"; the test debounce is 50 ms
 
 
-class App:
-    def __init__(self, qtbot: QtBot, corpus: Path, data_dir: Path, poll_ms: int = 600_000) -> None:
-        self.qtbot = qtbot
-        self.corpus = corpus
-        locations = Locations.resolve(data_dir)
-        settings = make_settings(locations)
-        self.window = MainWindow(settings)
-        qtbot.addWidget(self.window)
-        self.messages: list[str] = []
-        self.window.statusBar().messageChanged.connect(self.messages.append)
-        self.session = Session(self.window, settings, locations, debounce_ms=50, poll_ms=poll_ms)
-        self.window.show()
-        self.session.open_corpus(corpus)
-        library = self.session.library
-        assert library is not None
-        self.library = library
-        qtbot.waitUntil(lambda: library.ready and not library.syncing, timeout=20000)
-        qtbot.waitUntil(lambda: self.window.model.rowCount() > 0, timeout=10000)
-        # The watcher is armed once the first sync has listed the folders.
-        qtbot.waitUntil(lambda: str(corpus) in library.watcher.watched(), timeout=5000)
-
-    def paths(self) -> list[str]:
-        model = self.window.model
-        return [model.index(i).data(PathRole) for i in range(model.rowCount())]
-
-    def selected(self) -> str | None:
-        index = self.window.list_view.currentIndex()
-        return index.data(PathRole) if index.isValid() else None
-
-    def open(self, path: str) -> None:
-        self.window.list_view.setCurrentIndex(self.window.model.index(self.paths().index(path)))
-        self.qtbot.waitUntil(lambda: self.pane_path() == path)
-
-    def pane_path(self) -> str | None:
-        article = self.window.pane.article
-        return None if article is None else article.path
-
-    def pane_text(self) -> str:
-        return self.window.pane.view.toPlainText()
-
-    def close(self) -> None:
-        self.window.close()
-        self.session.shutdown()
+#: Folder changes are picked up 50 ms after they stop; the poll stays out of the way.
+LIVE = {"debounce_ms": 50, "poll_ms": 600_000, "watched": True}
 
 
 @pytest.fixture
-def app(qtbot: QtBot, corpus: Path, tmp_path: Path) -> Iterator[App]:
-    app = App(qtbot, corpus, tmp_path / "data")
-    yield app
-    app.close()
+def app(start_app: StartApp, corpus: Path) -> App:
+    return start_app(corpus, **LIVE)
 
 
 def test_an_added_file_appears_and_the_selection_stays(app: App, qtbot: QtBot) -> None:
@@ -139,51 +93,45 @@ def test_the_search_results_follow_the_folder(app: App, qtbot: QtBot) -> None:
 
 
 def test_the_poll_sees_what_the_watcher_cannot(
-    qtbot: QtBot, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    start_app: StartApp, qtbot: QtBot, corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Too many files to watch (limit 0 here): an in-place edit of a file that is not open sends
     # the folder watcher nothing; the poll finds it.
     monkeypatch.setattr(library_module, "MAX_WATCHED_FILES", 0)
-    app = App(qtbot, corpus, tmp_path / "data", poll_ms=300)
-    try:
-        assert not any(p.endswith(".txt") for p in app.library.watcher.watched())
-        with open(corpus / "scattered.txt", "a", encoding="utf-8") as fh:
-            fh.write("\nA quokka was seen.\n")
-        app.window.search("quokka")
-        qtbot.waitUntil(lambda: app.paths() == ["scattered.txt"], timeout=WAIT_MS)
-    finally:
-        app.close()
+    app = start_app(corpus, **{**LIVE, "poll_ms": 300})
+    assert not any(p.endswith(".txt") for p in app.library.watcher.watched())
+    with open(corpus / "scattered.txt", "a", encoding="utf-8") as fh:
+        fh.write("\nA quokka was seen.\n")
+    app.window.search("quokka")
+    qtbot.waitUntil(lambda: app.paths() == ["scattered.txt"], timeout=WAIT_MS)
 
 
 # --- problems, markup, damage -----------------------------------------------------------
 
 
 def test_problems_button_opens_a_table_of_skipped_files_kept_up_to_date(
-    qtbot: QtBot, corpus: Path, tmp_path: Path, qtmodeltester: object
+    start_app: StartApp, qtbot: QtBot, corpus: Path, qtmodeltester: object
 ) -> None:
     (corpus / "empty.txt").write_bytes(b"")
     (corpus / "binary.txt").write_bytes(bytes(range(256)) * 40)
-    app = App(qtbot, corpus, tmp_path / "data")
-    try:
-        button = app.window.problems_button
-        qtbot.waitUntil(button.isVisible)
-        assert button.text() == "⚠ 2 files with problems"
-        qtmodeltester.check(button.model)  # type: ignore[attr-defined]
-        button.click()
-        dialog = button.dialog
-        assert dialog is not None and dialog.isVisible()
-        table = dialog.table.model()
-        rows = [(table.index(r, 0).data(), table.index(r, 1).data()) for r in range(table.rowCount())]
-        assert rows == [("binary.txt", "binary data, not text"), ("empty.txt", "empty file")]
-        assert str(corpus) in dialog.label.text()
-        # Fixed while the dialog is open: the row goes, and with the last one the button.
-        write_article(corpus, "empty.txt", "No longer empty", "2024-01-01", "Text at last.")
-        qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=WAIT_MS)
-        assert button.text() == "⚠ 1 file with a problem"
-        (corpus / "binary.txt").unlink()
-        qtbot.waitUntil(lambda: not button.isVisible(), timeout=WAIT_MS)
-    finally:
-        app.close()
+    app = start_app(corpus, **LIVE)
+    button = app.window.problems_button
+    qtbot.waitUntil(button.isVisible)
+    assert button.text() == "⚠ 2 files with problems"
+    qtmodeltester.check(button.model)  # type: ignore[attr-defined]
+    button.click()
+    dialog = button.dialog
+    assert dialog is not None and dialog.isVisible()
+    table = dialog.table.model()
+    rows = [(table.index(r, 0).data(), table.index(r, 1).data()) for r in range(table.rowCount())]
+    assert rows == [("binary.txt", "binary data, not text"), ("empty.txt", "empty file")]
+    assert str(corpus) in dialog.label.text()
+    # Fixed while the dialog is open: the row goes, and with the last one the button.
+    write_article(corpus, "empty.txt", "No longer empty", "2024-01-01", "Text at last.")
+    qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=WAIT_MS)
+    assert button.text() == "⚠ 1 file with a problem"
+    (corpus / "binary.txt").unlink()
+    qtbot.waitUntil(lambda: not button.isVisible(), timeout=WAIT_MS)
 
 
 class RecordingView(reading_pane.ArticleView):
@@ -198,26 +146,23 @@ class RecordingView(reading_pane.ArticleView):
 
 
 def test_markup_in_an_article_is_shown_literally_and_fetches_nothing(
-    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    start_app: StartApp, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(reading_pane, "ArticleView", RecordingView)
     RecordingView.requested = []
     corpus = hostile_corpus.build(tmp_path / "corpus")
-    app = App(qtbot, corpus, tmp_path / "data")
-    try:
-        app.open("markup.txt")
-        assert app.pane_text() == f"{hostile_corpus.MARKUP_TITLE}\n{hostile_corpus.MARKUP_BODY}"
-        app.window.pane.view.viewport().repaint()
-        assert RecordingView.requested == []
-        # The probe works: the same text given as HTML would have fetched the image.
-        probe = RecordingView()
-        qtbot.addWidget(probe)
-        probe.setHtml(hostile_corpus.MARKUP_BODY)
-        probe.show()
-        probe.viewport().repaint()
-        assert set(RecordingView.requested) == {"http://example.invalid/x.png"}
-    finally:
-        app.close()
+    app = start_app(corpus, **LIVE)
+    app.open("markup.txt")
+    assert app.pane_text() == f"{hostile_corpus.MARKUP_TITLE}\n{hostile_corpus.MARKUP_BODY}"
+    app.window.pane.view.viewport().repaint()
+    assert RecordingView.requested == []
+    # The probe works: the same text given as HTML would have fetched the image.
+    probe = RecordingView()
+    qtbot.addWidget(probe)
+    probe.setHtml(hostile_corpus.MARKUP_BODY)
+    probe.show()
+    probe.viewport().repaint()
+    assert set(RecordingView.requested) == {"http://example.invalid/x.png"}
 
 
 @pytest.mark.parametrize("searched_before", [True, False], ids=["searcher-open", "no-searcher-yet"])
@@ -230,7 +175,7 @@ def test_a_segment_cut_short_while_open_is_rebuilt_not_an_error(
         qtbot.waitUntil(lambda: app.window.header_label.text() == "2 results for “harbour”")
         app.window.clear_search()
         qtbot.waitUntil(lambda: app.window.header_label.text() == "5 articles")
-    segments = segment_files(app.library._index_worker._index_dir / "whoosh")
+    segments = segment_files(app.index_dir() / "whoosh")
     assert segments
     for seg in segments:
         os.truncate(seg, seg.stat().st_size // 2)

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from reader.gui.article_list import SnippetRole
-from tests.conftest import write_article
-from tests.gui.test_window import App
+from tests.gui.harness import App, StartApp
+from tests.helpers import write_article
 
 GLACIER = "The glacier retreated past the moraine. Meltwater flooded the fjord near the research station."
 
 
 @pytest.fixture
-def app(qtbot: QtBot, corpus: Path, tmp_path: Path) -> Iterator[App]:
+def app(start_app: StartApp, corpus: Path) -> App:
     write_article(corpus, "g1.txt", "Glacier retreats", "2020-01-01", GLACIER)
     write_article(corpus, "g2.txt", "Glacier retreat confirmed", "2020-01-03", GLACIER, "Officials agreed.")
-    app = App(qtbot, corpus, tmp_path / "data")
-    yield app
-    app.close()
+    return start_app(corpus)
 
 
 def test_more_like_this_lists_the_near_duplicate_with_shared_terms(app: App, qtbot: QtBot) -> None:

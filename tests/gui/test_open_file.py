@@ -4,7 +4,6 @@ shows it, in the corpus when it lies there, else on its own; and the start-up di
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,50 +13,16 @@ from pytestqt.qtbot import QtBot
 
 from reader.core.locations import Locations
 from reader.gui import launch
-from reader.gui.article_list import PathRole
-from reader.gui.launch import Session, corpus_problem, make_settings
-from reader.gui.main_window import MainWindow
+from reader.gui.launch import corpus_problem
 from reader.gui.single_instance import LaunchRequest, claim
-
-SEED = "000_a48a5c26eb42239f.txt"
-
-
-class App:
-    def __init__(self, qtbot: QtBot, data_dir: Path) -> None:
-        self.qtbot = qtbot
-        self.locations = Locations.resolve(data_dir)
-        self.settings = make_settings(self.locations)
-        self.window = MainWindow(self.settings)
-        qtbot.addWidget(self.window)
-        self.session = Session(self.window, self.settings, self.locations)
-        self.window.show()
-
-    def open(self, corpus: Path, wait: bool = True) -> None:
-        self.session.open_corpus(corpus)
-        if wait:
-            library = self.session.library
-            assert library is not None
-            self.qtbot.waitUntil(lambda: library.ready and not library.syncing, timeout=20000)
-            self.qtbot.waitUntil(lambda: self.window.model.rowCount() > 0, timeout=10000)
-
-    def shown(self) -> str | None:
-        article = self.window.pane.article
-        return None if article is None else article.title
-
-    def selected(self) -> str | None:
-        index = self.window.list_view.currentIndex()
-        return index.data(PathRole) if index.isValid() else None
-
-    def close(self) -> None:
-        self.window.close()
-        self.session.shutdown()
+from tests.gui.harness import App, StartApp
+from tests.helpers import SEED
 
 
 @pytest.fixture
-def app(qtbot: QtBot, tmp_path: Path) -> Iterator[App]:
-    app = App(qtbot, tmp_path / "data")
-    yield app
-    app.close()
+def app(start_app: StartApp) -> App:
+    """The window with no corpus open yet: each test opens one as it needs."""
+    return start_app()
 
 
 @pytest.fixture
@@ -69,9 +34,9 @@ def letter(tmp_path: Path) -> Path:
 
 
 def test_a_file_in_the_corpus_is_shown_and_selected_in_the_list(app: App, qtbot: QtBot, corpus: Path) -> None:
-    app.open(corpus)
+    app.open_corpus(corpus)
     assert app.window.show_file(corpus / "markets" / "fire.md") == "markets/fire.md"
-    qtbot.waitUntil(lambda: app.shown() == "Warehouse fire in the harbour")
+    qtbot.waitUntil(lambda: app.pane_title() == "Warehouse fire in the harbour")
     assert app.selected() == "markets/fire.md"
     assert app.window.windowTitle() == "corpus — Corpus Reader"
 
@@ -79,21 +44,21 @@ def test_a_file_in_the_corpus_is_shown_and_selected_in_the_list(app: App, qtbot:
 def test_a_file_given_at_start_shows_at_once_and_is_selected_when_the_list_arrives(
     app: App, qtbot: QtBot, corpus: Path
 ) -> None:
-    app.open(corpus, wait=False)  # as at start: the index is not open yet, the list is empty
+    app.open_corpus(corpus, wait=False)  # as at start: the index is not open yet, the list is empty
     assert app.window.show_file(corpus / "markets" / ".." / "markets" / "fire.md") == "markets/fire.md"
-    qtbot.waitUntil(lambda: app.shown() == "Warehouse fire in the harbour", timeout=10000)
+    qtbot.waitUntil(lambda: app.pane_title() == "Warehouse fire in the harbour", timeout=10000)
     qtbot.waitUntil(lambda: app.selected() == "markets/fire.md", timeout=20000)
-    assert app.shown() == "Warehouse fire in the harbour"
+    assert app.pane_title() == "Warehouse fire in the harbour"
 
 
 def test_a_file_outside_the_corpus_is_read_on_its_own(
     app: App, qtbot: QtBot, corpus: Path, letter: Path
 ) -> None:
-    app.open(corpus)
+    app.open_corpus(corpus)
     app.window.list_view.setCurrentIndex(app.window.model.index(0))
     rows = app.window.model.rowCount()
     assert app.window.show_file(letter) is None
-    qtbot.waitUntil(lambda: app.shown() == "A letter from elsewhere")
+    qtbot.waitUntil(lambda: app.pane_title() == "A letter from elsewhere")
     assert app.window.windowTitle() == "letter.txt (not in the corpus) — Corpus Reader"
     assert app.selected() is None
     assert app.window.statusBar().currentMessage() == f"A file outside the corpus: {letter}"
@@ -105,13 +70,13 @@ def test_a_file_outside_the_corpus_is_read_on_its_own(
 
     # Picking an article of the corpus again: the title names the corpus again.
     app.window.list_view.setCurrentIndex(app.window.model.index(0))
-    qtbot.waitUntil(lambda: app.shown() != "A letter from elsewhere")
+    qtbot.waitUntil(lambda: app.pane_title() != "A letter from elsewhere")
     assert app.window.windowTitle() == "corpus — Corpus Reader"
     assert not app.window.statusBar().currentMessage().startswith("A file outside")
 
 
 def test_a_missing_file_says_so_in_the_pane(app: App, qtbot: QtBot, corpus: Path, tmp_path: Path) -> None:
-    app.open(corpus)
+    app.open_corpus(corpus)
     app.window.show_file(tmp_path / "gone.txt")
     qtbot.waitUntil(lambda: "Cannot show" in app.window.pane.view.toPlainText())
     assert "gone.txt" in app.window.pane.view.toPlainText()
@@ -125,12 +90,12 @@ def test_a_later_launch_can_switch_corpus_and_show_several_files(
     first = tmp_path / "first"
     first.mkdir()
     (first / "one.txt").write_text("The only article\n\nText.\n", encoding="utf-8")
-    app.open(first)
+    app.open_corpus(first)
     app.session.handle_request(LaunchRequest((corpus / SEED, letter), corpus))
     library = app.session.library
     assert library is not None and library.corpus == corpus.resolve()
     qtbot.waitUntil(lambda: app.selected() == SEED, timeout=20000)
-    assert app.shown() is not None and app.shown() != "The only article"
+    assert app.pane_title() is not None and app.pane_title() != "The only article"
     assert f"Not shown (one article at a time): {letter}" in caplog.text
 
 
@@ -190,7 +155,7 @@ def test_corpus_problems_in_words(tmp_path: Path) -> None:
 def test_opening_an_unreadable_corpus_keeps_the_current_one_and_says_why(
     app: App, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app.open(corpus)
+    app.open_corpus(corpus)
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *a: shown.append(text))
     app.session.open_corpus(tmp_path / "nope")

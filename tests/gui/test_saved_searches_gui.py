@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,15 +11,8 @@ from pytestqt.qtbot import QtBot
 from reader.core.saved_searches import SavedSearchCount
 from reader.gui import saved_searches_view
 from reader.gui.saved_searches_view import SavedSearchModel
-from tests.conftest import write_article
-from tests.gui.test_window import App
-
-
-@pytest.fixture
-def app(qtbot: QtBot, corpus: Path, tmp_path: Path) -> Iterator[App]:
-    app = App(qtbot, corpus, tmp_path / "data")
-    yield app
-    app.close()
+from tests.gui.harness import App, StartApp
+from tests.helpers import write_article
 
 
 def _item(app: App) -> SavedSearchCount | None:
@@ -65,16 +57,16 @@ def test_save_then_new_matches_after_a_sync_then_open_marks_them_seen(
 
 
 def test_saved_searches_survive_a_new_window_and_can_be_deleted(
-    qtbot: QtBot, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    start_app: StartApp, qtbot: QtBot, corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(saved_searches_view, "ask_name", lambda _parent, _query: "Harbour news")
-    first = App(qtbot, corpus, tmp_path / "data")
+    first = start_app(corpus)
     first.window.search("harbour")
     qtbot.waitUntil(lambda: first.header().endswith("for “harbour”"))
     first.window.saved.save_action.trigger()
     qtbot.waitUntil(lambda: first.window.saved.model.rowCount() == 1)
     first.close()
-    second = App(qtbot, corpus, tmp_path / "data")
+    second = start_app(corpus)
     saved = second.window.saved
     qtbot.waitUntil(lambda: saved.model.rowCount() == 1)
     assert saved.model.index(0).data(Qt.ItemDataRole.ToolTipRole) == "harbour"
@@ -82,7 +74,6 @@ def test_saved_searches_survive_a_new_window_and_can_be_deleted(
     qtbot.mouseClick(saved.panel.delete_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: saved.model.rowCount() == 0)
     assert saved.panel.empty_label.isVisibleTo(saved.panel)
-    second.close()
 
 
 def test_saved_search_model_passes_qt_model_tester(qtmodeltester) -> None:  # type: ignore[no-untyped-def]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,14 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from reader.gui.search_completer import MAX_HISTORY
-from tests.gui.test_window import App
-
-
-@pytest.fixture
-def app(qtbot: QtBot, corpus: Path, tmp_path: Path) -> Iterator[App]:
-    app = App(qtbot, corpus, tmp_path / "data")
-    yield app
-    app.close()
+from tests.gui.harness import App, StartApp
 
 
 def _completions(app: App) -> list[str]:
@@ -25,20 +17,19 @@ def _completions(app: App) -> list[str]:
 
 
 def test_a_search_is_offered_again_in_a_new_window_on_the_same_data_dir(
-    qtbot: QtBot, corpus: Path, tmp_path: Path
+    start_app: StartApp, corpus: Path
 ) -> None:
-    first = App(qtbot, corpus, tmp_path / "data")
+    first = start_app(corpus)
     first.window.search("harbour")
     first.window.search("Minsk group")
     first.window.search("harbour")  # again: moves to the front, not listed twice
     assert _completions(first)[:2] == ["harbour", "Minsk group"]
     first.close()
-    second = App(qtbot, corpus, tmp_path / "data")
+    second = start_app(corpus)
     assert _completions(second)[:2] == ["harbour", "Minsk group"]
     for i in range(MAX_HISTORY + 5):
         second.window.completions.record(f"query {i}")
     assert len(second.window.completions.history) == MAX_HISTORY
-    second.close()
 
 
 # The offscreen platform says so when the completion popup opens; it is not our warning.

@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from tests.conftest import write_article
-from tests.gui.test_window import App
+from tests.gui.harness import App, StartApp
+from tests.helpers import write_article
 
 
 @pytest.fixture
-def app(qtbot: QtBot, corpus: Path, tmp_path: Path) -> Iterator[App]:
+def app(start_app: StartApp, corpus: Path) -> App:
     # Harbour news in 2015 and 2016 too: with 2019 to 2021 the span is years, a bar a month.
     write_article(corpus, "h2015.txt", "Harbour dredged", "2015-06-01", "The harbour was dredged.")
     write_article(corpus, "h2016.txt", "Harbour opens", "2016-06-01", "The harbour opened again.")
-    app = App(qtbot, corpus, tmp_path / "data")
-    yield app
-    app.close()
+    return start_app(corpus)
 
 
 def test_the_chart_counts_every_article_and_the_undated_apart(app: App, qtbot: QtBot) -> None:

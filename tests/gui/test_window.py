@@ -2,68 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
-from reader.core.locations import Locations
-from reader.gui.article_list import ArticleListModel, PathRole, Row
-from reader.gui.launch import Session, make_settings
-from reader.gui.main_window import MainWindow
-
-SEED = "000_a48a5c26eb42239f.txt"
-
-
-class App:
-    def __init__(self, qtbot: QtBot, corpus: Path, data_dir: Path) -> None:
-        self.qtbot = qtbot
-        self.locations = Locations.resolve(data_dir)
-        self.settings = make_settings(self.locations)
-        self.window = MainWindow(self.settings)
-        qtbot.addWidget(self.window)
-        self.session = Session(self.window, self.settings, self.locations)
-        self.window.show()
-        # Shortcuts (F3, H, Ctrl+Z, Esc…) fire only in the active window; the offscreen platform
-        # activates it asynchronously, so wait for it rather than race it.
-        self.window.activateWindow()
-        qtbot.waitUntil(self.window.isActiveWindow)
-        self.session.open_corpus(corpus)
-        library = self.session.library
-        assert library is not None
-        qtbot.waitUntil(lambda: library.ready and not library.syncing, timeout=20000)
-        qtbot.waitUntil(lambda: self.window.model.rowCount() > 0, timeout=10000)
-
-    def close(self) -> None:
-        library = self.session.library
-        self.window.close()
-        self.session.shutdown()
-        # No thread is left running after the window closes.
-        assert library is not None
-        assert library._index_thread.isFinished() and library._search_thread.isFinished()
-
-    def header(self) -> str:
-        return self.window.header_label.text()
-
-    def paths(self) -> list[str]:
-        model = self.window.model
-        return [model.index(i).data(PathRole) for i in range(model.rowCount())]
-
-    def open_row(self, row: int) -> None:
-        path = self.paths()[row]
-        self.window.list_view.setCurrentIndex(self.window.model.index(row))
-        self.qtbot.waitUntil(
-            lambda: self.window.pane.article is not None and self.window.pane.article.path == path
-        )
-
-
-@pytest.fixture
-def app(qtbot: QtBot, corpus: Path, tmp_path: Path) -> Iterator[App]:
-    app = App(qtbot, corpus, tmp_path / "data")
-    yield app
-    app.close()
+from reader.gui.article_list import ArticleListModel, Row
+from reader.gui.launch import make_settings
+from tests.gui.harness import App, StartApp
+from tests.helpers import SEED
 
 
 def test_window_lists_every_article_at_start(app: App) -> None:
@@ -161,40 +108,27 @@ def test_ctrl_f_finds_in_the_article(app: App, qtbot: QtBot) -> None:
     assert app.window.pane.marked_texts()[0] == "Baku"
 
 
-@pytest.fixture
-def two_runs(qtbot: QtBot, corpus: Path, tmp_path: Path) -> Iterator[list[App]]:
-    """Apps started one after another on the same data dir; all closed at the end."""
-    apps: list[App] = []
-    yield apps
-    for app in apps:
-        if app.session.library is not None:
-            app.close()
-
-
-def test_zoom_geometry_and_splitter_are_remembered(
-    two_runs: list[App], qtbot: QtBot, corpus: Path, tmp_path: Path
-) -> None:
-    two_runs.append(App(qtbot, corpus, tmp_path / "data"))
-    first = two_runs[0]
+def test_zoom_geometry_and_splitter_are_remembered(start_app: StartApp, qtbot: QtBot, corpus: Path) -> None:
+    first = start_app(corpus)
     qtbot.keyClick(first.window, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(first.window, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert first.window.pane.zoom == 2
     first.window.resize(700, 500)  # the offscreen screen is 800 x 600
     first.window.splitter.setSizes([250, 450])
     sizes = first.window.splitter.sizes()
     first.close()
-    two_runs.append(App(qtbot, corpus, tmp_path / "data"))
-    second = two_runs[1]
+    second = start_app(corpus)
     assert second.window.pane.zoom == 2
     assert second.window.size().width() == 700
     assert second.window.splitter.sizes() == sizes
 
 
-def test_the_corpus_is_remembered(two_runs: list[App], qtbot: QtBot, corpus: Path, tmp_path: Path) -> None:
+def test_the_corpus_is_remembered(start_app: StartApp, corpus: Path) -> None:
     from reader.gui.launch import choose_corpus
 
-    two_runs.append(App(qtbot, corpus, tmp_path / "data"))
-    two_runs[0].close()
-    assert choose_corpus(None, make_settings(two_runs[0].locations)) == corpus
+    first = start_app(corpus)
+    first.close()
+    assert choose_corpus(None, make_settings(first.locations)) == corpus
 
 
 def test_list_model_passes_qt_model_tester(qtmodeltester) -> None:  # type: ignore[no-untyped-def]

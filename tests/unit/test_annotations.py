@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+import reader.core.annotations as annotations_module
 from reader.core.anchoring import Quote, anchor, quote_at
 from reader.core.annotation_io import from_w3c, to_markdown, to_w3c
 from reader.core.annotation_sync import reconcile
@@ -142,6 +144,59 @@ def test_damaged_database_is_moved_aside_never_overwritten(tmp_path: Path) -> No
     s.put(new_bookmark("/c", "a.txt", 0, "A"))
     assert len(s.for_corpus("/c")) == 1
     s.close()
+
+
+def test_two_openers_migrating_at_once_keep_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two threads (or windows) opening an old database at once: the one that waited for the
+    migration lock finds the migration done, not a "damaged" database to move aside."""
+    path = tmp_path / "annotations.sqlite3"
+    s = AnnotationStore(path)
+    s.put(new_bookmark("/c", "a.txt", 0, "A"))
+    s.close()
+    old = sqlite3.connect(path)
+    old.execute("DROP TABLE saved_searches")
+    old.execute("PRAGMA user_version=1")
+    old.commit()
+    old.close()
+
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # the other opener is migrating
+    waiting = threading.Event()
+    connect = sqlite3.connect
+
+    class Spy:
+        def __init__(self, db: sqlite3.Connection) -> None:
+            self._db = db
+
+        def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
+            if sql == "BEGIN IMMEDIATE":
+                waiting.set()  # it read version 1 and now waits for the lock
+            return self._db.execute(sql, *args)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self._db, name)
+
+    monkeypatch.setattr(annotations_module.sqlite3, "connect", lambda *a, **k: Spy(connect(*a, **k)))
+    opened: list[tuple[str, list[str]]] = []
+
+    def open_store() -> None:
+        store = AnnotationStore(path)
+        opened.append((store.notice, [a.path for a in store.for_corpus("/c")]))
+        store.close()
+
+    thread = threading.Thread(target=open_store)
+    thread.start()
+    assert waiting.wait(10)
+    for statement in annotations_module._MIGRATIONS[1]:
+        other.execute(statement)
+    other.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+    other.execute("COMMIT")
+    other.close()
+    thread.join(10)
+    assert opened == [("", ["a.txt"])]
+    assert not list(tmp_path.glob("*.damaged-*"))
 
 
 def test_newer_database_opens_read_only(tmp_path: Path) -> None:

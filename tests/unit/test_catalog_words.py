@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reader.core.index import open_index
-from tests.conftest import write_article
+from tests.helpers import write_article
 
 
 def test_words_with_a_prefix_come_most_frequent_first(tmp_path: Path) -> None:

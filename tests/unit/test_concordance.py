@@ -12,7 +12,7 @@ import pytest
 from reader.core import concordance as conc
 from reader.core.concordance import concordance, sort_key, start_concordance
 from reader.core.index import CorpusIndex, open_index
-from tests.conftest import write_article
+from tests.helpers import write_article
 
 WORDS = ["river", "bank", "water", "stone", "field", "harvest", "market", "bridge", "road", "town", "winter"]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from reader.core.facets import facet_counts, facet_in, source_value, with_facet, without_facet
 from reader.core.index import open_index
 from reader.core.search import SearchService
-from tests.conftest import write_article
+from tests.helpers import write_article
 
 SEP = "\u00a0"  # the separator line before the source line
 

@@ -9,7 +9,7 @@ import pytest
 
 from reader.core.index import SCHEMA_VERSION, open_index, segment_files
 from reader.core.search import SearchService
-from tests.conftest import write_article
+from tests.helpers import write_article
 
 
 def paths_for(index_dir: Path, corpus: Path, query: str) -> list[str]:

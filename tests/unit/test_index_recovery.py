@@ -18,7 +18,7 @@ import reader.cli as cli
 from reader.core.index import CorpusIndex, IndexError_, open_index, segment_files
 from reader.core.locations import Locations
 from reader.core.search import SearchService
-from tests.conftest import write_article
+from tests.helpers import write_article
 
 REPO = Path(__file__).resolve().parents[2]
 ALL = ["000_a48a5c26eb42239f.txt", "markets/fire.md", "markets/wire.txt", "scattered.txt", "undated.txt"]

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from reader.core.index import CorpusIndex, open_index
 from reader.core.search import SearchService
 from tests import hostile_corpus
-from tests.conftest import SEED
+from tests.helpers import SEED_FILE
 
 # Generous: a bound that catches a runaway (an expansion or a regex gone exponential), not a
 # timing goal (those live in the benchmark).
@@ -99,7 +99,7 @@ QUERIES = st.one_of(
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchService]:
     folder = hostile_corpus.build(tmp_path_factory.mktemp("fuzz") / "corpus")
-    (folder / SEED.name).write_bytes(SEED.read_bytes())
+    (folder / SEED_FILE.name).write_bytes(SEED_FILE.read_bytes())
     index: CorpusIndex = open_index(folder, tmp_path_factory.mktemp("fuzz-ix"))
     index.sync()
     service = SearchService(index)

@@ -18,7 +18,7 @@ from reader.core.saved_searches import (
     saved_searches,
 )
 from reader.core.search import SearchService
-from tests.conftest import write_article
+from tests.helpers import write_article
 
 # The version-1 schema as released: a database written by the previous version of the app.
 V1 = """CREATE TABLE annotations (

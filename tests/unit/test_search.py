@@ -203,7 +203,7 @@ def test_fuzzy_matches_whole_words_not_stems(service: SearchService) -> None:
 def test_total_counts_every_match_even_when_whoosh_prunes(corpus: Path, tmp_path: Path) -> None:
     # Many articles with both words, only a few with the phrase, in several segments: Whoosh's
     # own count after a limited, pruned search falls short of the real number.
-    from tests.conftest import write_article
+    from tests.helpers import write_article
 
     for i in range(120):
         words = "oil prices" if i % 10 == 0 else "prices rose as oil fell"
@@ -234,7 +234,7 @@ def test_total_counts_every_match_even_when_whoosh_prunes(corpus: Path, tmp_path
 
 
 def test_a_search_before_the_first_commit_sees_later_ones(tmp_path: Path) -> None:
-    from tests.conftest import write_article
+    from tests.helpers import write_article
 
     folder = tmp_path / "new"
     folder.mkdir()
@@ -253,7 +253,7 @@ def test_a_search_before_the_first_commit_sees_later_ones(tmp_path: Path) -> Non
 def test_next_pages_reuse_the_ranking_until_the_index_changes(
     service: SearchService, corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.conftest import write_article
+    from tests.helpers import write_article
 
     first = service.search("harbour OR Minsk OR dividend", limit=2)
     searcher = service.searcher()

@@ -10,7 +10,7 @@ from reader.core.corpus import ArticleError
 from reader.core.index import open_index
 from reader.core.search import SearchService
 from reader.core.similar import more_like_this
-from tests.conftest import write_article
+from tests.helpers import write_article
 
 GLACIER = "The glacier retreated past the moraine. Meltwater flooded the fjord near the research station."
 

@@ -16,7 +16,7 @@ from reader.core.timeline import (
     with_date_range,
     without_date_range,
 )
-from tests.conftest import write_article
+from tests.helpers import write_article
 
 D = dt.date
 
