@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("query", help="the query (see the README for the query language)")
     search.add_argument("--limit", type=_positive, default=10, metavar="N", help="print at most N hits (10)")
     search.add_argument("--sort", choices=("relevance", "date"), default="relevance")
-    search.add_argument("--json", action="store_true", help="print the result as JSON")
+    _add_format(search)
 
     kwic = commands.add_parser("concordance", help="print every occurrence of a query with its context")
     _add_common(kwic, suppress=True)
@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     kwic.add_argument(
         "--limit", type=_positive, default=10_000, metavar="N", help="print at most N occurrences (10,000)"
     )
-    kwic.add_argument("--json", action="store_true", help="print the result as JSON")
+    _add_format(kwic)
 
     notes = commands.add_parser("annotations", help="list, export or import bookmarks and highlights")
     _add_common(notes, suppress=True)
@@ -82,6 +82,23 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         _add_common(commands.add_parser(name, help=text), suppress=True)
     return parser
+
+
+def _add_format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "csv"),
+        default=None,
+        help="text (the default), json, or csv: one row per line of the result, with a header row",
+    )
+    parser.add_argument("--json", action="store_true", help="print the result as JSON (--format json)")
+
+
+def output_format(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
+    """--format, with --json as its old spelling; both at once must agree."""
+    if args.json and args.format not in (None, "json"):
+        parser.error(f"--json and --format {args.format} contradict each other")
+    return "json" if args.json else (args.format or "text")
 
 
 def build_window_parser() -> argparse.ArgumentParser:
@@ -153,6 +170,30 @@ def _positive(value: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Run Corpus Reader; return the process exit code."""
+    try:
+        try:
+            return _main(argv)
+        finally:
+            # Inside the try: a pipe closed early shows when the buffered output is written.
+            if sys.stdout is not None:
+                sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader of our output went away (``| head``): stop quietly, as Unix tools do. Point
+        # stdout at nothing so the interpreter's final flush does not complain again.
+        _silence_stdout()
+        return 0
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # no real stdout (a windowed launcher): nothing to silence
+
+
+def _main(argv: list[str] | None) -> int:
     args = parse_arguments(argv)
     locations = Locations.resolve(args.data_dir)
     try:
@@ -169,27 +210,42 @@ def main(argv: list[str] | None = None) -> int:
             from reader import desktop
 
             return desktop.run_install() if args.command == "install-desktop" else desktop.run_uninstall()
-        corpus = _cli_corpus(args.corpus)
+        corpus = _cli_corpus(args.corpus, locations)
         from reader import cli
 
         if args.command == "index":
             return cli.run_index(corpus, locations, args.json)
         if args.command == "annotations":
             return cli.run_annotations(corpus, locations, args)
+        fmt = output_format(build_parser(), args)
         if args.command == "concordance":
-            return cli.run_concordance(corpus, locations, args.query, args.width, args.limit, args.json)
-        return cli.run_search(corpus, locations, args.query, args.limit, args.sort, args.json)
+            return cli.run_concordance(corpus, locations, args.query, args.width, args.limit, fmt)
+        return cli.run_search(corpus, locations, args.query, args.limit, args.sort, fmt)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        raise
     except Exception as exc:
         print(f"corpus-reader: {_describe(exc)}", file=sys.stderr)
         return 1
 
 
-def _cli_corpus(corpus: Path | None) -> Path:
-    from reader.resources import bundled_corpus
+def _cli_corpus(corpus: Path | None, locations: Locations) -> Path:
+    """--corpus, else the folder the window opened last, else the bundled one; the last two are
+    named on stderr, so a script's author sees which corpus answered."""
+    if corpus is None:
+        from reader.core.settings_file import last_corpus
+        from reader.resources import bundled_corpus
 
-    corpus = (corpus or bundled_corpus()).expanduser().resolve()
+        last = last_corpus(locations.settings_file)
+        if last is not None:
+            corpus = last.expanduser().resolve()
+            why = "the folder the window opened last"
+        else:
+            corpus = bundled_corpus().expanduser().resolve()
+            why = "the bundled articles"
+        print(f"corpus-reader: corpus {corpus} ({why}; --corpus DIR for another)", file=sys.stderr)
+    corpus = corpus.expanduser().resolve()
     if not corpus.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {corpus}")
     return corpus

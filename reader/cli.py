@@ -14,9 +14,10 @@ import warnings
 from pathlib import Path
 from typing import TextIO
 
-from reader.core.annotation_io import dumps_w3c, from_w3c, to_markdown
+from reader.core import tables
+from reader.core.annotation_io import dumps_w3c, from_w3c, to_markdown, with_article_info
 from reader.core.annotation_sync import reconcile
-from reader.core.annotations import AnnotationError, AnnotationStore
+from reader.core.annotations import Annotation, AnnotationError, AnnotationStore
 from reader.core.concordance import Concordance, Occurrence, concordance
 from reader.core.corpus import ArticleError, load_article
 from reader.core.index import CorpusIndex, IndexError_, SyncReport, open_index
@@ -102,12 +103,15 @@ def run_annotations(corpus: Path, locations: Locations, args: argparse.Namespace
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             raise AnnotationError(f"cannot read {args.file}: {exc}") from exc
         store = open_store(locations)
+        notes: list[str] = []
         try:
-            items = from_w3c(data, str(corpus), lambda path: _plain_text(corpus, path))
+            items = from_w3c(data, str(corpus), lambda path: _plain_text(corpus, path), notes)
             before = {a.id for a in store.for_corpus(str(corpus))}
             store.put_many(items)
         finally:
             store.close()
+        for note in notes:
+            print(f"corpus-reader: {note}", file=sys.stderr)
         new = sum(1 for a in items if a.id not in before)
         orphans = sum(1 for a in items if a.state == "orphaned")
         print(
@@ -120,6 +124,7 @@ def run_annotations(corpus: Path, locations: Locations, args: argparse.Namespace
         annotations = store.for_corpus(str(corpus))
     finally:
         store.close()
+    annotations = _with_catalog_titles(corpus, locations, annotations)
     if args.action == "list":
         if args.json:
             print(json.dumps([a.to_json() for a in annotations], ensure_ascii=False, indent=2))
@@ -128,12 +133,31 @@ def run_annotations(corpus: Path, locations: Locations, args: argparse.Namespace
                 what = a.exact if a.kind == "highlight" else "(bookmark)"
                 print(f"{a.kind:9} {a.state:8} {a.color:6} {a.path}  {what}")
         return 0
-    text = dumps_w3c(annotations) if args.format == "w3c" else to_markdown(annotations)
+    text = dumps_w3c(annotations, str(corpus)) if args.format == "w3c" else to_markdown(annotations)
     if args.output:
         args.output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _with_catalog_titles(
+    corpus: Path, locations: Locations, annotations: list[Annotation]
+) -> list[Annotation]:
+    """The annotations with their articles' current titles and dates (the index brought up to
+    date first, as ``search`` does)."""
+    if not annotations:
+        return annotations
+    index, _ = sync_index(corpus, locations, stale_ok=True)
+    try:
+        catalog = index.catalog()
+        try:
+            rows = catalog.rows_for({a.path for a in annotations})
+        finally:
+            catalog.close()
+    finally:
+        index.close()
+    return with_article_info(annotations, rows)
 
 
 def _plain_text(corpus: Path, path: str) -> str | None:
@@ -162,7 +186,7 @@ def format_report(report: SyncReport) -> str:
     return "\n".join(lines)
 
 
-def run_search(corpus: Path, locations: Locations, text: str, limit: int, sort: str, as_json: bool) -> int:
+def run_search(corpus: Path, locations: Locations, text: str, limit: int, sort: str, fmt: str) -> int:
     index, _ = sync_index(corpus, locations, stale_ok=True)
     service = SearchService(index)
     try:
@@ -185,11 +209,22 @@ def run_search(corpus: Path, locations: Locations, text: str, limit: int, sort: 
     finally:
         service.close()
         index.close()
-    if as_json:
+    if fmt == "json":
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        _say_notes(result.notes, result.suggestion, result.total)
+        sys.stdout.write(tables.search_csv(result))
     else:
         print(format_result(result, bold=sys.stdout.isatty()))
     return 0
+
+
+def _say_notes(notes: list[str], suggestion: str | None, total: int) -> None:
+    """What a CSV has no room for goes to stderr: the query's notes and a suggestion."""
+    for note in notes:
+        print(f"corpus-reader: note: {note}", file=sys.stderr)
+    if suggestion and not total:
+        print(f"corpus-reader: did you mean: {suggestion}", file=sys.stderr)
 
 
 def format_result(result: SearchResult, bold: bool = False) -> str:
@@ -209,24 +244,17 @@ def format_result(result: SearchResult, bold: bool = False) -> str:
     return "\n".join(lines)
 
 
-def run_concordance(
-    corpus: Path, locations: Locations, text: str, width: int, limit: int, as_json: bool
-) -> int:
+def run_concordance(corpus: Path, locations: Locations, text: str, width: int, limit: int, fmt: str) -> int:
     index, _ = sync_index(corpus, locations, stale_ok=True)
     try:
         run, rows = concordance(index, text, width=width, limit=limit)
     finally:
         index.close()
-    if as_json:
-        data = {
-            "query": run.query,
-            "articles": run.articles,
-            "total": run.total,
-            "capped": run.capped,
-            "notes": run.notes,
-            "occurrences": [o.to_json() for o in rows],
-        }
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+    if fmt == "json":
+        sys.stdout.write(tables.dumps(tables.concordance_json(run, rows)))
+    elif fmt == "csv":
+        _say_notes(run.notes, run.suggestion, run.total)
+        sys.stdout.write(tables.concordance_csv(rows))
     else:
         print(format_concordance(run, rows, width, bold=sys.stdout.isatty()))
     return 0
@@ -238,6 +266,8 @@ def format_concordance(run: Concordance, rows: list[Occurrence], width: int, bol
     head = f"{run.total:,} occurrence{s} in {run.articles:,} article{'s' if run.articles != 1 else ''}"
     lines = [f"{head} for {run.query!r}" + (f" (the first {run.total:,} only)" if run.capped else "")]
     lines.extend(f"Note: {note}" for note in run.notes)
+    if run.suggestion:
+        lines.append(f"Did you mean: {run.suggestion}")
     on, off = ("\x1b[1m", "\x1b[0m") if bold else ("", "")
     for o in rows:
         date = o.date.isoformat() if o.date else "no date   "

@@ -7,13 +7,18 @@ is idempotent by annotation id.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import posixpath
+import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from itertools import groupby
+from pathlib import Path
 from typing import Any
 
 from reader.core.anchoring import Quote, anchor, quote_at, text_hash
 from reader.core.annotations import COLORS, Annotation, AnnotationError, new_id, now
+from reader.core.catalog import ArticleRow
+from reader.core.corpus import inside_corpus
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 #: The CSS colours behind the colour names; exported as the annotations' stylesheet.
@@ -26,48 +31,77 @@ COLOR_CSS = {
 }
 
 
-def to_w3c(annotations: list[Annotation]) -> dict[str, Any]:
-    """An AnnotationCollection holding every annotation, highlights and bookmarks."""
-    items = []
-    for a in annotations:
-        selectors: list[dict[str, Any]] = []
-        if a.kind == "highlight":
-            selectors.append(
-                {"type": "TextQuoteSelector", "exact": a.exact, "prefix": a.prefix, "suffix": a.suffix}
-            )
-        selectors.append({"type": "TextPositionSelector", "start": a.start, "end": a.end})
-        target: dict[str, Any] = {"source": a.path, "selector": selectors}
-        if a.color:
-            target["styleClass"] = a.color
-        item: dict[str, Any] = {
-            "id": a.id,
-            "type": "Annotation",
-            "motivation": "bookmarking"
-            if a.kind == "bookmark"
-            else ("commenting" if a.note else "highlighting"),
-            "created": a.created,
-            "modified": a.modified,
-            "target": target,
-        }
-        if a.note:
-            item["body"] = {
-                "type": "TextualBody",
-                "value": a.note,
-                "format": "text/plain",
-                "purpose": "commenting",
-            }
-        # Not W3C vocabulary: what only this app needs to restore an annotation exactly.
-        item["corpusReader"] = {"state": a.state, "title": a.title, "date": a.date}
-        items.append(item)
-    css = " ".join(f".{name} {{ background-color: {value}; }}" for name, value in COLOR_CSS.items())
+def collection_id(corpus: str) -> str:
+    """The IRI of a corpus's AnnotationCollection: stable for a folder, revealing nothing of it."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'corpus-reader:' + corpus)}"
+
+
+def to_w3c(annotations: list[Annotation], corpus: str | None = None) -> dict[str, Any]:
+    """An AnnotationCollection of every annotation, highlights and bookmarks, in one embedded
+    AnnotationPage (W3C Web Annotation Data Model, sections 3 and 5)."""
+    key = corpus if corpus is not None else (annotations[0].corpus if annotations else "")
+    collection = collection_id(key)
+    items = [_w3c_annotation(a) for a in annotations]
     return {
         "@context": W3C_CONTEXT,
+        "id": collection,
         "type": "AnnotationCollection",
         "label": "Corpus Reader annotations",
         "total": len(items),
-        "stylesheet": {"type": "CssStylesheet", "value": css},
-        "items": items,
+        "first": {
+            "id": f"{collection}#page-1",
+            "type": "AnnotationPage",
+            "partOf": collection,
+            "startIndex": 0,
+            "items": items,
+        },
     }
+
+
+def _w3c_annotation(a: Annotation) -> dict[str, Any]:
+    """One Annotation; complete on its own (its own @context and stylesheet)."""
+    selectors: list[dict[str, Any]] = []
+    if a.kind == "highlight":
+        selectors.append(
+            {"type": "TextQuoteSelector", "exact": a.exact, "prefix": a.prefix, "suffix": a.suffix}
+        )
+    selectors.append({"type": "TextPositionSelector", "start": a.start, "end": a.end})
+    target: dict[str, Any] = {"source": a.path, "selector": selectors}
+    item: dict[str, Any] = {
+        "@context": W3C_CONTEXT,
+        "id": a.id,
+        "type": "Annotation",
+        "motivation": "bookmarking" if a.kind == "bookmark" else ("commenting" if a.note else "highlighting"),
+        "created": a.created,
+        "modified": a.modified,
+    }
+    bodies = w3c_bodies(a)
+    if bodies:
+        item["body"] = bodies[0] if len(bodies) == 1 else bodies
+    if a.color:
+        # The model puts the stylesheet on the Annotation whose target names a class of it (4.4).
+        target["styleClass"] = a.color
+        css = COLOR_CSS.get(a.color)
+        if css:
+            item["stylesheet"] = {
+                "type": "CssStylesheet",
+                "value": f".{a.color} {{ background-color: {css}; }}",
+            }
+    item["target"] = target
+    # Not W3C vocabulary: what only this app needs to restore an annotation exactly.
+    item["corpusReader"] = {"state": a.state, "title": a.title, "date": a.date}
+    return item
+
+
+def w3c_bodies(a: Annotation) -> list[dict[str, Any]]:
+    """The bodies of one exported annotation: its note as a commenting TextualBody. Every body the
+    export writes is built here."""
+    bodies: list[dict[str, Any]] = []
+    if a.note:
+        bodies.append(
+            {"type": "TextualBody", "value": a.note, "format": "text/plain", "purpose": "commenting"}
+        )
+    return bodies
 
 
 def to_markdown(annotations: list[Annotation]) -> str:
@@ -102,11 +136,16 @@ def to_markdown(annotations: list[Annotation]) -> str:
 TextFor = Callable[[str], str | None]  # article path -> its current plain text, or None
 
 
-def from_w3c(data: object, corpus: str, text_for: TextFor) -> list[Annotation]:
+def from_w3c(
+    data: object, corpus: str, text_for: TextFor, notes: list[str] | None = None
+) -> list[Annotation]:
     """Read exported annotations (a collection, a page or a plain list).
 
     Raises AnnotationError naming the first bad item; nothing is returned half-read. An item with
-    only a TextQuoteSelector is anchored against the article's current text.
+    only a TextQuoteSelector is anchored against the article's current text. An item whose
+    ``target.source`` is not an article of the corpus folder (an absolute path, a ``..`` step, a
+    link out) is never read: it is kept as orphaned with the quote the file gives, and a one-line
+    note about it is added to ``notes``.
     """
     items = _items(data)
     out = []
@@ -120,22 +159,29 @@ def from_w3c(data: object, corpus: str, text_for: TextFor) -> list[Annotation]:
             raise AnnotationError(f"item {number}: the id {annotation.id} appears twice")
         seen.add(annotation.id)
         out.append(annotation)
+        if (
+            notes is not None
+            and annotation.state == "orphaned"
+            and not inside_corpus(Path(corpus), annotation.path)
+        ):
+            notes.append(
+                f"item {number}: {annotation.path!r} is outside the corpus folder, not read; "
+                "kept as orphaned with its quote"
+            )
     return out
 
 
 def _items(data: object) -> list[dict[str, Any]]:
+    """The annotations of a file: a collection (its ``first`` page and each ``next`` one, or an
+    older file's ``items``), a page, one annotation, or a plain list."""
     if isinstance(data, list):
         items = data
     elif isinstance(data, dict) and data.get("type") == "Annotation":
         items = [data]
+    elif isinstance(data, dict) and "first" in data:
+        items = _page_items(data["first"])
     elif isinstance(data, dict) and isinstance(data.get("items"), list):
-        items = data["items"]
-    elif (
-        isinstance(data, dict)
-        and isinstance(data.get("first"), dict)
-        and isinstance(data["first"].get("items"), list)
-    ):
-        items = data["first"]["items"]
+        items = _page_items(data)  # an AnnotationPage, or a collection as older versions wrote it
     else:
         raise AnnotationError(
             "not a W3C annotation file (expected an AnnotationCollection or a list of annotations)"
@@ -143,6 +189,25 @@ def _items(data: object) -> list[dict[str, Any]]:
     if not all(isinstance(item, dict) for item in items):
         raise AnnotationError("every annotation must be a JSON object")
     return items
+
+
+#: Most pages one file may chain (a cycle cannot occur in JSON, a huge chain can).
+MAX_PAGES = 10_000
+
+
+def _page_items(page: object) -> list[Any]:
+    items: list[Any] = []
+    for _ in range(MAX_PAGES):
+        if isinstance(page, str):
+            # Pages are never fetched: the file would have the app read from elsewhere.
+            raise AnnotationError(f"the file refers to a page it does not contain ({page[:80]}); not fetched")
+        if not isinstance(page, dict) or not isinstance(page.get("items"), list):
+            raise AnnotationError("an AnnotationPage without an items list")
+        items.extend(page["items"])
+        page = page.get("next")
+        if page is None:
+            return items
+    raise AnnotationError(f"more than {MAX_PAGES:,} pages")
 
 
 def _from_item(item: dict[str, Any], corpus: str, text_for: TextFor) -> Annotation:
@@ -154,6 +219,9 @@ def _from_item(item: dict[str, Any], corpus: str, text_for: TextFor) -> Annotati
     source = target["source"]
     if not isinstance(source, str) or not source:
         raise ValueError("target.source must be the article path")
+    inside = inside_corpus(Path(corpus), source)
+    if inside:
+        source = posixpath.normpath(source)
     selectors = target.get("selector", [])
     if isinstance(selectors, dict):
         selectors = [selectors]
@@ -164,7 +232,16 @@ def _from_item(item: dict[str, Any], corpus: str, text_for: TextFor) -> Annotati
         raise ValueError("a highlight needs a TextQuoteSelector")
     body = item.get("body")
     if isinstance(body, list):
-        body = next((b for b in body if isinstance(b, dict) and b.get("type") == "TextualBody"), None)
+        body = next(
+            (
+                b
+                for b in body
+                if isinstance(b, dict) and b.get("type") == "TextualBody" and b.get("purpose") != "tagging"
+            ),
+            None,
+        )
+    elif isinstance(body, dict) and body.get("purpose") == "tagging":
+        body = None
     note = str(body.get("value", "")) if isinstance(body, dict) else ""
     extra_value = item.get("corpusReader")
     extra: dict[str, Any] = extra_value if isinstance(extra_value, dict) else {}
@@ -192,12 +269,16 @@ def _from_item(item: dict[str, Any], corpus: str, text_for: TextFor) -> Annotati
         created=str(item.get("created") or stamp),
         modified=str(item.get("modified") or stamp),
     )
+    if not inside:
+        # Named outside the corpus folder: nothing there is opened; kept with what the file says.
+        if bookmark:
+            return replace(base, exact=base.title, state="orphaned")
+        q = _file_quote(quote_sel)
+        return replace(base, exact=q.exact, prefix=q.prefix, suffix=q.suffix, state="orphaned")
     if bookmark:
         return replace(base, exact=base.title)
     assert quote_sel is not None  # checked above: a highlight has one
-    quote = Quote(str(quote_sel["exact"]), str(quote_sel.get("prefix", "")), str(quote_sel.get("suffix", "")))
-    if not quote.exact:
-        raise ValueError("TextQuoteSelector.exact is empty")
+    quote = _file_quote(quote_sel)
     text = text_for(source)
     found = (
         anchor(text, quote, start if pos_sel else None, end if pos_sel else None)
@@ -219,5 +300,31 @@ def _from_item(item: dict[str, Any], corpus: str, text_for: TextFor) -> Annotati
     )
 
 
-def dumps_w3c(annotations: list[Annotation]) -> str:
-    return json.dumps(to_w3c(annotations), ensure_ascii=False, indent=2) + "\n"
+def _file_quote(selector: dict[str, Any] | None) -> Quote:
+    if selector is None:
+        raise ValueError("a highlight needs a TextQuoteSelector")
+    quote = Quote(str(selector["exact"]), str(selector.get("prefix", "")), str(selector.get("suffix", "")))
+    if not quote.exact:
+        raise ValueError("TextQuoteSelector.exact is empty")
+    return quote
+
+
+def with_article_info(annotations: list[Annotation], rows: Mapping[str, ArticleRow]) -> list[Annotation]:
+    """The annotations with their article's current title and date from the catalog (``rows``,
+    by path); one whose article is not in the catalog keeps what it remembered."""
+    out = []
+    for a in annotations:
+        row = rows.get(a.path)
+        if row is None:
+            out.append(a)
+            continue
+        date = row.date.isoformat() if row.date else None
+        changes: dict[str, Any] = {"title": row.title, "date": date}
+        if a.kind == "bookmark":
+            changes["exact"] = row.title
+        out.append(replace(a, **changes))
+    return out
+
+
+def dumps_w3c(annotations: list[Annotation], corpus: str | None = None) -> str:
+    return json.dumps(to_w3c(annotations, corpus), ensure_ascii=False, indent=2) + "\n"

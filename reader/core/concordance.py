@@ -21,7 +21,7 @@ from whoosh.sorting import FieldFacet, MultiFacet
 from reader.core.corpus import Article, ArticleError, load_article
 from reader.core.index import CorpusIndex
 from reader.core.query import marked_terms, parse, positive_leaves
-from reader.core.search import find_marks, stemmed_tokens
+from reader.core.search import find_marks, stemmed_tokens, suggest_query
 
 #: The most occurrences one concordance lists.
 MAX_OCCURRENCES = 10_000
@@ -156,6 +156,7 @@ class Concordance:
     total: int = 0
     capped: bool = False
     limit: int = MAX_OCCURRENCES
+    suggestion: str | None = None  # "Did you mean …" when no article matches
     _paths: list[str] = field(default_factory=list, repr=False)
 
     def chunks(self, index: CorpusIndex, width: int = DEFAULT_WIDTH) -> Iterator[list[Occurrence]]:
@@ -200,6 +201,12 @@ def start_concordance(
         results = searcher.search(parsed.query, limit=None, sortedby=order)
         run._paths = [str(searcher.stored_fields(docnum)["path"]) for _, docnum in results.top_n]
         run.articles = len(run._paths)
+        if not run.articles:
+            catalog = index.catalog()
+            try:
+                run.suggestion = suggest_query(parsed, searcher, catalog)
+            finally:
+                catalog.close()
         if not run.terms:
             run.notes.append("The query has no words to show in context (only dates or exclusions).")
         return run

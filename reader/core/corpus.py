@@ -16,7 +16,7 @@ import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 
@@ -119,6 +119,9 @@ def walk_corpus(root: Path) -> Iterator[FileStat | tuple[str, str]]:
                 continue  # a symlink to a folder, or a folder named like an article
             if not stat.S_ISREG(st.st_mode):
                 continue
+            if entry.is_symlink() and not inside_corpus(root, _rel(root, Path(entry.path))):
+                yield _rel(root, Path(entry.path)), "a link to a file " + OUTSIDE
+                continue
             yield FileStat(_rel(root, Path(entry.path)), st.st_size, st.st_mtime_ns)
         stack.extend(reversed(subfolders))
 
@@ -141,6 +144,43 @@ def corpus_folders(root: Path, limit: int) -> list[Path] | None:
             return None
         i += 1
     return folders
+
+
+#: Why an article id is refused: it names something outside the corpus folder.
+OUTSIDE = "outside the corpus folder"
+
+
+def corpus_file(root: Path, rel_path: str) -> Path:
+    """The real file behind article id ``rel_path`` of the corpus at ``root``.
+
+    The one place that confines reading to the corpus folder: an id that is empty or absolute,
+    has a drive, a NUL or a ``..`` step, or leads through a link to anything outside the folder
+    raises ArticleError (``OUTSIDE``). Whatever a file or an import names, nothing else is opened.
+    """
+    if not rel_path or "\0" in rel_path:
+        raise ArticleError(f"not an article id: {rel_path!r}")
+    pure = PurePosixPath(rel_path)
+    win = PureWindowsPath(rel_path)
+    if pure.is_absolute() or win.is_absolute() or win.drive or ".." in pure.parts or ".." in win.parts:
+        raise ArticleError(OUTSIDE)
+    try:
+        base = root.resolve()
+        real = (base / rel_path).resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a link loop (Python < 3.13)
+        reason = "symbolic link loop" if isinstance(exc, RuntimeError) else _os_reason(exc)
+        raise ArticleError(reason) from exc
+    if real == base or not real.is_relative_to(base):
+        raise ArticleError(OUTSIDE)
+    return real
+
+
+def inside_corpus(root: Path, rel_path: str) -> bool:
+    """Whether ``rel_path`` names a place inside the corpus folder (``corpus_file`` accepts it)."""
+    try:
+        corpus_file(root, rel_path)
+    except ArticleError as exc:
+        return str(exc) != OUTSIDE and not str(exc).startswith("not an article id")
+    return True
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -439,5 +479,5 @@ def article_from_bytes(rel_path: str, data: bytes, truncated: bool = False) -> A
 
 def load_article(root: Path, rel_path: str) -> Article:
     """Read, decode and parse one article of the corpus at ``root``."""
-    data, truncated = read_bytes(root / rel_path)
+    data, truncated = read_bytes(corpus_file(root, rel_path))
     return article_from_bytes(rel_path, data, truncated)

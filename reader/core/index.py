@@ -37,6 +37,7 @@ from reader.core.corpus import (
     ArticleError,
     FileStat,
     article_from_bytes,
+    corpus_file,
     read_bytes,
     walk_corpus,
 )
@@ -434,7 +435,7 @@ class CorpusIndex:
     ) -> None:
         old = known.get(st.path)
         try:
-            data, truncated = read_bytes(self.corpus / st.path)
+            data, truncated = read_bytes(corpus_file(self.corpus, st.path))
             digest = hashlib.blake2b(data, digest_size=16).hexdigest()
             if old is not None and old.digest == digest:
                 catalog.touch(st.path, st.size, st.mtime_ns)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -174,35 +174,43 @@ class SearchService:
         return replace(hit, snippet=text, snippet_marks=tuple(marks))
 
     def suggest(self, parsed: ParsedQuery) -> str | None:
-        """'Did you mean …': the query with unknown words replaced by close corpus words, when
-        that query has hits."""
-        searcher = self.searcher()
-        catalog = self.catalog()
-        cleaned, _ = sanitize(parsed.text)
-        changed = False
-        corrected = cleaned
-        for m in reversed(list(re.finditer(r"(?<![\w:*~-])([^\W\d_]{3,30})(?![\w*~:])", cleaned))):
-            word = m[1]
-            lower = word.lower()
-            if word in {"AND", "OR", "NOT", "TO"} or catalog.word_count(lower):
-                continue
-            ranked = closest(lower, catalog.words_near(lower, maxdist=2, prefix=1))
-            if ranked:
-                best = ranked[0][2]
-                replacement = best.capitalize() if word[0].isupper() else best
-                corrected = corrected[: m.start(1)] + replacement + corrected[m.end(1) :]
-                changed = True
-        if not changed:
-            return None
-        check = parse(corrected, searcher.reader(), self.similar_words)
-        if check.is_empty or not searcher.search(check.query, limit=1):
-            return None
-        return corrected
+        """'Did you mean …' for a query without hits (see ``suggest_query``)."""
+        return suggest_query(parsed, self.searcher(), self.catalog(), self.similar_words)
 
     def similar_words(self, word: str, maxdist: int) -> list[str]:
         """Corpus words within ``maxdist`` edits of ``word`` (sharing its first letter)."""
         near = closest(word, self.catalog().words_near(word, maxdist=maxdist, prefix=1), maxdist)
         return [word, *(w for _, _, w in near)]
+
+
+def suggest_query(
+    parsed: ParsedQuery,
+    searcher: Searcher,
+    catalog: Catalog,
+    similar_words: Callable[[str, int], list[str]] | None = None,
+) -> str | None:
+    """'Did you mean …': the query with unknown words replaced by close corpus words, when that
+    query has hits. One function for every command that can come up empty (search, concordance)."""
+    cleaned, _ = sanitize(parsed.text)
+    changed = False
+    corrected = cleaned
+    for m in reversed(list(re.finditer(r"(?<![\w:*~-])([^\W\d_]{3,30})(?![\w*~:])", cleaned))):
+        word = m[1]
+        lower = word.lower()
+        if word in {"AND", "OR", "NOT", "TO"} or catalog.word_count(lower):
+            continue
+        ranked = closest(lower, catalog.words_near(lower, maxdist=2, prefix=1))
+        if ranked:
+            best = ranked[0][2]
+            replacement = best.capitalize() if word[0].isupper() else best
+            corrected = corrected[: m.start(1)] + replacement + corrected[m.end(1) :]
+            changed = True
+    if not changed:
+        return None
+    check = parse(corrected, searcher.reader(), similar_words)
+    if check.is_empty or not searcher.search(check.query, limit=1):
+        return None
+    return corrected
 
 
 # --- Marking terms in an article -----------------------------------------------------------

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reader import __version__
 from reader.core.locations import Locations
+from reader.core.settings_file import LAST_CORPUS_KEY
 from reader.gui.library import STARTUP_SYNC_DELAY_MS, Library
 from reader.gui.main_window import MainWindow
 from reader.gui.single_instance import LaunchRequest, claim
@@ -66,7 +67,7 @@ class Session:
             sync_delay_ms=self._sync_delay_ms,
         )
         self.window.set_library(self.library)
-        self.settings.setValue("corpus/last", str(corpus))
+        self.settings.setValue(LAST_CORPUS_KEY, str(corpus))
         self.library.start()
 
     @Slot(object)
@@ -116,7 +117,7 @@ def choose_corpus(requested: Path | None, settings: QSettings) -> Path:
     """--corpus, else the folder opened last time (if it still exists), else the bundled one."""
     if requested is not None:
         return requested
-    last = settings.value("corpus/last")
+    last = settings.value(LAST_CORPUS_KEY)
     if isinstance(last, str) and last and Path(last).is_dir():
         return Path(last)
     return bundled_corpus()

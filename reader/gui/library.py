@@ -21,7 +21,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
-from reader.core.annotation_io import dumps_w3c, from_w3c, to_markdown
+from reader.core.annotation_io import dumps_w3c, from_w3c, to_markdown, with_article_info
 from reader.core.annotation_sync import reconcile
 from reader.core.annotations import Annotation, AnnotationError, AnnotationStore
 from reader.core.catalog import ArticleRow, Catalog
@@ -461,11 +461,19 @@ class _SearchWorker(QObject):
         if self._index is None:
             return
         try:
-            items = self._annotations().for_corpus(str(self._index.corpus))
+            items = self._annotations_with_titles()
         except (AnnotationError, sqlite3.Error) as exc:
             self.failed.emit(f"Cannot read annotations: {exc}")
             return
         self.annotations_listed.emit(items)
+
+    def _annotations_with_titles(self) -> list[Annotation]:
+        """The corpus's annotations, with their articles' current titles and dates."""
+        assert self._index is not None
+        items = self._annotations().for_corpus(str(self._index.corpus))
+        if self._catalog is None:
+            self._catalog = self._index.catalog()
+        return with_article_info(items, self._catalog.rows_for({a.path for a in items}))
 
     @Slot(object)
     def save_annotation(self, annotation: Annotation) -> None:
@@ -503,8 +511,8 @@ class _SearchWorker(QObject):
         if self._index is None:
             return
         try:
-            items = self._annotations().for_corpus(str(self._index.corpus))
-            text = dumps_w3c(items) if fmt == "w3c" else to_markdown(items)
+            items = self._annotations_with_titles()
+            text = dumps_w3c(items, str(self._index.corpus)) if fmt == "w3c" else to_markdown(items)
             Path(target).write_text(text, encoding="utf-8")
         except (OSError, AnnotationError, sqlite3.Error) as exc:
             self.failed.emit(f"Export failed: {exc}")
@@ -523,14 +531,16 @@ class _SearchWorker(QObject):
             except ArticleError:
                 return None
 
+        notes: list[str] = []
         try:
             data = json.loads(Path(source).read_text("utf-8"))
-            items = from_w3c(data, str(corpus), text_for)
+            items = from_w3c(data, str(corpus), text_for, notes)
             self._annotations().put_many(items)
         except (OSError, ValueError, AnnotationError, sqlite3.Error) as exc:
             self.failed.emit(f"Import failed, nothing was imported: {exc}")
             return
-        self.notice.emit(f"Imported {len(items):,} annotations from {source}")
+        outside = f"; {len(notes):,} named files outside the corpus folder (orphaned)" if notes else ""
+        self.notice.emit(f"Imported {len(items):,} annotations from {source}{outside}")
         self.list_annotations()
 
     @Slot()

@@ -91,7 +91,7 @@ def test_export_import_round_trip_and_idempotence(corpus: Path, tmp_path: Path) 
         == 0
     )
     exported = json.loads(out.read_text("utf-8"))
-    (item,) = exported["items"]
+    (item,) = exported["first"]["items"]
     position = next(s for s in item["target"]["selector"] if s["type"] == "TextPositionSelector")
     seed_text = run("--corpus", corpus, "--data-dir", tmp_path / "d", "annotations", "list", "--json")
     listed = json.loads(seed_text.stdout)[0]

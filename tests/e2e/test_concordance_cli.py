@@ -34,3 +34,15 @@ def test_concordance_text_aligns_the_matches_and_says_when_capped(corpus: Path, 
 def test_concordance_rejects_a_bad_width(corpus: Path, tmp_path: Path) -> None:
     done = run("--corpus", corpus, "--data-dir", tmp_path / "d", "concordance", "Minsk", "--width", "0")
     assert done.returncode == 2
+
+
+def test_concordance_without_matches_suggests_like_search(corpus: Path, tmp_path: Path) -> None:
+    data_dir = tmp_path / "d"
+    as_json = run("--corpus", corpus, "--data-dir", data_dir, "concordance", "Karabah", "--json")
+    assert as_json.returncode == 0, as_json.stderr
+    data = json.loads(as_json.stdout)
+    assert data["total"] == 0 and data["suggestion"] == "Karabakh"
+    text = run("--corpus", corpus, "--data-dir", data_dir, "concordance", "Karabah")
+    assert "Did you mean: Karabakh" in text.stdout.splitlines()
+    found = run("--corpus", corpus, "--data-dir", data_dir, "concordance", "Karabakh", "--json")
+    assert json.loads(found.stdout)["suggestion"] is None

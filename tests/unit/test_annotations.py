@@ -307,7 +307,7 @@ def test_w3c_export_import_round_trip_is_equal(store: AnnotationStore) -> None:
     ]
     exported = json.loads(json.dumps(to_w3c(items)))
     assert exported["@context"] == "http://www.w3.org/ns/anno.jsonld"
-    first = exported["items"][0]
+    first = exported["first"]["items"][0]
     assert first["target"]["source"] == "a.txt"
     assert {sel["type"] for sel in first["target"]["selector"]} == {
         "TextQuoteSelector",

@@ -104,7 +104,7 @@ def test_cli_search_rebuilds_an_index_damaged_after_it_was_opened(
         return index, report
 
     monkeypatch.setattr(cli, "sync_index", sync_then_damage)
-    assert cli.run_search(corpus, locations, "harbour", 10, "relevance", as_json=False) == 0
+    assert cli.run_search(corpus, locations, "harbour", 10, "relevance", "text") == 0
     out, err = capsys.readouterr()
     assert "The index was damaged: rebuilding it." in err
     assert "2 results for 'harbour'" in out
@@ -222,7 +222,7 @@ def test_a_read_only_index_still_searches_and_says_why_it_cannot_update(
             index.sync()
         assert sorted(r.path for r in index.catalog().articles()) == ALL
         index.close()
-        assert cli.run_search(corpus, locations, "harbour", 10, "relevance", as_json=False) == 0
+        assert cli.run_search(corpus, locations, "harbour", 10, "relevance", "text") == 0
         out, err = capsys.readouterr()
         assert "2 results for 'harbour'" in out  # what was indexed; new.txt is not
         assert "cannot update the index" in err and "searching the index as it is" in err
