@@ -100,7 +100,7 @@ class AnnotationController(QObject):
         menu.addAction(self.bookmark_action)
         highlight = menu.addMenu("&Highlight Selection")
         for name, label in HIGHLIGHT_LABELS.items():
-            act = highlight.addAction(label, lambda n=name: self.pane.highlight_selection(n))
+            act = highlight.addAction(label, self.pane.highlighter(name))
             if name == "yellow":
                 act.setShortcut(QKeySequence("H"))
                 act.setShortcutVisibleInContextMenu(True)

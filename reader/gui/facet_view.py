@@ -8,6 +8,8 @@ the library's search worker.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QToolButton, QWidget
 
@@ -80,6 +82,9 @@ class FacetController(QObject):
         self._counted = self.query
         self._generation = self.library.count_facets(self.query)
 
+    def _picker(self, facet: str, value: str | None) -> Callable[[], None]:
+        return lambda: self.pick(facet, value)
+
     def pick(self, facet: str, value: str | None) -> None:
         """Filter by ``value`` of ``facet`` ("source" or "year"); None drops the filter."""
         text = without_facet(self.query, facet) if value is None else with_facet(self.query, facet, value)
@@ -97,7 +102,7 @@ class FacetController(QObject):
         all_sources.setEnabled(source is not None)
         self.source_menu.addSeparator()
         for value, n in f.sources:
-            act = self.source_menu.addAction(f"{value} ({n:,})", lambda v=value: self.pick("source", v))
+            act = self.source_menu.addAction(f"{value} ({n:,})", self._picker("source", value))
             act.setCheckable(True)
             act.setChecked(source is not None and source_value(value) == source)
         if f.other_sources:
@@ -109,9 +114,7 @@ class FacetController(QObject):
         all_years.setEnabled(year is not None)
         self.year_menu.addSeparator()
         for value_year, n in f.years:
-            act = self.year_menu.addAction(
-                f"{value_year} ({n:,})", lambda v=value_year: self.pick("year", str(v))
-            )
+            act = self.year_menu.addAction(f"{value_year} ({n:,})", self._picker("year", str(value_year)))
             act.setCheckable(True)
             act.setChecked(year == str(value_year))
         if f.undated:

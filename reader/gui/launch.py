@@ -6,7 +6,7 @@ import logging
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -159,7 +159,8 @@ def run_gui(corpus: Path | None, locations: Locations, files: Sequence[Path] = (
     # A fixed argv[0]: Qt makes it the X11 WM_CLASS instance name, so `python -m reader` and the
     # launcher get the same WM_CLASS ("corpus-reader", "corpus-reader"): the desktop entry's
     # StartupWMClass.
-    app = QApplication.instance() or QApplication(["corpus-reader"])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(["corpus-reader"])
     app.setApplicationName("corpus-reader")
     app.setApplicationDisplayName("Corpus Reader")
     app.setApplicationVersion(__version__)
@@ -205,7 +206,9 @@ def run_gui(corpus: Path | None, locations: Locations, files: Sequence[Path] = (
         session.shutdown()
 
 
-def _make_excepthook(window: MainWindow):  # type: ignore[no-untyped-def]
+def _make_excepthook(
+    window: MainWindow,
+) -> Callable[[type[BaseException], BaseException, TracebackType | None], None]:
     def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         log.error("Unexpected error:\n%s", "".join(traceback.format_exception(kind, exc, tb)))
         window.statusBar().showMessage(f"Unexpected error: {exc} (details in the log)")

@@ -36,6 +36,7 @@ from reader.gui.article_list import (
     ArticleDelegate,
     ArticleListModel,
     PathRole,
+    Row,
     make_article_view,
     row_from_hit,
 )
@@ -221,7 +222,10 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         def action(
-            menu_name: str, text: str, shortcut: QKeySequence | str | None, slot: Callable[[], None]
+            menu_name: str,
+            text: str,
+            shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
+            slot: Callable[[], object],
         ) -> QAction:
             act = QAction(text, self)
             if shortcut is not None:
@@ -271,9 +275,10 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(splitter)
         else:
             self.splitter.setSizes([560, 720])  # room for all six tabs
+        stored = self.settings.value("reader/zoom", 0)
         try:
-            zoom = int(self.settings.value("reader/zoom", 0))
-        except (TypeError, ValueError):
+            zoom = int(stored) if isinstance(stored, (int, str)) else 0
+        except ValueError:
             zoom = 0
         self.pane.apply_zoom(zoom)
 
@@ -570,7 +575,7 @@ class MainWindow(QMainWindow):
                 )
 
     @Slot(int, object)
-    def _on_library_articles_listed(self, generation: int, rows: list) -> None:
+    def _on_library_articles_listed(self, generation: int, rows: list[Row]) -> None:
         if generation != self._generation:
             return
         self._keep_selection(generation)

@@ -7,6 +7,8 @@ position in the document equals an offset in ``Article.plain_text``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QColor,
@@ -339,6 +341,10 @@ class ReadingPane(QWidget):
             return None
         return cursor.selectionStart(), cursor.selectionEnd()
 
+    def highlighter(self, color: str) -> Callable[[], None]:
+        """A slot that highlights the selection in ``color`` (for menus of colours)."""
+        return lambda: self.highlight_selection(color)
+
     def highlight_selection(self, color: str, with_note: bool = False) -> None:
         span = self.selected_span()
         if span is not None:
@@ -382,7 +388,7 @@ class ReadingPane(QWidget):
             menu.addSeparator()
             add = menu.addMenu("Highlight")
             for name, label in HIGHLIGHT_LABELS.items():
-                add.addAction(label, lambda n=name: self.highlight_selection(n))
+                add.addAction(label, self.highlighter(name))
             menu.addAction("Highlight with Note…", lambda: self.highlight_selection("yellow", with_note=True))
         h = self.highlight_at(self.view.cursorForPosition(pos).position())
         if h is not None:
@@ -418,7 +424,7 @@ class ReadingPane(QWidget):
             return []
         text = self.view.toPlainText().casefold()
         needle = needle.casefold()
-        spans = []
+        spans: list[tuple[int, int]] = []
         start = text.find(needle)
         while start >= 0 and len(spans) < 10000:
             spans.append((start, start + len(needle)))

@@ -26,7 +26,7 @@ _LAST_WORD = re.compile(r"(?<![\w:*~\"-])([^\W\d_][\w'-]*)$")
 
 def load_history(settings: QSettings) -> list[str]:
     value = settings.value(HISTORY_KEY, [])
-    items = [value] if isinstance(value, str) else list(value or [])
+    items = [value] if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else []
     return [str(v) for v in items if str(v).strip()][:MAX_HISTORY]
 
 
@@ -117,6 +117,7 @@ class SearchCompleter(QObject):
             key, mods = event.key(), event.modifiers()
             down = key == Qt.Key.Key_Down and mods == Qt.KeyboardModifier.NoModifier
             space = key == Qt.Key.Key_Space and mods == Qt.KeyboardModifier.ControlModifier
-            if (down or space) and not self.completer.popup().isVisible():
+            popup = self.completer.popup()
+            if (down or space) and popup is not None and not popup.isVisible():
                 return self.show_popup() or space
         return super().eventFilter(watched, event)
