@@ -198,7 +198,7 @@ def _main(argv: list[str] | None) -> int:
     locations = Locations.resolve(args.data_dir)
     try:
         if args.command is None:
-            from reader.gui.startup_check import check_display  # imports no Qt
+            from reader.platform.startup_check import check_display  # imports no Qt
 
             # Before Qt: without its platform plugin it aborts the process with a developer's message.
             if not check_display(locations.log_file):
@@ -207,7 +207,7 @@ def _main(argv: list[str] | None) -> int:
 
             return run_gui(args.corpus, locations, args.files)
         if args.command in ("install-desktop", "uninstall-desktop"):
-            from reader import desktop
+            from reader.platform import desktop
 
             return desktop.run_install() if args.command == "install-desktop" else desktop.run_uninstall()
         corpus = _cli_corpus(args.corpus, locations)

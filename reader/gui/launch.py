@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from reader import __version__
 from reader.core.locations import Locations
 from reader.core.settings_file import LAST_CORPUS_KEY
-from reader.gui.library import STARTUP_SYNC_DELAY_MS, Library
-from reader.gui.main_window import MainWindow
-from reader.gui.single_instance import LaunchRequest, claim
-from reader.gui.watcher import DEBOUNCE_MS, POLL_MS
+from reader.gui.tasks.library import STARTUP_SYNC_DELAY_MS, Library
+from reader.gui.tasks.watcher import DEBOUNCE_MS, POLL_MS
+from reader.gui.window.main_window import MainWindow
+from reader.gui.window.single_instance import LaunchRequest, claim
 from reader.resources import bundled_corpus, resource
 
 log = logging.getLogger("corpus-reader")

@@ -42,7 +42,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(ROOT), str(HERE)]
 
 SEARCH_LIMIT = 50
-APP_PAGE = 50  # reader.gui.library.PAGE_SIZE: what the window actually asks for
+APP_PAGE = 50  # reader.gui.tasks.library.PAGE_SIZE: what the window actually asks for
 LIST_ROWS = 100_000
 GUI_QUERY = "oil prices"
 
@@ -497,7 +497,7 @@ def measure_list(ours: Ours, queries: list[Query]) -> dict[str, Any]:
     from PySide6.QtWidgets import QApplication
 
     from reader.core.search import SearchService
-    from reader.gui.article_list import (
+    from reader.gui.views.article_list import (
         ArticleDelegate,
         ArticleListModel,
         Row,
@@ -651,8 +651,8 @@ def gui_driver(corpus: Path, data_dir: Path, t0: float, mode: str) -> int:
 
     from reader.core.locations import Locations
     from reader.gui.launch import Session, app_icon, make_settings
-    from reader.gui.library import STARTUP_SYNC_DELAY_MS
-    from reader.gui.main_window import MainWindow
+    from reader.gui.tasks.library import STARTUP_SYNC_DELAY_MS
+    from reader.gui.window.main_window import MainWindow
 
     mark("imports_done")
     locations = Locations.resolve(data_dir)

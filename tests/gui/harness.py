@@ -9,10 +9,10 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from reader.core.locations import Locations
-from reader.gui.article_list import PathRole
 from reader.gui.launch import Session, make_settings
-from reader.gui.library import Library
-from reader.gui.main_window import MainWindow
+from reader.gui.tasks.library import Library
+from reader.gui.views.article_list import PathRole
+from reader.gui.window.main_window import MainWindow
 
 
 class App:

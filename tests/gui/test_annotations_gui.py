@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
-import reader.gui.annotation_controller as controller_module
+import reader.gui.views.annotation_controller as controller_module
 from tests.gui.harness import App, StartApp
 from tests.helpers import SEED
 

@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from reader.core import concordance as conc
 from reader.core.concordance import Occurrence
-from reader.gui.concordance_view import DATE, LEFT, RIGHT, ConcordanceModel, OccurrenceRole
+from reader.gui.views.concordance_view import DATE, LEFT, RIGHT, ConcordanceModel, OccurrenceRole
 from tests.gui.harness import App
 
 

@@ -13,10 +13,10 @@ import pytest
 from PySide6.QtCore import QUrl
 from pytestqt.qtbot import QtBot
 
-import reader.gui.library as library_module
-import reader.gui.reading_pane as reading_pane
+import reader.gui.tasks.library as library_module
+import reader.gui.views.reading_pane as reading_pane
 from reader.core.index import segment_files
-from reader.gui.main_window import DELETED
+from reader.gui.window.main_window import DELETED
 from tests import hostile_corpus
 from tests.gui.harness import App, StartApp
 from tests.helpers import write_article

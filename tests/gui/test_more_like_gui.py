@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from reader.gui.article_list import SnippetRole
+from reader.gui.views.article_list import SnippetRole
 from tests.gui.harness import App, StartApp
 from tests.helpers import write_article
 

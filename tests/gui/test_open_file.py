@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from reader.core.locations import Locations
 from reader.gui import launch
 from reader.gui.launch import corpus_problem
-from reader.gui.single_instance import LaunchRequest, claim
+from reader.gui.window.single_instance import LaunchRequest, claim
 from tests.gui.harness import App, StartApp
 from tests.helpers import SEED
 

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from reader.core.saved_searches import SavedSearchCount
-from reader.gui import saved_searches_view
-from reader.gui.saved_searches_view import SavedSearchModel
+from reader.gui.views import saved_searches_view
+from reader.gui.views.saved_searches_view import SavedSearchModel
 from tests.gui.harness import App, StartApp
 from tests.helpers import write_article
 

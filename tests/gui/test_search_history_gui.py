@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from reader.gui.search_completer import MAX_HISTORY
+from reader.gui.views.search_completer import MAX_HISTORY
 from tests.gui.harness import App, StartApp
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
-from reader.gui.article_list import ArticleListModel, Row
 from reader.gui.launch import make_settings
+from reader.gui.views.article_list import ArticleListModel, Row
 from tests.gui.harness import App, StartApp
 from tests.helpers import SEED
 

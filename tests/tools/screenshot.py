@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QApplication
 
 from reader.core.locations import Locations
 from reader.gui.launch import Session, app_icon, make_settings
-from reader.gui.main_window import MainWindow
+from reader.gui.window.main_window import MainWindow
 from reader.resources import bundled_corpus
 
 

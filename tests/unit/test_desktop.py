@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from reader import desktop
 from reader.app import parse_arguments
-from reader.gui import startup_check
+from reader.platform import desktop, startup_check
 from reader.resources import resource
 
 REPO = Path(__file__).resolve().parents[2]
@@ -288,8 +287,8 @@ def test_launch_modules_import_without_qt() -> None:
         "        if name.split('.')[0] in ('PySide6', 'shiboken6'):\n"
         "            raise ImportError('Qt is blocked in this test')\n"
         "sys.meta_path.insert(0, BlockQt())\n"
-        "import reader.desktop, reader.gui.startup_check, reader.app\n"
-        "print(reader.gui.startup_check.xcb_platform_library())\n"
+        "import reader.platform.desktop, reader.platform.startup_check, reader.app\n"
+        "print(reader.platform.startup_check.xcb_platform_library())\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=60

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from reader.core.annotation_io import COLOR_CSS
 from reader.core.annotations import Annotation
-from reader.gui.reading_pane import HIGHLIGHT_LABELS
+from reader.gui.views.reading_pane import HIGHLIGHT_LABELS
 
 AnnotationRole = Qt.ItemDataRole.UserRole + 10
 

@@ -31,8 +31,9 @@ from reader.core.corpus import ARTICLE_SUFFIXES
 from reader.core.index import SyncReport
 from reader.core.search import SearchResult
 from reader.core.similar import SimilarResult
-from reader.gui.annotation_controller import AnnotationController
-from reader.gui.article_list import (
+from reader.gui.tasks.library import Library, LoadedArticle
+from reader.gui.views.annotation_controller import AnnotationController
+from reader.gui.views.article_list import (
     ArticleDelegate,
     ArticleListModel,
     PathRole,
@@ -40,14 +41,13 @@ from reader.gui.article_list import (
     make_article_view,
     row_from_hit,
 )
-from reader.gui.concordance_view import ConcordanceController
-from reader.gui.facet_view import FacetController
-from reader.gui.library import Library, LoadedArticle
-from reader.gui.problems_dialog import ProblemsButton
-from reader.gui.reading_pane import ReadingPane
-from reader.gui.saved_searches_view import SavedSearchController
-from reader.gui.search_completer import SearchCompleter
-from reader.gui.timeline_view import TimelineController
+from reader.gui.views.concordance_view import ConcordanceController
+from reader.gui.views.facet_view import FacetController
+from reader.gui.views.problems_dialog import ProblemsButton
+from reader.gui.views.reading_pane import ReadingPane
+from reader.gui.views.saved_searches_view import SavedSearchController
+from reader.gui.views.search_completer import SearchCompleter
+from reader.gui.views.timeline_view import TimelineController
 
 SEARCH_DELAY_MS = 250
 DELETED = "This article was deleted from the folder."

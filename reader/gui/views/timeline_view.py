@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVB
 
 from reader.core.index import SyncReport
 from reader.core.timeline import Timeline, date_range_in, with_date_range, without_date_range
-from reader.gui.library import Library
+from reader.gui.tasks.library import Library
 
 CHART_HEIGHT = 56
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import QEvent, QObject, QSettings, QStringListModel, Qt, Sig
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCompleter, QLineEdit
 
-from reader.gui.library import Library
+from reader.gui.tasks.library import Library
 
 HISTORY_KEY = "search/history"
 MAX_HISTORY = 50

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from reader.core.index import SyncReport
 from reader.core.saved_searches import SavedSearchCount
-from reader.gui.library import Library
+from reader.gui.tasks.library import Library
 
 SavedRole = Qt.ItemDataRole.UserRole + 1
 

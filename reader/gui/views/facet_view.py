@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QMenu, QToolButton, QWidget
 
 from reader.core.facets import Facets, facet_in, source_value, with_facet, without_facet
 from reader.core.index import SyncReport
-from reader.gui.library import Library
+from reader.gui.tasks.library import Library
 
 MAX_LABEL_CHARS = 24
 

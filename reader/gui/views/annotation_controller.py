@@ -17,12 +17,12 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QTa
 
 from reader.core.anchoring import quote_at, text_hash
 from reader.core.annotations import Annotation, new_bookmark, new_highlight, now
-from reader.gui.annotation_panels import AnnotationListModel, AnnotationPanel
-from reader.gui.library import Library, LoadedArticle
-from reader.gui.reading_pane import HIGHLIGHT_LABELS, ReadingPane
+from reader.gui.tasks.library import Library, LoadedArticle
+from reader.gui.views.annotation_panels import AnnotationListModel, AnnotationPanel
+from reader.gui.views.reading_pane import HIGHLIGHT_LABELS, ReadingPane
 
 if TYPE_CHECKING:
-    from reader.gui.main_window import MainWindow
+    from reader.gui.window.main_window import MainWindow
 
 
 def ask_note(parent: QWidget, title: str, initial: str = "") -> str | None:

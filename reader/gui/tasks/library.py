@@ -40,8 +40,14 @@ from reader.core.saved_searches import count_all, delete_search, get, mark_opene
 from reader.core.search import SearchResult, SearchService, find_marks
 from reader.core.similar import more_like_this
 from reader.core.timeline import timeline_for
-from reader.gui.article_list import row_from_article
-from reader.gui.watcher import DEBOUNCE_MS, MAX_WATCHED_FILES, MAX_WATCHED_FOLDERS, POLL_MS, CorpusWatcher
+from reader.gui.tasks.watcher import (
+    DEBOUNCE_MS,
+    MAX_WATCHED_FILES,
+    MAX_WATCHED_FOLDERS,
+    POLL_MS,
+    CorpusWatcher,
+)
+from reader.gui.views.article_list import row_from_article
 
 _T = TypeVar("_T")
 

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from reader.core.concordance import Concordance, Occurrence, sort_key
 from reader.core.index import SyncReport
-from reader.gui.library import Library
+from reader.gui.tasks.library import Library
 
 OccurrenceRole = Qt.ItemDataRole.UserRole + 20
 LEFT, MATCH, RIGHT, ARTICLE, DATE = range(5)

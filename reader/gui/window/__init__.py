@@ -1,0 +1,1 @@
+"""The main window and what keeps it company: one window per data folder."""
