@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import write_article
-from tests.e2e.test_cli import SEED, run
+from tests.helpers import SEED, run, write_article
 
 SECRET = "TOP SECRET do not read"
 

@@ -7,8 +7,7 @@ import io
 import json
 from pathlib import Path
 
-from tests.conftest import write_article
-from tests.e2e.test_cli import run
+from tests.helpers import run, write_article
 
 
 def rows(text: str) -> list[dict[str, str]]:

@@ -10,7 +10,7 @@ import pytest
 
 from reader.core.annotation_io import from_w3c, to_markdown, to_w3c
 from reader.core.corpus import OUTSIDE, ArticleError, corpus_file, load_article, walk_corpus
-from tests.conftest import write_article
+from tests.helpers import write_article
 
 SECRET = "TOP SECRET launch codes 0000 nobody may read this"
 needs_symlinks = pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="POSIX symlinks")
