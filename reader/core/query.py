@@ -265,16 +265,47 @@ def positive_leaves(q: wq.Query) -> Iterator[wq.Term | wq.Phrase]:
         yield from positive_leaves(child)
 
 
-def marked_terms(q: wq.Query) -> dict[str, set[str]]:
+class MarkedTerms(dict[str, set[str]]):
+    """The index terms (stems) per field that a query looks for, as a dict, plus its phrases.
+
+    ``phrases`` holds each field's phrases (tuples of stems); ``phrase_only`` the stems that the
+    query has only inside a phrase: those are marked only where the whole phrase stands, never on
+    their own (``"fire kills"`` marks no lone *fire*).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.phrases: dict[str, list[tuple[str, ...]]] = {}
+        self.phrase_only: dict[str, set[str]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(len(self) or self.phrases)
+
+
+def marked_terms(q: wq.Query) -> MarkedTerms:
     """The index terms (per field) that a query looks for, leaving out negated parts."""
-    out: dict[str, set[str]] = {}
+    out = MarkedTerms()
+    loose: dict[str, set[str]] = {}
+    in_phrases: dict[str, set[str]] = {}
     for node in positive_leaves(q):
         if node.fieldname not in TEXT_FIELDS:
             continue
         if isinstance(node, wq.Term):
+            loose.setdefault(node.fieldname, set()).add(str(node.text))
             out.setdefault(node.fieldname, set()).add(str(node.text))
         else:
-            out.setdefault(node.fieldname, set()).update(str(w) for w in node.words)
+            words = tuple(str(w) for w in node.words)
+            if not words:
+                continue
+            phrases = out.phrases.setdefault(node.fieldname, [])
+            if words not in phrases:
+                phrases.append(words)
+            in_phrases.setdefault(node.fieldname, set()).update(words)
+            out.setdefault(node.fieldname, set()).update(words)
+    for fieldname, phrase_words in in_phrases.items():
+        only = phrase_words - loose.get(fieldname, set())
+        if only:
+            out.phrase_only[fieldname] = only
     return out
 
 

@@ -238,25 +238,55 @@ def line_fields(article: Article) -> list[str]:
     return fields
 
 
-def find_marks(article: Article, terms: dict[str, set[str]]) -> list[Span]:
+def find_marks(article: Article, terms: Mapping[str, set[str]]) -> list[Span]:
     """Spans of ``article.plain_text`` that match the query terms, stemmed forms included.
 
-    Adjacent matched words (a phrase such as "Minsk group") merge into one span.
+    A word that the query has only inside a phrase (``MarkedTerms.phrase_only``) is marked only
+    where the whole phrase stands. Adjacent matched words (a phrase such as "Minsk group") merge
+    into one span.
     """
+    phrases: Mapping[str, list[tuple[str, ...]]] = getattr(terms, "phrases", {})
+    phrase_only: Mapping[str, set[str]] = getattr(terms, "phrase_only", {})
     spans: list[Span] = []
     offset = 0
     for line, fieldname in zip(article.lines, line_fields(article), strict=True):
         wanted = terms.get(fieldname)
         if wanted:
-            for stem, token_start, token_end in stemmed_tokens(line):
-                if stem in wanted:
-                    start, end = offset + token_start, offset + token_end
-                    if spans and _joinable(article.plain_text, spans[-1][1], start):
-                        spans[-1] = (spans[-1][0], end)
-                    else:
-                        spans.append((start, end))
+            tokens = list(stemmed_tokens(line))
+            marked = _marked_tokens(
+                tokens, wanted, phrase_only.get(fieldname, set()), phrases.get(fieldname, [])
+            )
+            for i in marked:
+                _stem, token_start, token_end = tokens[i]
+                start, end = offset + token_start, offset + token_end
+                if spans and _joinable(article.plain_text, spans[-1][1], start):
+                    spans[-1] = (spans[-1][0], end)
+                else:
+                    spans.append((start, end))
         offset += len(line) + 1
     return spans
+
+
+def _marked_tokens(
+    tokens: list[tuple[str, int, int]],
+    wanted: set[str],
+    phrase_only: set[str],
+    phrases: list[tuple[str, ...]],
+) -> list[int]:
+    """The indexes of ``tokens`` to mark: wanted words, but phrase-only words only in a phrase."""
+    marked = [i for i, (stem, _, _) in enumerate(tokens) if stem in wanted and stem not in phrase_only]
+    if not phrase_only:
+        return marked
+    stems = [t[0] for t in tokens]
+    extra: set[int] = set()
+    for phrase in phrases:
+        n = len(phrase)
+        for i in range(len(stems) - n + 1):
+            if stems[i] == phrase[0] and tuple(stems[i : i + n]) == phrase:
+                extra.update(range(i, i + n))
+    if not extra:
+        return marked
+    return sorted(extra.union(marked))
 
 
 def _joinable(text: str, end: int, start: int) -> bool:
