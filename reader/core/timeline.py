@@ -1,9 +1,12 @@
 """A timeline of search results: how many matching articles fall in each day, week, month or year.
 
 The counts come from the dates of every matching article (the index's sortable ``date`` column,
-read for each matching document: no article file is opened). The bucket size follows the span,
-so the chart has a readable number of bars. The date range a user picks on the chart travels in
-the query text as ``date:[YYYY-MM-DD to YYYY-MM-DD]`` (see ``with_date_range``).
+read for each matching document: no article file is opened). The chart spans the current
+results, from the first date to the last (at least ``MIN_SPAN_DAYS``, so one result is one bar
+among a week of days, not a bar the chart's width), and the bucket size follows that span, so
+the chart has a readable number of bars: a short date range is shown by day or by week. The date
+range a user picks on the chart travels in the query text as ``date:[YYYY-MM-DD to YYYY-MM-DD]``
+(see ``with_date_range``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from reader.core.query import matching_docnums
 
 #: The bucket sizes, smallest first, and the longest span (in days) each is used for.
 UNITS = (("day", 62), ("week", 7 * 80), ("month", 366 * 12))
+#: The shortest span a chart shows (days): a single date is one bar of a week, not a lone bar.
+MIN_SPAN_DAYS = 7
 DATE_RANGE = re.compile(r"\s*\bdate:\[\s*(\d{4}-\d{2}-\d{2})\s+to\s+(\d{4}-\d{2}-\d{2})\s*\]", re.I)
 
 
@@ -83,8 +88,11 @@ def next_bucket(start: dt.date, unit: str) -> dt.date:
     return start + dt.timedelta(days=7 if unit == "week" else 1)
 
 
-def build_timeline(dates: Iterable[dt.date | None]) -> Timeline:
-    """Bucket ``dates`` (None: undated, counted apart)."""
+def build_timeline(
+    dates: Iterable[dt.date | None], within: tuple[dt.date, dt.date] | None = None
+) -> Timeline:
+    """Bucket ``dates`` (None: undated, counted apart) over their span, widened to
+    ``MIN_SPAN_DAYS`` (inside ``within``, the query's date range, where it allows)."""
     counts: Counter[dt.date] = Counter()
     undated = 0
     for day in dates:
@@ -94,18 +102,35 @@ def build_timeline(dates: Iterable[dt.date | None]) -> Timeline:
             counts[day] += 1
     if not counts:
         return Timeline(undated=undated)
-    unit = choose_unit(min(counts), max(counts))
+    first, last_day = _span(min(counts), max(counts), within)
+    unit = choose_unit(first, last_day)
     per_bucket: Counter[dt.date] = Counter()
     for day, n in counts.items():
         per_bucket[bucket_start(day, unit)] += n
     buckets = []
-    start = bucket_start(min(counts), unit)
-    last = max(per_bucket)
+    start = bucket_start(first, unit)
+    last = bucket_start(last_day, unit)
     while start <= last:
         following = next_bucket(start, unit)
         buckets.append(Bucket(start, following - dt.timedelta(days=1), per_bucket.get(start, 0)))
         start = following
     return Timeline(unit, buckets, undated)
+
+
+def _span(first: dt.date, last: dt.date, within: tuple[dt.date, dt.date] | None) -> tuple[dt.date, dt.date]:
+    """``first``–``last`` widened to at least MIN_SPAN_DAYS, evenly on both sides, kept inside
+    ``within`` when it is long enough."""
+    missing = MIN_SPAN_DAYS - 1 - (last - first).days
+    if missing <= 0:
+        return first, last
+    lo = first - dt.timedelta(days=missing // 2)
+    hi = last + dt.timedelta(days=missing - missing // 2)
+    if within is not None and (within[1] - within[0]).days >= MIN_SPAN_DAYS - 1:
+        if lo < within[0]:
+            lo, hi = within[0], hi + (within[0] - lo)
+        if hi > within[1]:
+            lo, hi = lo - (hi - within[1]), within[1]
+    return lo, hi
 
 
 def matching_dates(searcher: Searcher, text: str) -> list[dt.date | None]:
@@ -124,9 +149,9 @@ def matching_dates(searcher: Searcher, text: str) -> list[dt.date | None]:
 
 
 def timeline_for(searcher: Searcher, text: str) -> Timeline:
-    """The timeline of the articles matching ``text``, ignoring any date range in it (the chart
-    shows the whole span; the range is the part picked on it)."""
-    return build_timeline(matching_dates(searcher, without_date_range(text)))
+    """The timeline of the articles matching ``text``: its date range included, so the chart
+    spans what the list shows (picking a range on it zooms in)."""
+    return build_timeline(matching_dates(searcher, text), date_range_in(text))
 
 
 def date_range_in(text: str) -> tuple[dt.date, dt.date] | None:

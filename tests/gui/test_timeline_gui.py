@@ -26,7 +26,7 @@ def test_the_chart_counts_every_article_and_the_undated_apart(app: App, qtbot: Q
     qtbot.waitUntil(lambda: timeline.chart.timeline.total == 7)
     assert timeline.chart.timeline.unit == "month"
     assert len(timeline.chart.timeline.buckets) == 7 + 12 * 5 + 3  # June 2015 to March 2021
-    assert timeline.summary.text() == "per month · drag across to pick dates · +1 undated"
+    assert timeline.summary.text() == "per month · drag across to zoom in · +1 undated"
 
 
 def test_dragging_across_the_chart_filters_the_list_and_clearing_restores(app: App, qtbot: QtBot) -> None:
@@ -45,21 +45,29 @@ def test_dragging_across_the_chart_filters_the_list_and_clearing_restores(app: A
     assert window.search_edit.text() == expected
     qtbot.waitUntil(lambda: app.header() == f"2 results for “{expected}”")
     assert sorted(app.paths()) == ["h2015.txt", "h2016.txt"]
-    # The chart still shows the whole span, with the picked part shaded.
-    assert chart.timeline.total == 4 and chart.selection == (first, last)
+    # The chart zooms in to what the list shows.
+    qtbot.waitUntil(lambda: chart.timeline.total == 2)
+    # The two results are a year apart: by week now, from the first's week to the last's.
+    assert chart.timeline.unit == "week"
+    assert chart.timeline.buckets[0].start <= dt.date(2015, 6, 1) <= chart.timeline.buckets[0].end
+    assert chart.timeline.buckets[-1].start <= dt.date(2016, 6, 1) <= chart.timeline.buckets[-1].end
+    assert chart.selection is None
     assert "2015-06-01 – 2016-06-30" in window.timeline.summary.text()
 
     qtbot.mouseClick(window.timeline.clear_button, Qt.MouseButton.LeftButton)
     assert window.search_edit.text() == "harbour"
     qtbot.waitUntil(lambda: app.header() == "4 results for “harbour”")
+    qtbot.waitUntil(lambda: chart.timeline.total == 4)
     assert chart.selection is None and not window.timeline.clear_button.isVisible()
 
 
-def test_a_range_typed_in_the_query_is_shaded_on_the_chart(app: App, qtbot: QtBot) -> None:
-    app.window.search("date:[2016-01-01 to 2016-12-31]")
+def test_a_range_typed_in_the_query_zooms_the_chart(app: App, qtbot: QtBot) -> None:
+    app.window.search("date:[2019-01-01 to 2019-03-31]")
     chart = app.window.timeline.chart
-    qtbot.waitUntil(lambda: chart.timeline.total == 7)
-    assert chart.selection is not None
-    first, last = chart.selection
-    shaded = chart.timeline.buckets[first : last + 1]
-    assert (shaded[0].start, shaded[-1].end) == (dt.date(2016, 1, 1), dt.date(2016, 12, 31))
+    qtbot.waitUntil(lambda: app.header().startswith("1 result"))
+    # One result (5 January 2019): a week of days inside the range, not one full-width bar.
+    qtbot.waitUntil(lambda: chart.timeline.total == 1)
+    assert chart.timeline.unit == "day" and len(chart.timeline.buckets) == 7
+    assert chart.timeline.buckets[0].start >= dt.date(2019, 1, 1)
+    assert [b.start for b in chart.timeline.buckets if b.count] == [dt.date(2019, 1, 5)]
+    assert chart.selection is None

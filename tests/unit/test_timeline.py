@@ -9,6 +9,7 @@ from pathlib import Path
 from reader.core.index import open_index
 from reader.core.search import SearchService
 from reader.core.timeline import (
+    MIN_SPAN_DAYS,
     build_timeline,
     choose_unit,
     date_range_in,
@@ -70,8 +71,9 @@ def test_timeline_of_a_query_counts_all_matching_articles(tmp_path: Path) -> Non
         assert t.unit == "year"
         assert {b.start.year: b.count for b in t.buckets} == dict(expected)
         assert t.undated == 1
-        # A date range in the query does not narrow the chart: it is the part picked on it.
-        assert timeline_for(service.searcher(), "river date:[2003-01-01 to 2003-12-31]").total == 151
+        # A date range in the query narrows the chart to it: the chart spans what the list shows.
+        zoomed = timeline_for(service.searcher(), "river date:[2003-01-01 to 2003-12-31]")
+        assert zoomed.total == expected[2003] and zoomed.unit == "week"
         assert timeline_for(service.searcher(), "").total == 152  # no query: every article
         # And the range clause the chart writes finds exactly the articles of its bucket.
         query = with_date_range("river", D(2003, 1, 1), D(2003, 12, 31))
@@ -90,3 +92,19 @@ def test_the_date_range_clause_is_added_replaced_and_removed() -> None:
     assert without_date_range(q2) == "Minsk group"
     assert with_date_range("", D(2020, 1, 1), D(2020, 1, 2)) == "date:[2020-01-01 to 2020-01-02]"
     assert date_range_in("Minsk group") is None
+
+
+def test_the_chart_spans_the_results_and_a_short_range_is_shown_by_day() -> None:
+    t = build_timeline([D(2019, 1, 3), D(2019, 2, 20)], within=(D(2019, 1, 1), D(2019, 3, 31)))
+    assert t.unit == "day" and (t.buckets[0].start, t.buckets[-1].end) == (D(2019, 1, 3), D(2019, 2, 20))
+    weeks = build_timeline([D(2019, 1, 3), D(2019, 5, 20)])
+    assert weeks.unit == "week"
+
+
+def test_one_result_is_one_bar_among_a_week_of_days() -> None:
+    t = build_timeline([D(2020, 7, 30)])
+    assert t.unit == "day" and len(t.buckets) == MIN_SPAN_DAYS
+    assert [b.count for b in t.buckets] == [0, 0, 0, 1, 0, 0, 0]
+    # Inside a query's date range, the padding stays inside it.
+    t = build_timeline([D(2020, 7, 1)], within=(D(2020, 7, 1), D(2020, 7, 31)))
+    assert t.buckets[0].start == D(2020, 7, 1) and t.buckets[0].count == 1 and len(t.buckets) == 7

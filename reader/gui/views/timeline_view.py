@@ -1,8 +1,8 @@
 """The timeline above the article list: results per day, week, month or year, drawn with QPainter.
 
 Dragging across the chart narrows the search to that date range: the range is written into the
-query as ``date:[… to …]``, so the search bar always says what the list shows. The chart keeps
-showing the whole span of the query without its range (the picked part shaded); the ✕ button
+query as ``date:[… to …]``, so the search bar always says what the list shows. The chart spans
+the current results, so a picked range zooms in (days or weeks for a short one); the ✕ button
 (or a double-click on the chart) takes the range out again.
 """
 
@@ -49,10 +49,11 @@ class TimelineChart(QWidget):
         self.set_range(picked)
 
     def set_range(self, picked: tuple[dt.date, dt.date] | None) -> None:
-        """Shade the buckets overlapping ``picked`` (None: no shading)."""
+        """Shade the buckets overlapping ``picked`` (None, or a range over the whole chart: none)."""
         buckets = self.timeline.buckets
         inside = [i for i, b in enumerate(buckets) if picked and b.end >= picked[0] and b.start <= picked[1]]
-        self.selection = (inside[0], inside[-1]) if inside else None
+        whole = len(inside) == len(buckets)
+        self.selection = (inside[0], inside[-1]) if inside and not whole else None
         self.update()
 
     def bucket_at(self, x: float) -> int:
@@ -160,7 +161,7 @@ class TimelineController(QObject):
         super().__init__(parent)
         self.library: Library | None = None
         self.query = ""
-        self._counted: str | None = None  # the query (without range) the chart shows
+        self._counted: str | None = None  # the query the chart shows
         self._generation = 0
         self.widget = QWidget(parent)
         self.chart = TimelineChart(self.widget)
@@ -198,7 +199,7 @@ class TimelineController(QObject):
         picked = date_range_in(text)
         self.clear_button.setVisible(picked is not None)
         self.chart.set_range(picked)
-        if without_date_range(text) != self._counted:
+        if text != self._counted:
             self.recount()
         else:
             self._say()
@@ -207,7 +208,7 @@ class TimelineController(QObject):
     def recount(self) -> None:
         if self.library is None or not self.library.ready:
             return
-        self._counted = without_date_range(self.query)
+        self._counted = self.query
         self._generation = self.library.count_timeline(self._counted)
 
     @Slot()
@@ -221,8 +222,8 @@ class TimelineController(QObject):
         picked = date_range_in(self.query)
         if picked is not None:
             parts.append(f"{picked[0].isoformat()} – {picked[1].isoformat()}")
-        elif len(t.buckets) > 1:
-            parts.append("drag across to pick dates")
+        if len(t.buckets) > 1:
+            parts.append("drag across to zoom in")
         if t.undated:
             parts.append(f"+{t.undated:,} undated")
         self.summary.setText(" · ".join(parts))
