@@ -77,7 +77,7 @@ def test_snippets_bold_only_the_phrase(index: CorpusIndex) -> None:
 
 
 def test_marks_and_the_concordance_agree(index: CorpusIndex) -> None:
-    run, rows = concordance(index, '"fire kills"')
+    _run, rows = concordance(index, '"fire kills"')
     assert [r.match for r in rows] == marked(index, "fire.txt", '"fire kills"')
-    run, rows = concordance(index, '"Prime Minister"')
+    _run, rows = concordance(index, '"Prime Minister"')
     assert [r.match for r in rows] == ["Prime Minister"]
