@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from reader import __version__
+from reader import __version__, cli_analysis
 from reader.core.locations import Locations
 
 
@@ -75,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_common(importing, suppress=True)
     importing.add_argument("file", type=Path, metavar="FILE")
+
+    cli_analysis.add_parsers(commands, _add_common)
 
     for name, text in (
         ("install-desktop", "add Corpus Reader to the desktop's application menu (Linux)"),
@@ -217,6 +219,8 @@ def _main(argv: list[str] | None) -> int:
             return cli.run_index(corpus, locations, args.json)
         if args.command == "annotations":
             return cli.run_annotations(corpus, locations, args)
+        if args.command in cli_analysis.COMMANDS:
+            return cli_analysis.run(corpus, locations, args)
         fmt = output_format(build_parser(), args)
         if args.command == "concordance":
             return cli.run_concordance(corpus, locations, args.query, args.width, args.limit, fmt)

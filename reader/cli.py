@@ -8,11 +8,12 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import sqlite3
 import sys
 import threading
 import warnings
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from reader.core import tables
 from reader.core.annotation_io import dumps_w3c, from_w3c, to_markdown, with_article_info
@@ -48,6 +49,7 @@ class Progress:
         if self._shown:
             self.stream.write("\n")
             self.stream.flush()
+            self._shown = False
 
 
 WAITING = "Waiting for another Corpus Reader to finish indexing…"
@@ -77,6 +79,8 @@ def sync_index(
     finally:
         if progress is not None:
             progress.finish()
+    if index.read_only is None:
+        update_stories_quietly(index, progress)
     if report.changed and locations.annotations_db.exists():
         store = open_store(locations)
         try:
@@ -84,6 +88,24 @@ def sync_index(
         finally:
             store.close()
     return index, report
+
+
+def update_stories_quietly(index: CorpusIndex, progress: Progress | None) -> None:
+    """Bring the stories (and the words insights read) level with the index; a failure is a
+    note on stderr, not a failed command."""
+    from reader.core.stories import update_stories  # numpy: only for commands that sync
+
+    catalog = index.catalog()
+    try:
+        if progress is not None:
+            progress.label = "Finding stories"
+        update_stories(index.dir, index.corpus, catalog, cancel=threading.Event(), progress=progress)
+    except (OSError, sqlite3.Error) as exc:
+        print(f"corpus-reader: cannot update the stories: {exc}", file=sys.stderr)
+    finally:
+        catalog.close()
+        if progress is not None:
+            progress.finish()
 
 
 def open_store(locations: Locations) -> AnnotationStore:
@@ -210,7 +232,7 @@ def run_search(corpus: Path, locations: Locations, text: str, limit: int, sort: 
         service.close()
         index.close()
     if fmt == "json":
-        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        print(json.dumps(with_stories(result.to_json(), index), ensure_ascii=False, indent=2))
     elif fmt == "csv":
         _say_notes(result.notes, result.suggestion, result.total)
         sys.stdout.write(tables.search_csv(result))
@@ -225,6 +247,20 @@ def _say_notes(notes: list[str], suggestion: str | None, total: int) -> None:
         print(f"corpus-reader: note: {note}", file=sys.stderr)
     if suggestion and not total:
         print(f"corpus-reader: did you mean: {suggestion}", file=sys.stderr)
+
+
+def with_stories(data: dict[str, Any], index: CorpusIndex) -> dict[str, Any]:
+    """Each hit with its ``story`` id and the number of ``versions`` in that story."""
+    from reader.core.stories import Stories
+
+    stories = Stories(index.dir, readonly=index.read_only is not None)
+    try:
+        of = stories.of(h["path"] for h in data["hits"])
+    finally:
+        stories.close()
+    for hit in data["hits"]:
+        hit["story"], hit["versions"] = of.get(hit["path"], (None, 1))
+    return data
 
 
 def format_result(result: SearchResult, bold: bool = False) -> str:

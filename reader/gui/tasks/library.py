@@ -92,6 +92,7 @@ class _IndexWorker(QObject):
         self._annotations_db = annotations_db
         self._cancel = cancel
         self._index: CorpusIndex | None = None
+        self._stories_checked = False
 
     @Slot()
     def open_and_sync(self) -> None:
@@ -148,8 +149,26 @@ class _IndexWorker(QObject):
             return
         if report.changed:
             self._reconcile(report)
+        if report.changed or not self._stories_checked:
+            self._update_stories()
         self.synced.emit(report)
         self._list_watch_targets()
+
+    def _update_stories(self) -> None:
+        """Stories and the words insights read, for what the sync changed (and, once a session,
+        whatever an interrupted run left behind)."""
+        if self._index is None or self._index.read_only is not None:
+            return
+        from reader.core.stories import update_stories
+
+        catalog = self._index.catalog()
+        try:
+            changes = update_stories(self._index.dir, self._index.corpus, catalog, cancel=self._cancel)
+            self._stories_checked = not changes.cancelled
+        except Exception as exc:  # stories are a cache: the rest works without them
+            self.failed.emit(f"Stories are not updated: {exc}")
+        finally:
+            catalog.close()
 
     def _list_watch_targets(self) -> None:
         if self._index is None:

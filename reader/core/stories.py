@@ -1,0 +1,343 @@
+"""Stories: articles that are copies or near-copies of one another, found by MinHash and LSH.
+
+Each article's body (its stemmed words from ``wordstore.py``, sentence marks left out) is cut
+into overlapping word triples (shingles); two articles whose shingle sets have a Jaccard
+similarity of at least ``THRESHOLD`` are versions of one story, and stories are the connected
+groups of that relation. A wire copy under another title, source line or dateline, an update
+that changes a few sentences, a correction, the text with a paragraph dropped: all keep most
+of their triples. Two articles on the same topic share words but hardly any triples.
+
+MinHash (Broder 1997) signs each article with ``NUM_PERM`` minimum hashes of its shingles
+(16 bits each: 256 bytes an article); the share of equal positions in two signatures estimates
+their Jaccard similarity. Locality-sensitive hashing cuts the signatures into ``BANDS`` bands of
+``ROWS`` rows; only articles that agree on a whole band are compared. The signatures and story
+ids live in the word store beside the index (not in memory: the window holds none of it), so
+stories survive restarts, and an update re-examines only the articles added or changed and the
+stories that lost a member. ``THRESHOLD`` and the banding were chosen on the labelled set in
+``tests/unit/test_stories.py`` (variants of real articles against distinct articles on the same
+topics); see the README for its precision and recall.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from reader.core.catalog import Catalog
+from reader.core.wordstore import BOUNDARY, Changes, ProgressFn, WordStore, store_path
+
+NUM_PERM = 128
+BANDS, ROWS = 64, 2
+SHINGLE = 3
+#: Jaccard similarity (of word-triple sets) from which two articles are versions of one story.
+THRESHOLD = 0.45
+#: In an LSH bucket holding more articles than this, each is compared with this many only.
+BUCKET_CAP = 64
+
+_rng = np.random.RandomState(20201110)
+_SEEDS = _rng.randint(1, 1 << 62, NUM_PERM, dtype=np.uint64)
+_MIX = _rng.randint(1, 1 << 62, SHINGLE, dtype=np.uint64) | np.uint64(1)
+_BAND_MIX = _rng.randint(1, 1 << 62, ROWS, dtype=np.uint64) | np.uint64(1)
+_M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+
+Signature = npt.NDArray[np.uint16]
+
+
+def _mix(z: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """SplitMix64's finaliser: every input bit moves every output bit (arithmetic wraps)."""
+    z = (z ^ (z >> np.uint64(30))) * _M1
+    z = (z ^ (z >> np.uint64(27))) * _M2
+    out: npt.NDArray[np.uint64] = z ^ (z >> np.uint64(31))
+    return out
+
+
+def shingle_hashes(body: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
+    """64-bit hashes of the word triples of ``body`` (term ids; sentence marks dropped)."""
+    words = body[body != BOUNDARY].astype(np.uint64)
+    if len(words) == 0:
+        return np.zeros(0, dtype=np.uint64)
+    k = min(SHINGLE, len(words))
+    h = np.zeros(len(words) - k + 1, dtype=np.uint64)
+    for i in range(k):
+        h = h * _MIX[i] + words[i : len(words) - k + 1 + i]
+    out: npt.NDArray[np.uint64] = np.unique(_mix(h))
+    return out
+
+
+def signature(body: npt.NDArray[np.uint32]) -> Signature | None:
+    """The MinHash signature of an article body, or None when it has no words: per seeded hash
+    function, the lowest 16 bits of the minimum (b-bit MinHash, Li and König 2010: two
+    different minima agree by chance once in 65,536 times, a negligible bias)."""
+    h = shingle_hashes(body)
+    if len(h) == 0:
+        return None
+    values = _mix(h[None, :] ^ _SEEDS[:, None])
+    sig: Signature = (values.min(axis=1) & np.uint64(0xFFFF)).astype("<u2")
+    return sig
+
+
+def similarity(a: Signature, b: Signature) -> float:
+    """The Jaccard similarity estimated from two signatures."""
+    return float(np.mean(a == b))
+
+
+def sign_into(store: WordStore) -> Callable[[int, list[int], int], None]:
+    """``WordStore.update``'s per-article hook: store the article's signature."""
+
+    def on_article(doc_id: int, ids: list[int], body_start: int) -> None:
+        sig = signature(np.asarray(ids[body_start:], dtype=np.uint32))
+        store.db.execute(
+            "UPDATE docs SET sig = ? WHERE id = ?", (sig.tobytes() if sig is not None else None, doc_id)
+        )
+
+    return on_article
+
+
+# --- clustering ------------------------------------------------------------------------------
+
+
+class _Sets:
+    """Union-find over 0..n-1."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = np.arange(n)
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        root = i
+        while parent[root] != root:
+            root = parent[root]
+        while parent[i] != root:
+            parent[i], i = root, parent[i]
+        return int(root)
+
+    def union(self, i: int, j: int) -> None:
+        a, b = self.find(i), self.find(j)
+        if a != b:
+            self.parent[max(a, b)] = min(a, b)
+
+
+def recluster(store: WordStore) -> int:
+    """Give a story to every article added or changed since the last run and to the other
+    members of every story that lost one; returns how many articles were looked at."""
+    db = store.db
+    rows = db.execute("SELECT id, sig, story FROM docs ORDER BY id").fetchall()
+    dirty = {s for (s,) in db.execute("SELECT story FROM dirty")}
+    n = len(rows)
+    if n == 0:
+        with store.transaction():
+            db.execute("DELETE FROM dirty")
+        return 0
+    doc_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
+    old = [r[2] for r in rows]
+    affected = np.fromiter((s is None or s in dirty for s in old), dtype=bool, count=n)
+    if not affected.any():
+        return 0
+    signed = np.fromiter((r[1] is not None for r in rows), dtype=bool, count=n)
+    sigs = np.zeros((n, NUM_PERM), dtype=np.uint16)
+    for i, r in enumerate(rows):
+        if r[1] is not None:
+            sigs[i] = np.frombuffer(r[1], dtype="<u2")
+    del rows
+    sets = _Sets(n)
+    first: dict[int, int] = {}
+    for i in np.flatnonzero(~affected).tolist():  # untouched stories stay whole
+        story = old[i]
+        if story in first:
+            sets.parent[i] = first[story]
+        else:
+            first[story] = i
+    for i, j in _candidates(sigs, signed, affected):
+        sets.union(i, j)
+    _write_stories(store, doc_ids, old, affected, sets)
+    return int(affected.sum())
+
+
+def _candidates(
+    sigs: npt.NDArray[np.uint16], signed: npt.NDArray[np.bool_], affected: npt.NDArray[np.bool_]
+) -> Iterable[tuple[int, int]]:
+    """Pairs (one of them affected) that share an LSH band and pass ``THRESHOLD``."""
+    pairs: set[tuple[int, int]] = set()
+    members = np.flatnonzero(signed)
+    for band in range(BANDS):
+        part = sigs[members, band * ROWS : (band + 1) * ROWS].astype(np.uint64)
+        keys = (part * _BAND_MIX[None, :]).sum(axis=1)  # wraps: a hash of the band
+        order = np.argsort(keys, kind="stable")
+        ks = keys[order]
+        starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
+        lengths = np.diff(np.r_[starts, len(ks)])
+        for s, length in zip(starts[lengths > 1].tolist(), lengths[lengths > 1].tolist(), strict=True):
+            bucket = members[order[s : s + length]]
+            touched = bucket[affected[bucket]]
+            if len(touched) == 0:
+                continue
+            others = bucket if len(bucket) <= BUCKET_CAP else bucket[:BUCKET_CAP]
+            for i in touched.tolist():
+                for j in others.tolist():
+                    if i != j:
+                        pairs.add((i, j) if i < j else (j, i))
+                if len(bucket) > BUCKET_CAP and i not in others:
+                    pairs.add((int(others[0]), i))
+    if not pairs:
+        return []
+    pa = np.array(sorted(pairs), dtype=np.int64)
+    keep = np.zeros(len(pa), dtype=bool)
+    for k in range(0, len(pa), 100_000):
+        chunk = pa[k : k + 100_000]
+        keep[k : k + 100_000] = (sigs[chunk[:, 0]] == sigs[chunk[:, 1]]).mean(axis=1) >= THRESHOLD
+    return [(int(i), int(j)) for i, j in pa[keep]]
+
+
+def _write_stories(
+    store: WordStore,
+    doc_ids: npt.NDArray[np.int64],
+    old: list[int | None],
+    affected: npt.NDArray[np.bool_],
+    sets: _Sets,
+) -> None:
+    db = store.db
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(doc_ids)):
+        groups[sets.find(i)].append(i)
+    row = db.execute("SELECT value FROM meta WHERE key = 'next_story'").fetchone()
+    next_story = max(int(row[0]) if row else 1, max((s for s in old if s is not None), default=0) + 1)
+    taken = {old[i] for i in np.flatnonzero(~affected).tolist()}
+    updates: list[tuple[int, int]] = []
+    for members in groups.values():
+        kept = [s for s in (old[i] for i in members if not affected[i]) if s is not None]
+        story: int
+        if kept:
+            story = min(kept)
+        else:
+            # A story made only of re-examined articles keeps the id most of them had.
+            votes = Counter(s for s in (old[i] for i in members) if s is not None and s not in taken)
+            if votes:
+                story = votes.most_common(1)[0][0]
+            else:
+                story, next_story = next_story, next_story + 1
+        taken.add(story)
+        updates.extend((story, int(doc_ids[i])) for i in members if old[i] != story)
+    with store.transaction():
+        db.executemany("UPDATE docs SET story = ? WHERE id = ?", updates)
+        db.execute("DELETE FROM dirty")
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('next_story', ?)", (next_story,))
+
+
+# --- the service ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Story:
+    id: int
+    paths: list[str]  # oldest version first
+
+    def to_json(self) -> dict[str, object]:
+        return {"story": self.id, "articles": self.paths}
+
+
+def update_stories(
+    index_dir: Path,
+    corpus: Path,
+    catalog: Catalog,
+    cancel: threading.Event | None = None,
+    progress: ProgressFn | None = None,
+) -> Changes:
+    """Bring the word store and the stories level with the catalog (after a sync)."""
+    store = WordStore(store_path(index_dir))
+    try:
+        changes = store.update(corpus, catalog, cancel, progress, sign_into(store))
+        if not changes.cancelled:
+            recluster(store)
+        return changes
+    finally:
+        store.close()
+
+
+class Stories:
+    """Reads the stories of one index folder (one per thread)."""
+
+    def __init__(self, index_dir: Path, readonly: bool = False) -> None:
+        path = store_path(index_dir)
+        self.store: WordStore | None = None
+        if path.exists() or not readonly:
+            try:
+                self.store = WordStore(path, readonly=readonly)
+            except Exception:
+                self.store = None
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+    def of(self, paths: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """``path -> (story, number of versions)``; paths not yet in a story are left out."""
+        if self.store is None:
+            return {}
+        db = self.store.db
+        paths = list(paths)
+        story: dict[str, int] = {}
+        for i in range(0, len(paths), 500):
+            chunk = paths[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            story.update(
+                db.execute(
+                    f"SELECT path, story FROM docs WHERE story IS NOT NULL AND path IN ({marks})", chunk
+                )
+            )
+        sizes: dict[int, int] = {}
+        ids = sorted(set(story.values()))
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            marks = ",".join("?" * len(part))
+            sizes.update(
+                db.execute(f"SELECT story, count(*) FROM docs WHERE story IN ({marks}) GROUP BY story", part)
+            )
+        return {p: (s, sizes.get(s, 1)) for p, s in story.items()}
+
+    def versions(self, story: int) -> list[str]:
+        """The paths of a story's articles, oldest first (undated last)."""
+        if self.store is None:
+            return []
+        rows = self.store.db.execute(
+            "SELECT path FROM docs WHERE story = ? ORDER BY date IS NULL, date, path", (story,)
+        )
+        return [p for (p,) in rows]
+
+    def stories(self, paths: Iterable[str] | None = None) -> list[Story]:
+        """Every story (each with all its versions); with ``paths``, the stories of those
+        articles, in the order their first article comes in ``paths``."""
+        if self.store is None:
+            return []
+        rows = self.store.db.execute(
+            "SELECT story, path, date FROM docs WHERE story IS NOT NULL ORDER BY date IS NULL, date, path"
+        )
+        by_story: dict[int, list[str]] = defaultdict(list)
+        story_of: dict[str, int] = {}
+        latest: dict[int, str] = {}
+        for story, path, date in rows:
+            by_story[story].append(path)
+            story_of[path] = story
+            if date:
+                latest[story] = date
+        if paths is None:
+            # The newest story (by its latest version) first, undated stories last.
+            order = sorted(by_story, key=lambda s: (s not in latest, _negated(latest.get(s, "")), s))
+            return [Story(s, by_story[s]) for s in order]
+        out: list[Story] = []
+        seen: set[int] = set()
+        for path in paths:
+            s = story_of.get(path)
+            if s is not None and s not in seen:
+                seen.add(s)
+                out.append(Story(s, by_story[s]))
+        return out
+
+
+def _negated(date: str) -> tuple[int, ...]:
+    return tuple(-ord(c) for c in date)

@@ -1,0 +1,304 @@
+"""Every article's words as the index analyses them, kept compactly for stories and insights.
+
+The Whoosh index does not store article bodies, and re-reading and re-analysing 10,000 files
+for a collocates table would take far longer than the two seconds it may. So each article's
+stemmed words (the same tokens as the index: ``search.stemmed_tokens``) are kept here as a
+zlib-compressed array of 32-bit term ids, with ``0`` where a sentence or line ends, beside its
+MinHash signature and story (``stories.py``). The terms table counts each term in the corpus
+(tokens and articles) for keyness.
+
+It is a cache in the index folder (``words.sqlite3``), never in the corpus folder: a damaged one
+is deleted and rebuilt. ``update`` brings it level with the catalog by file digest, so it reads
+only articles added or changed since it last ran, forgets deleted ones, and catches up by itself
+after an interrupted run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import sqlite3
+import threading
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from reader.core.catalog import Catalog
+from reader.core.corpus import Article, ArticleError, load_article
+from reader.core.search import stemmed_tokens
+
+STORE_VERSION = 1
+STORE_NAME = "words.sqlite3"
+#: Term id marking the end of a sentence or line (n-grams never cross it).
+BOUNDARY = 0
+_SENTENCE_END = re.compile(r"[.!?;:\n]")
+#: Articles read between commits: an interrupted update keeps what it did.
+BATCH = 500
+
+TokenArray = npt.NDArray[np.uint32]
+ProgressFn = Callable[[int, int], None]
+
+
+@dataclass
+class Changes:
+    """What one update changed: ids of articles read anew, and stories that lost a member."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    cancelled: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+def analyse(article: Article) -> tuple[list[tuple[str, str]], int]:
+    """The article's title and body as ``(stem, surface)`` pairs, ``("", "")`` at sentence and
+    line ends; and where the body starts in that list."""
+    out: list[tuple[str, str]] = []
+    _analyse_text(article.title, out)
+    out.append(("", ""))
+    body_start = len(out)
+    _analyse_text(article.body, out)
+    return out, body_start
+
+
+def _analyse_text(text: str, out: list[tuple[str, str]]) -> None:
+    end = 0
+    for stem, start, stop in stemmed_tokens(text):
+        if out and out[-1][0] and _SENTENCE_END.search(text, end, start):
+            out.append(("", ""))
+        out.append((stem, text[start:stop].lower()))
+        end = stop
+
+
+def pack(ids: Iterable[int]) -> bytes:
+    return zlib.compress(np.fromiter(ids, dtype="<u4").tobytes(), 1)
+
+
+def unpack(blob: bytes) -> TokenArray:
+    return np.frombuffer(zlib.decompress(blob), dtype="<u4")
+
+
+class WordStore:
+    """One connection to an index folder's word store; one per thread."""
+
+    def __init__(self, path: Path, readonly: bool = False) -> None:
+        self.path = path
+        self.readonly = readonly
+        try:
+            self._db = self._connect()
+        except sqlite3.DatabaseError:
+            if readonly:
+                raise
+            # A cache: start again rather than fail.
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+            self._db = self._connect()
+        self._ids: dict[str, int] = {}
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.readonly:
+            if not self.path.exists():
+                raise sqlite3.DatabaseError("no word store")
+            uri = f"{self.path.absolute().as_uri()}?immutable=1"
+            db = sqlite3.connect(uri, uri=True, isolation_level=None)
+        else:
+            db = sqlite3.connect(self.path, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA busy_timeout=10000")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0 and not self.readonly:
+            db.executescript(
+                f"""
+                BEGIN;
+                CREATE TABLE IF NOT EXISTS terms (
+                    id INTEGER PRIMARY KEY, term TEXT NOT NULL UNIQUE, surface TEXT NOT NULL,
+                    cf INTEGER NOT NULL DEFAULT 0, df INTEGER NOT NULL DEFAULT 0);
+                CREATE TABLE IF NOT EXISTS docs (
+                    id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, digest TEXT NOT NULL,
+                    date TEXT, body_start INTEGER NOT NULL, tokens BLOB NOT NULL,
+                    sig BLOB, story INTEGER);
+                CREATE INDEX IF NOT EXISTS docs_story ON docs(story);
+                CREATE TABLE IF NOT EXISTS dirty (story INTEGER PRIMARY KEY);
+                CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+                PRAGMA user_version={STORE_VERSION};
+                COMMIT;
+                """
+            )
+        elif version != STORE_VERSION:
+            db.close()
+            raise sqlite3.DatabaseError(f"word store version {version}, expected {STORE_VERSION}")
+        return db
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        return self._db
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # --- keeping level with the catalog ---------------------------------------------------
+
+    def update(
+        self,
+        corpus: Path,
+        catalog: Catalog,
+        cancel: threading.Event | None = None,
+        progress: ProgressFn | None = None,
+        on_article: Callable[[int, list[int], int], None] | None = None,
+    ) -> Changes:
+        """Read the articles the catalog has with another digest than here, forget those it no
+        longer has. ``on_article(doc_id, ids, body_start)`` sees each article read (inside the
+        transaction: ``stories.py`` signs it there)."""
+        changes = Changes()
+        want = {path: state.digest for path, state in catalog.file_states().items()}
+        have = {p: (i, d) for i, p, d in self._db.execute("SELECT id, path, digest FROM docs")}
+        gone = [p for p in have if p not in want]
+        to_read = [p for p, digest in want.items() if have.get(p, (0, ""))[1] != digest]
+        with self.transaction():
+            for path in gone:
+                self._forget(have[path][0])
+                changes.removed.append(path)
+        total = len(to_read)
+        for start in range(0, total, BATCH):
+            if cancel is not None and cancel.is_set():
+                changes.cancelled = True
+                break
+            with self.transaction():
+                for path in to_read[start : start + BATCH]:
+                    old = have.get(path)
+                    story = self._forget(old[0]) if old is not None else None
+                    try:
+                        article = load_article(corpus, path)
+                    except (ArticleError, OSError):
+                        if old is not None:
+                            changes.removed.append(path)
+                        continue  # vanished or broken since the sync: the next sync sees it
+                    doc_id, ids, body_start = self._put(article, want[path], old[0] if old else None, story)
+                    if on_article is not None:
+                        on_article(doc_id, ids, body_start)
+                    (changes.updated if old is not None else changes.added).append(path)
+            if progress is not None:
+                progress(min(start + BATCH, total), total)
+        return changes
+
+    def _forget(self, doc_id: int) -> int | None:
+        """Take an article out (its story is marked for re-examination); returns its story."""
+        row = self._db.execute("SELECT tokens, story FROM docs WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            return None
+        self._count(unpack(row[0]).tolist(), -1)
+        if row[1] is not None:
+            self._db.execute("INSERT OR IGNORE INTO dirty VALUES (?)", (row[1],))
+        self._db.execute("DELETE FROM docs WHERE id = ?", (doc_id,))
+        return int(row[1]) if row[1] is not None else None
+
+    def _put(
+        self, article: Article, digest: str, doc_id: int | None, story: int | None
+    ) -> tuple[int, list[int], int]:
+        pairs, body_start = analyse(article)
+        ids = self._term_ids(pairs)
+        self._count(ids, 1)
+        date = article.date.isoformat() if article.date else None
+        cur = self._db.execute(
+            "INSERT INTO docs (id, path, digest, date, body_start, tokens, story) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (doc_id, article.path, digest, date, body_start, pack(ids), story),
+        )
+        return int(cur.lastrowid or 0), ids, body_start
+
+    def _term_ids(self, pairs: list[tuple[str, str]]) -> list[int]:
+        known = self._ids
+        missing = {stem: surface for stem, surface in pairs if stem and stem not in known}
+        if missing:
+            stems = list(missing)
+            for i in range(0, len(stems), 500):
+                chunk = stems[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                known.update(self._db.execute(f"SELECT term, id FROM terms WHERE term IN ({marks})", chunk))
+            for stem, surface in missing.items():
+                if stem not in known:
+                    cur = self._db.execute("INSERT INTO terms (term, surface) VALUES (?, ?)", (stem, surface))
+                    known[stem] = int(cur.lastrowid or 0)
+        return [known[stem] if stem else BOUNDARY for stem, _ in pairs]
+
+    def _count(self, ids: list[int], sign: int) -> None:
+        counts = Counter(ids)
+        counts.pop(BOUNDARY, None)
+        self._db.executemany(
+            "UPDATE terms SET cf = cf + ?, df = df + ? WHERE id = ?",
+            [(sign * n, sign, term) for term, n in counts.items()],
+        )
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def doc_ids(self, paths: Iterable[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        paths = list(paths)
+        for i in range(0, len(paths), 500):
+            chunk = paths[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(self._db.execute(f"SELECT path, id FROM docs WHERE path IN ({marks})", chunk))
+        return out
+
+    def tokens(self, paths: Iterable[str], chunk: int = 500) -> Iterator[list[tuple[str, TokenArray]]]:
+        """The term ids of each article (in batches of ``chunk``); unknown paths are left out."""
+        paths = list(paths)
+        for i in range(0, len(paths), chunk):
+            part = paths[i : i + chunk]
+            marks = ",".join("?" * len(part))
+            rows = self._db.execute(f"SELECT path, tokens FROM docs WHERE path IN ({marks})", part)
+            yield [(path, unpack(blob)) for path, blob in rows]
+
+    def term_ids(self, stems: Iterable[str]) -> dict[str, int]:
+        stems = list(stems)
+        out: dict[str, int] = {}
+        for i in range(0, len(stems), 500):
+            chunk = stems[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(self._db.execute(f"SELECT term, id FROM terms WHERE term IN ({marks})", chunk))
+        return out
+
+    def surfaces(self, ids: Iterable[int]) -> dict[int, str]:
+        ids = [int(i) for i in ids]
+        out: dict[int, str] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(self._db.execute(f"SELECT id, surface FROM terms WHERE id IN ({marks})", chunk))
+        return out
+
+    def corpus_counts(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], int]:
+        """Per term id: tokens in the corpus (cf) and articles using it (df); and the number of
+        articles."""
+        top = int(self._db.execute("SELECT coalesce(max(id), 0) FROM terms").fetchone()[0])
+        cf = np.zeros(top + 1, dtype=np.int64)
+        df = np.zeros(top + 1, dtype=np.int64)
+        rows = np.array(self._db.execute("SELECT id, cf, df FROM terms").fetchall(), dtype=np.int64)
+        if len(rows):
+            cf[rows[:, 0]] = rows[:, 1]
+            df[rows[:, 0]] = rows[:, 2]
+        docs = int(self._db.execute("SELECT count(*) FROM docs").fetchone()[0])
+        return cf, df, docs
+
+
+def store_path(index_dir: Path) -> Path:
+    return index_dir / STORE_NAME

@@ -1,0 +1,110 @@
+"""Collocates, keywords, n-grams and trends of search results."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from reader.core.index import CorpusIndex, open_index
+from reader.core.insights import insights
+from reader.core.stories import update_stories
+from reader.core.trends import trends
+from reader.core.wordstore import WordStore, store_path
+from tests.conftest import write_article
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> CorpusIndex:
+    folder = tmp_path / "corpus"
+    for i in range(6):
+        write_article(
+            folder,
+            f"talks{i}.txt",
+            f"Talks round {i}",
+            f"{i + 1} March 2021",
+            f"The Minsk group met envoys in Vienna. Negotiations on the ceasefire went on. Report {i}.",
+            "Observers said the Minsk group would meet again. The ceasefire held.",
+        )
+    for i in range(6):
+        write_article(
+            folder,
+            f"weather{i}.txt",
+            f"Weather {i}",
+            f"{i + 1} April 2022",
+            "Heavy rain fell over the valley. Farmers worried about the harvest and the rain.",
+        )
+    ix = open_index(folder, tmp_path / "index")
+    ix.sync()
+    catalog = ix.catalog()
+    update_stories(ix.dir, ix.corpus, catalog)
+    catalog.close()
+    yield ix
+    ix.close()
+
+
+def _run(index: CorpusIndex, text: str, **kwargs: object) -> list:
+    store = WordStore(store_path(index.dir))
+    with index.ix.searcher() as searcher:
+        try:
+            return list(insights(searcher, store, text, **kwargs))  # type: ignore[arg-type]
+        finally:
+            store.close()
+
+
+def test_collocates_count_the_window_on_both_sides(index: CorpusIndex) -> None:
+    final = _run(index, '"Minsk group"', min_freq=1)[-1]
+    assert final.finished and final.total == 6 and final.occurrences == 12
+    by_word = {c.word: c for c in final.collocates}
+    # "met" follows the phrase once per article, "would" once more; "observers said the" precede.
+    assert by_word["met"].right == 6 and by_word["met"].left == 0
+    assert by_word["would"].right == 6
+    assert by_word["said"].left == 6
+    assert "the" not in by_word and "minsk" not in by_word and "group" not in by_word
+    narrow = {c.word for c in _run(index, '"Minsk group"', min_freq=1, window=1)[-1].collocates}
+    assert "met" in narrow and "envoys" not in narrow  # two words away
+
+
+def test_keywords_against_the_rest_of_the_corpus(index: CorpusIndex) -> None:
+    final = _run(index, "ceasefire", min_freq=2)[-1]
+    positive = [k.word for k in final.keywords]
+    negative = [k.word for k in final.negative]
+    assert "negotiations" in positive or "negotiation" in positive
+    assert "rain" in negative and "rain" not in positive
+    assert all(k.log_ratio > 0 and k.log_likelihood > 0 for k in final.keywords)
+    assert "the" not in positive + negative  # an English stop word
+
+
+def test_ngrams_hold_the_phrase_and_stay_in_a_sentence(index: CorpusIndex) -> None:
+    final = _run(index, "ceasefire")[-1]
+    grams = {g.words: g.count for g in final.ngrams}
+    assert grams["the ceasefire"] == 12
+    assert grams["the ceasefire held"] == 6
+    assert not any(g.startswith("ceasefire went on report") for g in grams)  # across a sentence end
+
+
+def test_partial_results_stream_and_a_stop_is_honoured(index: CorpusIndex) -> None:
+    steps = _run(index, "ceasefire", chunk=2)
+    assert [s.done for s in steps] == [2, 4, 6] and steps[-1].finished
+    assert not steps[0].finished
+    cancel = threading.Event()
+    cancel.set()
+    stopped = _run(index, "ceasefire", chunk=2, cancel=cancel)
+    assert stopped[-1].cancelled and not stopped[-1].finished and stopped[-1].done == 0
+
+
+def test_trends_count_articles_and_shares_per_period(index: CorpusIndex) -> None:
+    with index.ix.searcher() as searcher:
+        found = trends(searcher, ["ceasefire", "rain"])
+    assert found.unit == "week"  # a span of 13 months: weeks, as the timeline
+    ceasefire, rain = found.trends
+    assert sum(ceasefire.counts) == 6 and sum(rain.counts) == 6
+    assert sum(found.articles) == 12
+    for i, start in enumerate(found.starts):
+        assert not (ceasefire.counts[i] and rain.counts[i])
+        if ceasefire.counts[i]:
+            assert start.year == 2021 and found.share(ceasefire, i) == 1.0
+    with index.ix.searcher() as searcher:
+        within = trends(searcher, ["ceasefire"], within="Minsk")
+    assert sum(within.trends[0].counts) == 6
