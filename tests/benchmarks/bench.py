@@ -878,6 +878,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["--gui-driver"]:
         return gui_driver(Path(argv[1]), Path(argv[2]), float(argv[3]), argv[4])
     args = build_parser().parse_args(argv)
+    import bench_stories  # beside this file, like corpus_gen
+
     work = Path(tempfile.mkdtemp(prefix="corpus-reader-bench-"))
     try:
         corpus, info = prepare_corpus(args, work)
@@ -899,14 +901,22 @@ def main(argv: list[str] | None = None) -> int:
         engines = [ours, BareWhoosh(corpus, work), Fts5(corpus, work)]
         for engine in engines:
             results[engine.name] = measure_engine(engine, corpus, info, queries, args.repeat)
+            if engine is ours:
+                log("ours: stories and insights")
+                cold = results["ours"]["cold_index"]["seconds"]
+                results["stories"] = {
+                    "cold": bench_stories.measure_cold(ours.index, cold),
+                    "insights": bench_stories.measure_insights(ours.index, args.repeat),
+                }
         if not args.skip_gui:
             results["gui"] = {"list": measure_list(ours, queries)}
         measure_churn(engines, corpus, args.repeat, results)
+        results["stories"]["churn"] = bench_stories.measure_churn(ours.index)
         if not args.skip_gui:
             if ours.service is not None:
                 ours.service.close()
             results["gui"]["launch"] = measure_launch(ours, corpus, work, args.repeat)
-        text = report(results)
+        text = "\n".join([report(results), *bench_stories.report_rows(results)])
         print(text)
         if args.json:
             args.json.write_text(json.dumps(results, indent=2, default=str), "utf-8")

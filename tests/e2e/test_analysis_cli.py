@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_cli import run
+from tests.helpers import run
 from tests.story_labels import DATA, make_labelled_set
 
 

@@ -12,7 +12,7 @@ from reader.core.insights import insights
 from reader.core.stories import update_stories
 from reader.core.trends import trends
 from reader.core.wordstore import WordStore, store_path
-from tests.conftest import write_article
+from tests.helpers import write_article
 
 
 @pytest.fixture
