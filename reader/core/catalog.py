@@ -4,6 +4,12 @@ It answers "what is in the corpus" (the article list) and "what changed since la
 without opening the Whoosh index. It is a cache: it lives beside the index and is rebuilt with it.
 Its rows may lag behind the Whoosh index after a crash (never run ahead of it), and a lagging
 row only makes the next sync re-index that file.
+
+A file holds one article (a text file, a saved page, an ``.eml``) or several (a feed, an mbox,
+an EPUB: ids ``FILE#KEY``). ``files`` keeps each file's state, ``articles`` each article's row
+with its file and a digest of its content, so a changed feed re-indexes only the items that
+changed. A file with no articles and no problem (an ``.xml`` that is not a feed) is in
+``files`` alone, so it is not read again until it changes.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-CATALOG_VERSION = 2
+CATALOG_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,7 @@ class ArticleRow:
     title: str
     date: dt.date | None
     source: str
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,7 @@ class FileState:
     size: int
     mtime_ns: int
     digest: str
+    articles: int = 0  # how many articles the file holds (as read: file_states)
 
 
 class Catalog:
@@ -58,16 +66,26 @@ class Catalog:
             with self.transaction():
                 self._db.execute(
                     """
-                    CREATE TABLE IF NOT EXISTS articles (
+                    CREATE TABLE IF NOT EXISTS files (
                         path TEXT PRIMARY KEY,
-                        title TEXT NOT NULL,
-                        date TEXT,
-                        source TEXT NOT NULL,
                         size INTEGER NOT NULL,
                         mtime_ns INTEGER NOT NULL,
                         digest TEXT NOT NULL
                     )"""
                 )
+                self._db.execute(
+                    """
+                    CREATE TABLE IF NOT EXISTS articles (
+                        path TEXT PRIMARY KEY,
+                        file TEXT NOT NULL,
+                        title TEXT NOT NULL,
+                        date TEXT,
+                        source TEXT NOT NULL,
+                        url TEXT NOT NULL DEFAULT '',
+                        digest TEXT NOT NULL
+                    )"""
+                )
+                self._db.execute("CREATE INDEX IF NOT EXISTS articles_file ON articles (file)")
                 self._db.execute(
                     """
                     CREATE TABLE IF NOT EXISTS problems (
@@ -115,8 +133,21 @@ class Catalog:
         return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
     def file_states(self) -> dict[str, FileState]:
-        rows = self._db.execute("SELECT path, size, mtime_ns, digest FROM articles")
-        return {path: FileState(size, mtime, digest) for path, size, mtime, digest in rows}
+        """Every file read (with or without articles), by its path."""
+        counts = dict(self._db.execute("SELECT file, count(*) FROM articles GROUP BY file").fetchall())
+        rows = self._db.execute("SELECT path, size, mtime_ns, digest FROM files")
+        return {
+            path: FileState(size, mtime, digest, counts.get(path, 0)) for path, size, mtime, digest in rows
+        }
+
+    def article_digests(self, file: str) -> dict[str, str]:
+        """The articles of one file: id → digest of its content."""
+        return dict(self._db.execute("SELECT path, digest FROM articles WHERE file = ?", (file,)).fetchall())
+
+    def file_of(self, path: str) -> str | None:
+        """The file an article comes from (its own path for a one-article file)."""
+        row = self._db.execute("SELECT file FROM articles WHERE path = ?", (path,)).fetchone()
+        return str(row[0]) if row else None
 
     def problem_states(self) -> dict[str, tuple[int | None, int | None, str]]:
         rows = self._db.execute("SELECT path, size, mtime_ns, reason FROM problems")
@@ -132,8 +163,8 @@ class Catalog:
             "date-asc": "date IS NULL, date ASC, title COLLATE NOCASE",
             "title": "title COLLATE NOCASE, path",
         }[sort]
-        rows = self._db.execute(f"SELECT path, title, date, source FROM articles ORDER BY {order}")
-        return [ArticleRow(p, t, _date(d), s) for p, t, d, s in rows]
+        rows = self._db.execute(f"SELECT path, title, date, source, url FROM articles ORDER BY {order}")
+        return [ArticleRow(p, t, _date(d), s, u) for p, t, d, s, u in rows]
 
     def rows_for(self, paths: Iterable[str]) -> dict[str, ArticleRow]:
         out: dict[str, ArticleRow] = {}
@@ -141,10 +172,10 @@ class Catalog:
         for i in range(0, len(paths), 500):
             chunk = paths[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            for p, t, d, s in self._db.execute(
-                f"SELECT path, title, date, source FROM articles WHERE path IN ({marks})", chunk
+            for p, t, d, s, u in self._db.execute(
+                f"SELECT path, title, date, source, url FROM articles WHERE path IN ({marks})", chunk
             ):
-                out[p] = ArticleRow(p, t, _date(d), s)
+                out[p] = ArticleRow(p, t, _date(d), s, u)
         return out
 
     def word_count(self, word: str) -> int:
@@ -180,30 +211,47 @@ class Catalog:
             counts.items(),
         )
 
-    def put_article(self, row: ArticleRow, state: FileState) -> None:
+    def put_article(self, row: ArticleRow, file: str, digest: str) -> None:
+        """Add or replace one article of ``file`` (``digest``: of its content, see ``index.py``)."""
         self._db.execute(
             "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 row.path,
+                file,
                 row.title,
                 row.date.isoformat() if row.date else None,
                 row.source,
-                state.size,
-                state.mtime_ns,
-                state.digest,
+                row.url,
+                digest,
             ),
         )
-        self._db.execute("DELETE FROM problems WHERE path = ?", (row.path,))
+
+    def put_file(self, path: str, state: FileState) -> None:
+        """Record a file as read (its articles are put separately); clears its problem."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
+            (path, state.size, state.mtime_ns, state.digest),
+        )
+        self._db.execute("DELETE FROM problems WHERE path = ?", (path,))
 
     def touch(self, path: str, size: int, mtime_ns: int) -> None:
-        """Record a new file state for an article whose content did not change."""
-        self._db.execute("UPDATE articles SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, path))
+        """Record a new file state for a file whose content did not change."""
+        self._db.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, path))
 
     def remove(self, path: str) -> None:
+        """Remove one article."""
         self._db.execute("DELETE FROM articles WHERE path = ?", (path,))
 
+    def remove_file(self, path: str) -> list[str]:
+        """Forget a file and its articles; return the ids of the articles removed."""
+        gone = [p for (p,) in self._db.execute("SELECT path FROM articles WHERE file = ?", (path,))]
+        self._db.execute("DELETE FROM articles WHERE file = ?", (path,))
+        self._db.execute("DELETE FROM files WHERE path = ?", (path,))
+        return gone
+
     def put_problem(self, path: str, reason: str, size: int | None, mtime_ns: int | None) -> None:
-        self._db.execute("DELETE FROM articles WHERE path = ?", (path,))
+        """A file that is not indexed (its articles must have been removed: ``remove_file``)."""
+        self._db.execute("DELETE FROM files WHERE path = ?", (path,))
         self._db.execute(
             "INSERT OR REPLACE INTO problems VALUES (?, ?, ?, ?)", (path, reason, size, mtime_ns)
         )

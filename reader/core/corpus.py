@@ -1,5 +1,8 @@
 """Find article files in a corpus folder, decode them and parse them into articles.
 
+The formats other than plain text (saved web pages, feeds, mail, EPUB) have their readers in
+``reader.core.formats``; this module finds their files and loads their articles by id too.
+
 An article file is plain text: a title line, an optional date line, paragraphs separated by
 blank lines, and optionally a source line and photo credits at the end. The parser is
 deliberately conservative: when a heuristic is unsure, text stays body text.
@@ -14,11 +17,17 @@ import errno
 import os
 import re
 import stat
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-ARTICLE_SUFFIXES = (".txt", ".md")
+from reader.core import formats
+
+TEXT_SUFFIXES = (".txt", ".md")
+#: Every file name ending the corpus walk picks up (text and the formats of ``formats``).
+ARTICLE_SUFFIXES = TEXT_SUFFIXES + tuple(formats.READERS)
 
 #: Files larger than this are indexed by their leading part only (and reported as a problem).
 MAX_ARTICLE_BYTES = 8 * 1024 * 1024
@@ -62,6 +71,10 @@ class Article:
     credits: tuple[str, ...]
     encoding: str = "utf-8"
     truncated: bool = False
+    #: The original's address (a page's canonical URL, a feed item's link), or "".
+    url: str = ""
+    #: The language the file declares for the article (``en``, ``de-CH``), or "".
+    language: str = ""
     lines: tuple[str, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -234,7 +247,7 @@ def decode(data: bytes, truncated: bool | None = None) -> tuple[str, str]:
         return _clean(data[3:].decode("utf-8", errors="replace")), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _clean(data.decode("utf-16", errors="replace")), "utf-16"
-    if _looks_binary(data):
+    if looks_binary(data):
         raise ArticleError("binary data, not text")
     try:
         if truncated:
@@ -254,7 +267,8 @@ def decode(data: bytes, truncated: bool | None = None) -> tuple[str, str]:
         return _clean(data.decode("latin-1")), "latin-1"
 
 
-def _looks_binary(data: bytes) -> bool:
+def looks_binary(data: bytes) -> bool:
+    """Whether the leading bytes look like binary data rather than text (many control bytes)."""
     sample = data[:8192]
     if not sample:
         return False
@@ -477,7 +491,73 @@ def article_from_bytes(rel_path: str, data: bytes, truncated: bool = False) -> A
     return article
 
 
-def load_article(root: Path, rel_path: str) -> Article:
-    """Read, decode and parse one article of the corpus at ``root``."""
-    data, truncated = read_bytes(corpus_file(root, rel_path))
-    return article_from_bytes(rel_path, data, truncated)
+def read_limit(rel_path: str) -> int:
+    """How many bytes of a file the readers look at (the rest is left out and reported)."""
+    return formats.read_limit(rel_path) if formats.handles(rel_path) else MAX_ARTICLE_BYTES
+
+
+def extract_articles(rel_path: str, data: bytes, truncated: bool = False) -> formats.Extracted:
+    """The articles of one file of any format, from its bytes: a pure function (no file system,
+    no shared state) that a process pool can run. Raises ArticleError when nothing is readable."""
+    if formats.handles(rel_path):
+        return formats.extract(rel_path, data, truncated)
+    note = f"larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB: only the leading part is indexed"
+    return formats.Extracted([article_from_bytes(rel_path, data, truncated)], note if truncated else "")
+
+
+def read_file_articles(root: Path, rel_path: str) -> formats.Extracted:
+    """Read and extract the articles of one file of the corpus at ``root``."""
+    data, truncated = read_bytes(corpus_file(root, rel_path), read_limit(rel_path))
+    return extract_articles(rel_path, data, truncated)
+
+
+def load_article(root: Path, article_id: str) -> Article:
+    """Read one article of the corpus at ``root``: a whole file (``dir/name.txt``) or one article
+    of a file of several (``dir/feed.rss#KEY``)."""
+    candidates = formats.split_id(article_id)
+    rel_path, key = candidates[-1]
+    for file, file_key in candidates[:-1]:
+        with contextlib.suppress(ArticleError):
+            if corpus_file(root, file).is_file():
+                rel_path, key = file, file_key
+                break
+    if key is None and not formats.handles(rel_path):
+        data, truncated = read_bytes(corpus_file(root, rel_path))
+        return article_from_bytes(rel_path, data, truncated)
+    articles = _cached_articles(root, rel_path)
+    if key is None:
+        if len(articles) == 1 or not rel_path.lower().endswith(formats.MULTI_ARTICLE):
+            return articles[0]
+        raise ArticleError(f"{rel_path} holds {len(articles):,} articles: give one as {rel_path}#KEY")
+    for article in articles:
+        if article.path == article_id:
+            return article
+    raise ArticleError(f"no article {key!r} in {rel_path} (no longer in the file?)")
+
+
+_CACHE_FILES = 4
+_cache: OrderedDict[tuple[str, int, int], list[Article]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _cached_articles(root: Path, rel_path: str) -> list[Article]:
+    """The articles of a file in another format, kept for the last few files read: the reading
+    pane, snippets and the concordance load many articles of one feed or mbox in a row."""
+    path = corpus_file(root, rel_path)
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise ArticleError(_os_reason(exc)) from exc
+    key = (str(path.absolute()), st.st_size, st.st_mtime_ns)
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    articles = read_file_articles(root, rel_path).articles
+    if not articles:
+        raise ArticleError(f"{rel_path} holds no articles")
+    with _cache_lock:
+        _cache[key] = articles
+        while len(_cache) > _CACHE_FILES:
+            _cache.popitem(last=False)
+    return articles

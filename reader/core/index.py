@@ -32,19 +32,20 @@ from whoosh.writing import SegmentWriter
 
 from reader.core.catalog import ArticleRow, Catalog, FileState
 from reader.core.corpus import (
-    MAX_ARTICLE_BYTES,
     Article,
     ArticleError,
     FileStat,
-    article_from_bytes,
     corpus_file,
+    extract_articles,
     read_bytes,
+    read_limit,
     walk_corpus,
 )
 from reader.core.spelling import Vocabulary, words_of
 
 #: Bump when the schema or the way documents are built changes: the index is then rebuilt.
-SCHEMA_VERSION = 2
+#: 3: articles of files in other formats (FILE#KEY ids), the catalog's files table.
+SCHEMA_VERSION = 3
 
 TEXT_FIELDS = ("title", "body", "source")
 INDEX_NAME = "articles"
@@ -343,7 +344,7 @@ class CorpusIndex:
         for path, st in on_disk.items():
             state = known.get(path)
             if state is not None and state.size == st.size and state.mtime_ns == st.mtime_ns:
-                report.unchanged += 1
+                report.unchanged += state.articles
                 continue
             old_problem = known_problems.get(path)
             if old_problem is not None and old_problem[:2] == (st.size, st.mtime_ns):
@@ -393,24 +394,19 @@ class CorpusIndex:
         catalog.transaction_begin()
         try:
             for path in gone:
-                get_writer().delete_by_term("path", path)
-                catalog.remove(path)
-                report.removed_paths.append(path)
+                self._remove_file(path, catalog, get_writer, report)
             for path in gone_problems:
                 catalog.clear_problem(path)
             for path, reason in walk_problems.items():
+                self._remove_file(path, catalog, get_writer, report)
                 catalog.put_problem(path, reason, None, None)
-                if path in known:
-                    get_writer().delete_by_term("path", path)
-                    report.removed_paths.append(path)
 
             total = len(to_read)
             for done, st in enumerate(to_read, start=1):
                 if cancel is not None and cancel.is_set():
                     report.cancelled = True
                     break
-                self._index_one(st, known, catalog, get_writer, fresh, report, vocabulary)
-                pending += 1
+                pending += max(1, self._index_file(st, known, catalog, get_writer, fresh, report, vocabulary))
                 if progress is not None:
                     progress(done, total)
                 if pending >= batch_limit or time.monotonic() - batch_started > seconds_limit:
@@ -423,7 +419,14 @@ class CorpusIndex:
             catalog.transaction_rollback()
             raise
 
-    def _index_one(
+    def _remove_file(
+        self, path: str, catalog: Catalog, get_writer: Callable[[], SegmentWriter], report: SyncReport
+    ) -> None:
+        for article_path in catalog.remove_file(path):
+            get_writer().delete_by_term("path", article_path)
+            report.removed_paths.append(article_path)
+
+    def _index_file(
         self,
         st: FileStat,
         known: dict[str, FileState],
@@ -432,44 +435,52 @@ class CorpusIndex:
         fresh: bool,
         report: SyncReport,
         vocabulary: Vocabulary,
-    ) -> None:
+    ) -> int:
+        """Read one new or changed file and index its articles: of a file of several articles
+        (a feed, an mbox) only those that are new or changed. Returns how many were written."""
         old = known.get(st.path)
         try:
-            data, truncated = read_bytes(corpus_file(self.corpus, st.path))
+            data, truncated = read_bytes(corpus_file(self.corpus, st.path), read_limit(st.path))
             digest = hashlib.blake2b(data, digest_size=16).hexdigest()
             if old is not None and old.digest == digest:
                 catalog.touch(st.path, st.size, st.mtime_ns)
-                report.unchanged += 1
-                return
-            article = article_from_bytes(st.path, data, truncated)
+                report.unchanged += old.articles
+                return 0
+            extracted = extract_articles(st.path, data, truncated)
+            del data
         except ArticleError as exc:
+            self._remove_file(st.path, catalog, get_writer, report)
             catalog.put_problem(st.path, str(exc), st.size, st.mtime_ns)
-            if old is not None:
-                get_writer().delete_by_term("path", st.path)
-                report.removed_paths.append(st.path)
-            return
-        writer = get_writer()
-        doc = document_for(article)
-        if fresh:
-            writer.add_document(**doc)
-        else:
-            writer.update_document(**doc)
-        vocabulary.add(words_of(article.lines))
-        catalog.put_article(
-            ArticleRow(st.path, article.title, article.date, article.source),
-            FileState(st.size, st.mtime_ns, digest),
-        )
-        if truncated:
-            catalog.put_problem_note(
-                st.path,
-                f"larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB: only the leading part is indexed",
-                st.size,
-                st.mtime_ns,
-            )
-        if old is None:
-            report.added_paths.append(st.path)
-        else:
-            report.updated_paths.append(st.path)
+            return 0
+        before = catalog.article_digests(st.path) if old is not None else {}
+        written = 0
+        seen: set[str] = set()
+        for article in extracted.articles:
+            if article.path in seen:
+                continue  # (keys are unique within a file; this is a guard, not a case)
+            seen.add(article.path)
+            article_digest = digest_of(article)
+            if before.get(article.path) == article_digest:
+                report.unchanged += 1
+                continue
+            doc = document_for(article)
+            if fresh:
+                get_writer().add_document(**doc)
+            else:
+                get_writer().update_document(**doc)
+            written += 1
+            vocabulary.add(words_of(article.lines))
+            row = ArticleRow(article.path, article.title, article.date, article.source, article.url)
+            catalog.put_article(row, st.path, article_digest)
+            (report.updated_paths if article.path in before else report.added_paths).append(article.path)
+        for path in before.keys() - seen:
+            get_writer().delete_by_term("path", path)
+            catalog.remove(path)
+            report.removed_paths.append(path)
+        catalog.put_file(st.path, FileState(st.size, st.mtime_ns, digest))
+        if extracted.note:
+            catalog.put_problem_note(st.path, extracted.note, st.size, st.mtime_ns)
+        return written
 
     def close(self) -> None:
         self.ix.close()
@@ -483,6 +494,19 @@ def is_segment_file(name: str) -> bool:
 
 def segment_files(whoosh_dir: Path) -> list[Path]:
     return sorted(p for p in whoosh_dir.iterdir() if is_segment_file(p.name))
+
+
+def digest_of(article: Article) -> str:
+    """A digest of everything the index and catalog keep of an article."""
+    parts = (
+        article.title,
+        str(article.date),
+        article.source,
+        article.url,
+        article.language,
+        article.plain_text,
+    )
+    return hashlib.blake2b("\x00".join(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def document_for(article: Article) -> dict[str, object]:

@@ -532,16 +532,25 @@ def test_file_at_the_limit_is_not_truncated(tmp_path: Path, monkeypatch: pytest.
 # --- Walking the corpus folder ---------------------------------------------------------------
 
 
-def test_walk_finds_txt_and_md_recursively_with_posix_ids(tmp_path: Path) -> None:
+def test_walk_finds_article_files_recursively_with_posix_ids(tmp_path: Path) -> None:
     write(tmp_path, "b.txt", "B")
     write(tmp_path, "a.md", "A")
     write(tmp_path, "sub/deeper/c.txt", "C")
     write(tmp_path, "sub/LOUD.TXT", "D")
-    write(tmp_path, "notes.html", "no")
+    write(tmp_path, "notes.html", "page")
+    write(tmp_path, "sub/feed.RSS", "feed")
     write(tmp_path, "b.txt.bak", "no")
+    write(tmp_path, "notes.pdf", "no")
     write(tmp_path, "sub/image.png", b"\x89PNG")
     files, problems = walk(tmp_path)
-    assert [f.path for f in files] == ["a.md", "b.txt", "sub/LOUD.TXT", "sub/deeper/c.txt"]
+    assert [f.path for f in files] == [
+        "a.md",
+        "b.txt",
+        "notes.html",
+        "sub/LOUD.TXT",
+        "sub/feed.RSS",
+        "sub/deeper/c.txt",
+    ]
     assert problems == {}
 
 
