@@ -144,6 +144,10 @@ class Catalog:
         """The articles of one file: id → digest of its content."""
         return dict(self._db.execute("SELECT path, digest FROM articles WHERE file = ?", (file,)).fetchall())
 
+    def all_article_digests(self) -> dict[str, str]:
+        """Every article: id → digest of its content (changes when the article does)."""
+        return dict(self._db.execute("SELECT path, digest FROM articles").fetchall())
+
     def file_of(self, path: str) -> str | None:
         """The file an article comes from (its own path for a one-article file)."""
         row = self._db.execute("SELECT file FROM articles WHERE path = ?", (path,)).fetchone()

@@ -169,7 +169,7 @@ class WordStore:
         longer has. ``on_article(doc_id, ids, body_start)`` sees each article read (inside the
         transaction: ``stories.py`` signs it there)."""
         changes = Changes()
-        want = {path: state.digest for path, state in catalog.file_states().items()}
+        want = catalog.all_article_digests()  # by article: a feed's items are articles of their own
         have = {p: (i, d) for i, p, d in self._db.execute("SELECT id, path, digest FROM docs")}
         gone = [p for p in have if p not in want]
         to_read = [p for p, digest in want.items() if have.get(p, (0, ""))[1] != digest]

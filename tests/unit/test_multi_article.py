@@ -16,8 +16,9 @@ from reader.core.annotations import AnnotationStore, new_highlight
 from reader.core.corpus import ArticleError, load_article
 from reader.core.index import open_index
 from reader.core.search import SearchService
-from tests.conftest import write_article
+from reader.core.wordstore import WordStore, store_path
 from tests.format_samples import RSS_WITH_CDATA, epub, mbox, news_page, newsletter, rss
+from tests.helpers import write_article
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -215,3 +216,22 @@ def test_an_index_written_by_the_previous_version_is_rebuilt_with_the_new_format
     assert sorted(report.added_paths) == ["feed.rss#1", "fire.txt"]
     assert search(index, "harbour") == ["fire.txt"]
     index.close()
+
+
+def test_the_word_store_of_stories_and_insights_reads_feed_items_as_articles(
+    folder: Path, tmp_path: Path
+) -> None:
+    index = open_index(folder, tmp_path / "ix")
+    index.sync()
+    catalog = index.catalog()
+    try:
+        store = WordStore(store_path(index.dir))
+        try:
+            changes = store.update(folder, catalog)
+        finally:
+            store.close()
+    finally:
+        catalog.close()
+        index.close()
+    assert "feeds/gazette.rss#gazette-1001" in changes.added
+    assert "feeds/gazette.rss" not in changes.added and "settings.xml" not in changes.added
