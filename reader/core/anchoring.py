@@ -129,12 +129,13 @@ def _fuzzy(text: str, quote: Quote, old_start: int | None) -> Anchor | None:
     found = text.rfind(tail, s, e + n // 4 + piece)
     if found >= 0:
         e = found + len(tail)
-    s, e = _snap(text, s, e)
+    s, e = snap_to_words(text, s, e)
     return Anchor(s, e, "fuzzy")
 
 
-def _snap(text: str, start: int, end: int) -> tuple[int, int]:
-    """Move fuzzy ends to word boundaries, and off surrounding spaces."""
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start``–``end`` widened to whole words at both ends, then off surrounding spaces (a
+    fuzzy match's ends; a selection the user highlights)."""
     while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
         start -= 1
     while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():

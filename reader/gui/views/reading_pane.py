@@ -13,9 +13,13 @@ from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QHelpEvent,
+    QIcon,
     QKeySequence,
     QMouseEvent,
+    QPainter,
     QPalette,
+    QPixmap,
     QResizeEvent,
     QShortcut,
     QTextBlockFormat,
@@ -32,10 +36,12 @@ from PySide6.QtWidgets import (
     QTextBrowser,
     QTextEdit,
     QToolButton,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
+from reader.core.anchoring import snap_to_words
 from reader.core.annotation_io import COLOR_CSS
 from reader.core.annotations import Annotation
 from reader.core.corpus import Article
@@ -51,6 +57,17 @@ HIT_TEXT_COLOR = QColor("#1a1a1a")
 HIGHLIGHT_LABELS = {"yellow": "Yellow", "green": "Green", "blue": "Blue", "pink": "Pink", "purple": "Purple"}
 
 
+def color_swatch(name: str, size: int = 16) -> QIcon:
+    """A square of a highlight colour, for menus."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(QColor(COLOR_CSS.get(name, COLOR_CSS["yellow"])))
+    painter = QPainter(pixmap)
+    painter.setPen(QColor(0, 0, 0, 90))
+    painter.drawRect(0, 0, size - 1, size - 1)
+    painter.end()
+    return QIcon(pixmap)
+
+
 class ArticleView(QTextBrowser):
     """The text area: a centred column of readable width.
 
@@ -63,6 +80,8 @@ class ArticleView(QTextBrowser):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        #: The tool tip for a document position ("" for none); the pane sets it (highlight notes).
+        self.tooltip_at: Callable[[int], str] = lambda _position: ""
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setFrameShape(QTextBrowser.Shape.NoFrame)
@@ -79,6 +98,28 @@ class ArticleView(QTextBrowser):
         """Overrides QTextEdit.resizeEvent: keeps the text column centred."""
         self._update_margins()
         super().resizeEvent(event)
+
+    def position_under(self, pos: QPoint) -> int:
+        """The document position of the character under viewport point ``pos``, -1 off the text."""
+        offset = QPoint(self.horizontalScrollBar().value(), self.verticalScrollBar().value())
+        return self.document().documentLayout().hitTest(pos + offset, Qt.HitTestAccuracy.ExactHit)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        """Overrides QAbstractScrollArea.viewportEvent: tool tips for what is under the pointer.
+
+        Qt shows no tool tip for a QTextCharFormat's tooltip in an extra selection (nor for the
+        document's own formats in a QTextEdit), so the view answers QEvent.ToolTip itself.
+        """
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            position = self.position_under(event.pos())
+            text = self.tooltip_at(position) if position >= 0 else ""
+            if text:
+                QToolTip.showText(event.globalPos(), text, self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         """Overrides QTextEdit.mouseReleaseEvent: a plain left click reports its position."""
@@ -121,6 +162,7 @@ class ReadingPane(QWidget):
         self.highlights: list[Annotation] = []
 
         self.view = ArticleView(self)
+        self.view.tooltip_at = self._tooltip_at
         self.hit_label = QLabel("", self)
         self.hit_label.setObjectName("hitCounter")
         self.find_edit = QLineEdit(self)
@@ -307,7 +349,6 @@ class ReadingPane(QWidget):
             if h.note:
                 fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
                 fmt.setUnderlineColor(HIT_TEXT_COLOR)
-            fmt.setToolTip(h.note)
             selections.append(self._selection(h.start, h.end, fmt))
         for i, (start, end) in enumerate(self._marks):
             fmt = QTextCharFormat()
@@ -336,10 +377,12 @@ class ReadingPane(QWidget):
         return [text[h.start : h.end] for h in sorted(self.highlights, key=lambda h: h.start)]
 
     def selected_span(self) -> tuple[int, int] | None:
+        """The selection, widened to whole words (a highlight never starts inside a word)."""
         cursor = self.view.textCursor()
         if self.article is None or not cursor.hasSelection():
             return None
-        return cursor.selectionStart(), cursor.selectionEnd()
+        start, end = snap_to_words(self.article.plain_text, cursor.selectionStart(), cursor.selectionEnd())
+        return (start, end) if end > start else None
 
     def highlighter(self, color: str) -> Callable[[], None]:
         """A slot that highlights the selection in ``color`` (for menus of colours)."""
@@ -349,6 +392,11 @@ class ReadingPane(QWidget):
         span = self.selected_span()
         if span is not None:
             self.highlight_requested.emit(span[0], span[1], color, with_note)
+
+    def _tooltip_at(self, position: int) -> str:
+        """A highlight's note, shown on hover."""
+        h = self.highlight_at(position)
+        return h.note if h is not None else ""
 
     def highlight_at(self, position: int) -> Annotation | None:
         for h in self.highlights:
@@ -371,7 +419,7 @@ class ReadingPane(QWidget):
     def _highlight_menu(self, menu: QMenu, h: Annotation) -> None:
         colours = menu.addMenu("Highlight Colour")
         for name, label in HIGHLIGHT_LABELS.items():
-            act = colours.addAction(label)
+            act = colours.addAction(color_swatch(name), label)
             act.setCheckable(True)
             act.setChecked(name == h.color)
             act.triggered.connect(lambda _=False, n=name: self.highlight_action_requested.emit(h, n))
@@ -388,7 +436,7 @@ class ReadingPane(QWidget):
             menu.addSeparator()
             add = menu.addMenu("Highlight")
             for name, label in HIGHLIGHT_LABELS.items():
-                add.addAction(label, self.highlighter(name))
+                add.addAction(color_swatch(name), label, self.highlighter(name))
             menu.addAction("Highlight with Note…", lambda: self.highlight_selection("yellow", with_note=True))
         h = self.highlight_at(self.view.cursorForPosition(pos).position())
         if h is not None:
