@@ -506,6 +506,13 @@ class ReadingPane(QWidget):
                 )
         self.zoom_changed.emit(self.zoom)
 
+    def changeEvent(self, event: QEvent) -> None:
+        """Overrides QWidget.changeEvent: a new palette (View ▸ Theme) re-typesets the article,
+        whose muted lines took their colour from the old one."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.article is not None:
+            self.apply_zoom(self.zoom)
+
     def zoom_in(self) -> None:
         self.apply_zoom(self.zoom + 1)
 

@@ -47,6 +47,7 @@ from reader.gui.views.problems_dialog import ProblemsButton
 from reader.gui.views.reading_pane import ReadingPane
 from reader.gui.views.saved_searches_view import SavedSearchController
 from reader.gui.views.search_completer import SearchCompleter
+from reader.gui.views.theme import ThemeController
 from reader.gui.views.timeline_view import TimelineController
 
 SEARCH_DELAY_MS = 250
@@ -215,6 +216,7 @@ class MainWindow(QMainWindow):
         self.model.more_requested.connect(self._on_model_more_requested)
         self.pane.zoom_changed.connect(lambda steps: self.settings.setValue("reader/zoom", steps))
 
+        self.theme = ThemeController(settings, self)
         self._build_menus()
         self._restore_state()
 
@@ -245,6 +247,8 @@ class MainWindow(QMainWindow):
         self.addAction(self._shortcut("Ctrl+=", self.pane.zoom_in))
         action("&View", "Zoom &Out", QKeySequence.StandardKey.ZoomOut, self.pane.zoom_out)
         action("&View", "&Actual Size", "Ctrl+0", self.pane.zoom_reset)
+        menus["&View"].addSeparator()
+        self.theme.build_menu(menus["&View"])
         menus["&View"].addSeparator()
         action("&View", "&Find in Article…", QKeySequence.StandardKey.Find, self.pane.open_find)
         action("&Go", "&Search", "Ctrl+L", self.focus_search)
@@ -281,6 +285,7 @@ class MainWindow(QMainWindow):
         except ValueError:
             zoom = 0
         self.pane.apply_zoom(zoom)
+        self.theme.restore()
 
     # --- corpus ------------------------------------------------------------------------
 
