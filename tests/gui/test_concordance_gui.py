@@ -1,4 +1,4 @@
-"""The Concordance tab: rows stream in for the query; clicking one opens the article there."""
+"""The Concordance panel: rows stream in for the query; clicking one opens the article there."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from pytestqt.qtbot import QtBot
 
 from reader.core import concordance as conc
 from reader.core.concordance import Occurrence
-from reader.gui.views.concordance_view import DATE, LEFT, RIGHT, ConcordanceModel, OccurrenceRole
+from reader.gui.views.concordance_view import ARTICLE, DATE, LEFT, RIGHT, ConcordanceModel, OccurrenceRole
 from tests.gui.harness import App
 
 
 def show_concordance(app: App, qtbot: QtBot, query: str) -> None:
     window = app.window
     qtbot.keyClicks(window.search_edit, query)
-    window.tabs.setCurrentWidget(window.concordance.panel)
+    window.concordance.show_panel()
     qtbot.keyClick(window.search_edit, Qt.Key.Key_Return)
     controller = window.concordance
     qtbot.waitUntil(
@@ -92,3 +92,23 @@ def test_concordance_model_passes_qt_model_tester(qtmodeltester) -> None:  # typ
     model.sort(RIGHT)
     model.append([Occurrence("b.txt", "B", None, 0, 4, "", "word", " again")])
     qtmodeltester.check(model)
+
+
+def test_a_fresh_concordance_is_oldest_first_with_article_and_date_in_view(app: App, qtbot: QtBot) -> None:
+    window = app.window
+    window.resize(1280, 800)
+    show_concordance(app, qtbot, "Minsk OR harbour")
+    found = rows(app)
+    assert found == sorted(found, key=conc.sort_key("date"))  # oldest article first, undated last
+    header = window.concordance.panel.table.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (DATE, Qt.SortOrder.AscendingOrder)
+    # The panel runs across the window: every column, Article and Date included, is in view.
+    table = window.concordance.panel.table
+    qtbot.waitUntil(lambda: table.viewport().width() > 900)
+    for column in (ARTICLE, DATE):
+        left = header.sectionViewportPosition(column)
+        assert left >= 0 and left + header.sectionSize(column) <= table.viewport().width() + 1
+        assert header.sectionSize(column) >= table.fontMetrics().horizontalAdvance("2020-07-30")
+    # Closing it (✕) hides it; the toggle says so.
+    qtbot.mouseClick(window.concordance.panel.close_button, Qt.MouseButton.LeftButton)
+    assert not window.concordance.panel.isVisible() and not window.concordance.toggle_action.isChecked()

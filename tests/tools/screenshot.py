@@ -69,7 +69,7 @@ def main() -> int:
         wait(app, lambda: timeline.chart.timeline.total > 0)
         if args.tab == "concordance":
             concordance = window.concordance
-            window.tabs.setCurrentWidget(concordance.panel)
+            concordance.show_panel()
             window.splitter.setSizes([width * 11 // 20, width * 9 // 20])  # room for the context
             wait(app, lambda: concordance.finished)
             table = concordance.panel.table

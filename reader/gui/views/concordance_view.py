@@ -1,9 +1,12 @@
-"""The Concordance tab: every occurrence of the current query with its context, streamed in.
+"""The Concordance panel: every occurrence of the current query with its context, streamed in.
 
-The controller asks the library for a concordance when the tab is shown (or the query changes
-while it is shown); rows arrive in batches from the search worker and are appended to a table
-model. The left context is right-aligned (and cut on the left), so every match stands in one
-column. Clicking a row opens the article at that occurrence.
+A keyword-in-context view is wide by nature, so it is not a sidebar tab: it is a panel across
+the bottom of the window (View ▸ Concordance, Ctrl+Shift+K, or the Concordance button), where
+the contexts, the article and the date all fit. The controller asks the library for a
+concordance when the panel is shown (or the query changes while it is shown); rows arrive in
+batches from the search worker and are appended to a table model, oldest article first. The
+left context is right-aligned (and cut on the left), so every match stands in one column.
+Clicking a row opens the article at that occurrence.
 """
 
 from __future__ import annotations
@@ -20,15 +23,16 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QAction, QFont, QFontDatabase, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
-    QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -180,14 +184,17 @@ class ConcordancePanel(QWidget):
         self.model = model
         self.header_label = QLabel("Type a search to see every occurrence in context.", self)
         self.header_label.setWordWrap(True)
+        self.header_label.setTextFormat(Qt.TextFormat.PlainText)
         self.table = QTableView(self)
         self.table.setModel(model)
         self.table.setItemDelegate(_ContextDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Oldest article first, as rows stream in (and as the command line prints them). The
+        # indicator is set before sorting is enabled: enabling sorts by the indicator at once.
+        self.table.horizontalHeader().setSortIndicator(DATE, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setWordWrap(False)
         self.table.setShowGrid(False)
         self.table.setAccessibleName("Concordance")
@@ -196,12 +203,28 @@ class ConcordancePanel(QWidget):
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # uniform rows: 10,000 stay cheap
         rows.setDefaultSectionSize(self.table.fontMetrics().height() + 6)
         columns = self.table.horizontalHeader()
-        for column, width in ((LEFT, 230), (MATCH, 90), (RIGHT, 230), (ARTICLE, 200), (DATE, 90)):
+        # The two contexts share what is left; the match, the article and the date keep a
+        # width that shows them at any window size.
+        columns.setStretchLastSection(False)
+        digits = self.table.fontMetrics().horizontalAdvance("0000-00-00") + 24
+        for column, width in ((MATCH, 120), (ARTICLE, 240), (DATE, digits)):
+            columns.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             columns.resizeSection(column, width)
-        columns.setStretchLastSection(True)
+        for column in (LEFT, RIGHT):
+            columns.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.close_button = QToolButton(self)
+        self.close_button.setText("✕")
+        self.close_button.setToolTip("Close the concordance (Ctrl+Shift+K)")
+        self.close_button.setAutoRaise(True)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        title = QLabel("<b>Concordance</b>", self)
+        top.addWidget(title)
+        top.addWidget(self.header_label, 1)
+        top.addWidget(self.close_button)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 4, 0, 0)
-        layout.addWidget(self.header_label)
+        layout.setContentsMargins(8, 4, 8, 0)
+        layout.addLayout(top)
         layout.addWidget(self.table, 1)
         self.table.clicked.connect(self._on_table_clicked)
         self.table.activated.connect(self._on_table_clicked)
@@ -214,7 +237,7 @@ class ConcordancePanel(QWidget):
 
 
 class ConcordanceController(QObject):
-    """Runs the concordance of the window's query while its tab is shown.
+    """Runs the concordance of the window's query while its panel is shown.
 
     Signals:
         open_requested(str path, int offset): open this article at the occurrence.
@@ -222,20 +245,32 @@ class ConcordanceController(QObject):
 
     open_requested = Signal(str, int)
 
-    def __init__(self, tabs: QTabWidget, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
-        self.tabs = tabs
         self.library: Library | None = None
         self.model = ConcordanceModel(self)
-        self.panel = ConcordancePanel(self.model)
-        self.tabs.addTab(self.panel, "Concordance")
+        self.panel = ConcordancePanel(self.model, parent)
+        self.panel.hide()
+        self.toggle_action = QAction("&Concordance", self)
+        self.toggle_action.setCheckable(True)
+        self.toggle_action.setShortcut(QKeySequence("Ctrl+Shift+K"))
+        self.toggle_action.setToolTip("Every occurrence of the search in context (Ctrl+Shift+K)")
+        self.toggle_action.toggled.connect(self._on_toggle_action_toggled)
+        self.panel.close_button.clicked.connect(lambda: self.toggle_action.setChecked(False))
         self.query = ""
         self.run: Concordance | None = None
         self.finished = False
         self._generation = 0
         self._shown_query: str | None = None  # the query whose concordance the table holds
-        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.panel.occurrence_activated.connect(self._on_panel_occurrence_activated)
+
+    @property
+    def shown(self) -> bool:
+        return self.toggle_action.isChecked()
+
+    def show_panel(self, shown: bool = True) -> None:
+        """Show (or hide) the panel; shown, it lists the current query's occurrences."""
+        self.toggle_action.setChecked(shown)
 
     def set_library(self, library: Library) -> None:
         self.library = library
@@ -249,7 +284,7 @@ class ConcordanceController(QObject):
     def set_query(self, text: str) -> None:
         """The window searched for ``text``: the concordance follows when its tab is shown."""
         self.query = text
-        if self.tabs.currentWidget() is self.panel:
+        if self.shown:
             self.refresh()
 
     def refresh(self, force: bool = False) -> None:
@@ -284,11 +319,14 @@ class ConcordanceController(QObject):
             text += f" — the first {n:,} only; narrow the search to see the rest"
         if run.notes:
             text += "\n" + " ".join(run.notes)
+        if self.finished and not n and run.suggestion:
+            text += f"\nDid you mean: {run.suggestion}?"
         self.panel.header_label.setText(text)
 
-    @Slot(int)
-    def _on_tabs_current_changed(self, _index: int) -> None:
-        if self.tabs.currentWidget() is self.panel:
+    @Slot(bool)
+    def _on_toggle_action_toggled(self, shown: bool) -> None:
+        self.panel.setVisible(shown)
+        if shown:
             self.refresh()
 
     @Slot(object)
@@ -297,7 +335,7 @@ class ConcordanceController(QObject):
 
     @Slot(object)
     def _on_library_sync_finished(self, report: SyncReport) -> None:
-        if report.changed and self.tabs.currentWidget() is self.panel:
+        if report.changed and self.shown:
             self.refresh(force=True)
 
     @Slot(int, object)

@@ -159,7 +159,7 @@ class MainWindow(QMainWindow):
         self.annotations.open_requested.connect(self.open_article)
         self.saved = SavedSearchController(self, self.tabs, self.annotations.bookmarks)
         self.saved.search_requested.connect(self.search)
-        self.concordance = ConcordanceController(self.tabs, self)
+        self.concordance = ConcordanceController(self)
         self.concordance.open_requested.connect(self.open_article)
         self.bookmark_button = QToolButton(self)
         self.bookmark_button.setDefaultAction(self.annotations.bookmark_action)
@@ -175,6 +175,9 @@ class MainWindow(QMainWindow):
         self.save_search_button = QToolButton(self)
         self.save_search_button.setDefaultAction(self.saved.save_action)
         top_layout.addWidget(self.save_search_button)
+        self.concordance_button = QToolButton(self)
+        self.concordance_button.setDefaultAction(self.concordance.toggle_action)
+        top_layout.addWidget(self.concordance_button)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.tabs)
@@ -188,7 +191,14 @@ class MainWindow(QMainWindow):
         central_layout.setContentsMargins(0, 0, 0, 0)
         central_layout.setSpacing(0)
         central_layout.addWidget(top)
-        central_layout.addWidget(self.splitter, 1)
+        # The concordance is wide by nature: a panel across the window, under list and article.
+        self.vsplitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.vsplitter.addWidget(self.splitter)
+        self.vsplitter.addWidget(self.concordance.panel)
+        self.vsplitter.setStretchFactor(0, 3)
+        self.vsplitter.setStretchFactor(1, 2)
+        self.vsplitter.setChildrenCollapsible(False)
+        central_layout.addWidget(self.vsplitter, 1)
         self.setCentralWidget(central)
 
         # Status bar: sync progress, hit counter.
@@ -257,6 +267,8 @@ class MainWindow(QMainWindow):
         action("&Go", "&Clear Search", None, self.clear_search)
         menus["&Go"].addAction(self.saved.save_action)
         menus["&Go"].addAction(self.more_like_action)
+        menus["&View"].addSeparator()
+        menus["&View"].addAction(self.concordance.toggle_action)
         action("&Help", "&Search Syntax", QKeySequence.StandardKey.HelpContents, self._on_help_triggered)
         action("&Help", "&About Corpus Reader", None, self._on_about_triggered)
         self.addAction(self._shortcut("Esc", self._on_escape))
@@ -278,7 +290,13 @@ class MainWindow(QMainWindow):
         if isinstance(splitter, QByteArray) and not splitter.isEmpty():
             self.splitter.restoreState(splitter)
         else:
-            self.splitter.setSizes([560, 720])  # room for all six tabs
+            self.splitter.setSizes([560, 720])  # room for all the tabs
+        vsplitter = self.settings.value("window/vsplitter")
+        if isinstance(vsplitter, QByteArray) and not vsplitter.isEmpty():
+            self.vsplitter.restoreState(vsplitter)
+        else:
+            self.vsplitter.setSizes([500, 300])
+        self.concordance.panel.setVisible(self.concordance.shown)
         stored = self.settings.value("reader/zoom", 0)
         try:
             zoom = int(stored) if isinstance(stored, (int, str)) else 0
@@ -686,6 +704,7 @@ class MainWindow(QMainWindow):
         """Overrides QWidget.closeEvent: remembers geometry, splitter and zoom."""
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("window/vsplitter", self.vsplitter.saveState())
         self.settings.setValue("reader/zoom", self.pane.zoom)
         self.settings.sync()
         super().closeEvent(event)
