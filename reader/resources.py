@@ -1,14 +1,26 @@
 """Find the files that ship with the app: icons, the desktop entry, the bundled corpus.
 
 In a source checkout they sit at the top of the repository (``resources/``, ``corpus/``); an
-installed wheel carries them inside the package (``reader/_resources``, ``reader/_corpus``).
+installed wheel carries them inside the package (``reader/_resources``, ``reader/_corpus``), and
+so does the standalone build (resources/packaging/build.py), under the folder PyInstaller
+unpacks into (``sys._MEIPASS``: ``corpus-reader/_internal/reader/_resources``). The bundle's
+folder may be read-only: nothing here writes.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
+
+
+def _frozen_package() -> list[Path]:
+    """Where a frozen build keeps the package's data, when this is one."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if getattr(sys, "frozen", False) and bundle:
+        return [Path(bundle) / "reader"]
+    return []
 
 
 def _first_existing(*candidates: Path) -> Path:
@@ -19,7 +31,8 @@ def _first_existing(*candidates: Path) -> Path:
 
 
 def resources_dir() -> Path:
-    return _first_existing(_PACKAGE / "_resources", _PACKAGE.parent / "resources")
+    packages = [*_frozen_package(), _PACKAGE]
+    return _first_existing(*(p / "_resources" for p in packages), _PACKAGE.parent / "resources")
 
 
 def resource(relative: str) -> Path:
@@ -29,4 +42,5 @@ def resource(relative: str) -> Path:
 
 def bundled_corpus() -> Path:
     """The default corpus that ships with the app."""
-    return _first_existing(_PACKAGE / "_corpus", _PACKAGE.parent / "corpus")
+    packages = [*_frozen_package(), _PACKAGE]
+    return _first_existing(*(p / "_corpus" for p in packages), _PACKAGE.parent / "corpus")

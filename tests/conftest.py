@@ -18,12 +18,19 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Slow tests (the standalone build: minutes) run only when asked: `-m slow` or CORPUS_READER_SLOW=1.
+    run_slow = (
+        "slow" in (config.getoption("markexpr", "") or "") or os.environ.get("CORPUS_READER_SLOW") == "1"
+    )
+    skip_slow = pytest.mark.skip(reason="slow: run with -m slow or CORPUS_READER_SLOW=1")
     for item in items:
         parts = Path(str(item.fspath)).parts
         if "gui" in parts:
             item.add_marker(pytest.mark.gui)
         if "e2e" in parts:
             item.add_marker(pytest.mark.e2e)
+        if "slow" in item.keywords and not run_slow:
+            item.add_marker(skip_slow)
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -21,6 +22,7 @@ from reader.gui.tasks.library import STARTUP_SYNC_DELAY_MS, Library
 from reader.gui.tasks.watcher import DEBOUNCE_MS, POLL_MS
 from reader.gui.window.main_window import MainWindow
 from reader.gui.window.single_instance import LaunchRequest, claim
+from reader.gui.window.unix_signals import close_on_signals
 from reader.resources import bundled_corpus, resource
 
 log = logging.getLogger("corpus-reader")
@@ -181,6 +183,16 @@ def run_gui(corpus: Path | None, locations: Locations, files: Sequence[Path] = (
     if instance is None:
         log.info("Handed corpus %s and files %s to the window already open", request.corpus, files)
         return 0
+
+    def close_for_signal(number: int) -> None:
+        # A logout or `kill` (SIGTERM), Ctrl+C (SIGINT): close as the close button does, so the
+        # window's state is saved and the workers stop; the exit code is 0. Installed before the
+        # window is built: a signal that comes meanwhile is acted on once the event loop runs.
+        log.info("Closing on %s", signal.Signals(number).name)
+        app.closeAllWindows()
+        app.quit()
+
+    quit_signals = close_on_signals(app, close_for_signal)
     log.info("Listening for later launches as %s", instance.name)
     icon = app_icon()
     app.setWindowIcon(icon)
@@ -202,6 +214,7 @@ def run_gui(corpus: Path | None, locations: Locations, files: Sequence[Path] = (
     try:
         return app.exec()
     finally:
+        quit_signals.uninstall()
         instance.close()
         session.shutdown()
 

@@ -39,10 +39,13 @@ def data_home(environ: Mapping[str, str] | None = None) -> Path:
 def launcher_command() -> list[str]:
     """The command that starts this installation of the app, absolute paths only.
 
-    The launcher script pip wrote for the Python running now (next to ``sys.executable`` in a
-    venv, or in the user or system scripts folder); a ``corpus-reader`` found on PATH could
-    belong to another installation. Without a launcher: ``python -m reader``.
+    In the standalone build (PyInstaller sets ``sys.frozen``) that is the bundle's own program.
+    Otherwise the launcher script pip wrote for the Python running now (next to
+    ``sys.executable`` in a venv, or in the user or system scripts folder); a ``corpus-reader``
+    found on PATH could belong to another installation. Without a launcher: ``python -m reader``.
     """
+    if getattr(sys, "frozen", False):
+        return [os.path.abspath(sys.executable)]
     name = LAUNCHER + (".exe" if sys.platform == "win32" else "")
     folders = [Path(sys.executable).parent]
     for scheme in (None, f"{os.name}_user"):

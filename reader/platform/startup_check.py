@@ -73,12 +73,22 @@ def load_library(name: str) -> str | None:
 
 
 def xcb_platform_library() -> Path | None:
-    """Qt's xcb platform library in the PySide6 installation, found without importing Qt."""
+    """Qt's xcb platform library in the PySide6 installation, found without importing Qt.
+
+    In the standalone build it is in the bundle (PyInstaller keeps the wheel's layout under
+    ``sys._MEIPASS``); the system libraries it needs are not, so the check means the same there.
+    """
+    folders: list[str] = []
+    bundle = getattr(sys, "_MEIPASS", None)
+    if getattr(sys, "frozen", False) and bundle:
+        folders.append(os.path.join(bundle, "PySide6"))
     try:
         spec = importlib.util.find_spec("PySide6")
     except (ImportError, ValueError):
-        return None
-    for folder in (spec.submodule_search_locations or []) if spec is not None else []:
+        spec = None
+    if spec is not None:
+        folders.extend(spec.submodule_search_locations or [])
+    for folder in folders:
         candidate = Path(folder) / "Qt" / "lib" / "libQt6XcbQpa.so.6"
         if candidate.is_file():
             return candidate

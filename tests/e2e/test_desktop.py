@@ -222,3 +222,22 @@ def test_no_display_is_a_clear_message_on_stderr_and_in_the_log(tmp_path: Path) 
     assert "needs a graphical desktop" in done.stderr and "Traceback" not in done.stderr
     assert "could not connect to display" not in done.stderr  # Qt's own abort text
     assert "needs a graphical desktop" in (tmp_path / "d" / "corpus-reader.log").read_text("utf-8")
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGINT])
+def test_sigterm_or_ctrl_c_closes_the_window_as_its_close_button_does(
+    corpus: Path, tmp_path: Path, number: int
+) -> None:
+    """A logout or `kill` (SIGTERM) and Ctrl+C (SIGINT): the window saves its state, exit code 0."""
+    data = tmp_path / "d"
+    window = Window(corpus, data)
+    try:
+        window.wait_started()
+        window.proc.send_signal(number)
+        _, err = window.proc.communicate(timeout=30)
+    finally:
+        window.stop()
+    assert window.proc.returncode == 0, err
+    assert "Traceback" not in err
+    assert f"Closing on {signal.Signals(number).name}" in window.log_text()
+    assert "geometry" in (data / "settings.ini").read_text("utf-8")
