@@ -330,6 +330,8 @@ def check_window_offscreen(b: Bundle, home: Path) -> None:
             proc.communicate()
     expect(proc.returncode == 0, f"the window exited {proc.returncode} on SIGTERM: {err.strip()[-800:]}")
     expect("Traceback" not in err, f"a traceback from the window:\n{err[-1500:]}")
+    # As `python` does (PEP 538), the bundle moves a bare C locale to UTF-8 before Qt starts.
+    expect("Detected locale" not in err, f"Qt complained about the locale: {err.strip()[-400:]}")
     expect("Closing on SIGTERM" in log_text(), "the log does not say the window closed on SIGTERM")
     settings = (data_dir / "settings.ini").read_text("utf-8", errors="replace")
     expect("geometry" in settings, "the window did not save its state when it closed")

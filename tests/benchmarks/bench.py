@@ -1,6 +1,7 @@
 """Benchmark Corpus Reader's indexing, sync, search, article list and start-up.
 
     python tests/benchmarks/bench.py [--corpus DIR] [--articles N] [--json FILE] [--repeat K] [--skip-gui]
+    python tests/benchmarks/bench.py --bundle DIR/corpus-reader/corpus-reader [--corpus DIR] [--repeat K]
 
 Not a test: CI does not run it. Without ``--corpus`` it generates N news-like articles
 (``corpus_gen.py``, seeded) in a temporary folder; with ``--corpus`` it works on a temporary copy, so
@@ -870,6 +871,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--repeat", type=int, default=3, metavar="K", help="runs of the cheap measures (3)")
     parser.add_argument("--skip-gui", action="store_true", help="no article list and no window launch")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--bundle",
+        type=Path,
+        metavar="PROGRAM",
+        help="only the start-up of this standalone build next to the installed app (bundle_launch.py)",
+    )
     return parser
 
 
@@ -878,6 +885,14 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["--gui-driver"]:
         return gui_driver(Path(argv[1]), Path(argv[2]), float(argv[3]), argv[4])
     args = build_parser().parse_args(argv)
+    if args.bundle:
+        import bundle_launch
+
+        launch = bundle_launch.measure(args.bundle, args.corpus, max(args.repeat, 5))
+        print(bundle_launch.report(launch, max(args.repeat, 5)))
+        if args.json:
+            args.json.write_text(json.dumps({"bundle_launch": launch}, indent=2), "utf-8")
+        return 0
     import bench_stories  # beside this file, like corpus_gen
 
     work = Path(tempfile.mkdtemp(prefix="corpus-reader-bench-"))
