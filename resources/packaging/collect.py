@@ -29,6 +29,8 @@ _KEEP_PLATFORMS = re.compile(
 )
 #: Plugin folders of features the app does not use (eglfs, network status, TLS, QML tooling).
 _DROPPED_PLUGIN_FOLDERS = {"egldeviceintegrations", "networkinformation", "tls", "qmltooling", "designer"}
+#: Qt libraries only the dropped eglfs platform (full-screen on the framebuffer) links.
+_DROPPED_QT_LIBRARIES = {"libQt6EglFSDeviceIntegration", "libQt6EglFsKmsSupport"}
 #: The desktop's graphics stack (X11, OpenGL, Wayland, fonts, GLib and GTK, D-Bus) and the C++
 #: runtime, by library name before ".so": left to the system on Linux, as the PySide6 wheel does
 #: (see corpus-reader.spec for why). A name ending in "*" is a prefix.
@@ -122,6 +124,8 @@ def bundled(destination: str, source: str, platform: str) -> bool:
     loads none), no unused Qt plugins, and on Linux none of the system's desktop libraries."""
     dest = destination.replace("\\", "/")
     if dest.startswith(_QT + "translations/"):
+        return False
+    if os.path.basename(dest).split(".so", 1)[0] in _DROPPED_QT_LIBRARIES:
         return False
     if dest.startswith(_QT + "plugins/"):
         folder = dest[len(_QT + "plugins/") :].split("/")[0]

@@ -91,6 +91,9 @@ def test_resource_tree_leaves_out_the_repository_only_folders(tmp_path: Path) ->
         ("PySide6/Qt/plugins/tls/libqopensslbackend.so", "/v/x.so", "linux", False),
         ("PySide6/Qt/plugins/imageformats/libqsvg.so", "/v/x.so", "linux", True),
         ("PySide6/Qt/translations/qtbase_de.qm", "/v/qtbase_de.qm", "linux", False),
+        ("PySide6/Qt/lib/libQt6EglFSDeviceIntegration.so.6", "/v/x.so.6", "linux", False),
+        ("libQt6EglFsKmsSupport.so.6", "/v/PySide6/Qt/lib/libQt6EglFsKmsSupport.so.6", "linux", False),
+        ("PySide6/Qt/lib/libQt6Widgets.so.6", "/v/PySide6/Qt/lib/libQt6Widgets.so.6", "linux", True),
         # The system's desktop stack stays the system's ...
         ("libxcb-cursor.so.0", "/lib/x86_64-linux-gnu/libxcb-cursor.so.0", "linux", False),
         ("libfontconfig.so.1", "/usr/lib/x86_64-linux-gnu/libfontconfig.so.1", "linux", False),
