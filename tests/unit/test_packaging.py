@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from reader import desktop, resources
-from reader.gui import startup_check
+from reader import resources
+from reader.platform import desktop, startup_check
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "resources" / "packaging"))
