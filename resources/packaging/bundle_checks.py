@@ -239,6 +239,55 @@ def check_commands_over_a_corpus_of_ones_own(b: Bundle, home: Path) -> None:
     expect("destroyed a warehouse" in markdown and "check this" in markdown, "the Markdown export lacks it")
 
 
+#: Commands the checks above try by name; others that appear are tried by check_other_commands.
+KNOWN_COMMANDS = {
+    "index",
+    "search",
+    "concordance",
+    "annotations",
+    "show",
+    "install-desktop",
+    "uninstall-desktop",
+}
+
+
+def required_positionals(usage: str, command: str) -> list[str]:
+    """The required positional arguments in argparse's usage text of ``command``."""
+    tail = usage.split(f" {command}", 1)[-1] if f" {command}" in usage else usage
+    depth, kept = 0, []
+    for char in tail:
+        depth += char in "[{("
+        if depth == 0:
+            kept.append(char)
+        depth -= char in "]})"
+    return [word for word in "".join(kept).split() if not word.startswith("-") and word != "..."]
+
+
+def check_other_commands(b: Bundle, home: Path) -> None:
+    """Every further command the app has (stories, keywords …, as they are added) runs in the
+    bundle over a corpus of its own: the libraries and data files each needs came along."""
+    corpus = _own_corpus(b)
+    common = ["--corpus", str(corpus), "--data-dir", str(b.work / "data for other commands")]
+    ok(b.run(*common, "index", home=home), "index")
+    others = sorted(commands(b, home) - KNOWN_COMMANDS)
+    if not others:
+        raise CheckSkipped("no other commands")
+    for command in others:
+        usage = ok(b.run(command, "--help", home=home), f"{command} --help")
+        args = ["fire"] * len(required_positionals(usage.split("\n\n")[0], command))
+        as_json = "--json" in usage
+        done = b.run(*common, command, *args, *(["--json"] if as_json else []), home=home)
+        if as_json:  # one JSON document, or JSON Lines
+            text = ok(done, f"{command} {' '.join(args)} --json")
+            try:
+                json.loads(text)
+            except ValueError:
+                for line in filter(None, text.splitlines()):
+                    json_of(subprocess.CompletedProcess([], 0, line, ""), f"{command} --json, a line")
+        else:
+            ok(done, f"{command} {' '.join(args)}")
+
+
 def check_no_display_is_explained(b: Bundle, home: Path) -> None:
     data_dir = b.work / "data without display"
     done = b.run("--data-dir", data_dir, home=home)
@@ -346,6 +395,7 @@ CHECKS: list[tuple[str, Callable[[Bundle, Path], None]]] = [
     ("help", check_help_lists_the_commands),
     ("search the bundled corpus", check_search_over_the_bundled_corpus),
     ("index, search, concordance, show, annotations", check_commands_over_a_corpus_of_ones_own),
+    ("every other command", check_other_commands),
     ("no display", check_no_display_is_explained),
     ("missing X11 library", check_missing_x11_library_is_named),
     ("install-desktop", check_install_desktop_points_at_the_bundle),

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import subprocess
 from importlib import metadata
 from pathlib import Path
 
@@ -100,8 +102,28 @@ def import_names(distributions: dict[str, metadata.Distribution]) -> dict[str, l
 
 
 def not_a_test(module: str) -> bool:
-    """False for the test suites some packages ship (``numpy.tests``, ``lxml.tests`` ...)."""
-    return not any(part in ("test", "tests", "testing", "conftest") for part in module.split(".")[1:])
+    """False for the test suites some packages ship (``numpy.tests``, ``lxml.tests``, numpy's
+    ``_core._multiarray_tests`` extension ...)."""
+    parts = module.split(".")[1:]
+    if any(part in ("test", "tests", "testing", "conftest") for part in parts):
+        return False
+    return not (parts and (parts[-1].endswith("_tests") or parts[-1].startswith("test_")))
+
+
+#: Data files of dependencies that nothing reads at run time: type stubs, C and Cython sources
+#: and headers (for building against the package), test suites and their data.
+DATA_EXCLUDES = [
+    "**/*.pyi",
+    "**/py.typed",
+    "**/*.pxd",
+    "**/*.pyx",
+    "**/*.h",
+    "**/*.c",
+    "**/*.cpp",
+    "**/tests",
+    "**/test",
+    "**/testing",
+]
 
 
 def tree(
@@ -144,3 +166,33 @@ def is_system_library(filename: str) -> bool:
     return stem in SYSTEM_LIBRARIES or any(
         pattern.endswith("*") and stem.startswith(pattern[:-1]) for pattern in SYSTEM_LIBRARIES
     )
+
+
+def strip_python_binaries(
+    binaries: list[tuple[str, str, str]], python_prefix: str, folder: Path
+) -> list[tuple[str, str, str]]:
+    """The TOC with the shared libraries of the Python installation itself (``libpython`` and
+    the standard library's extension modules; a Python built from source keeps ~20 MB of debug
+    symbols in them) replaced by stripped copies under ``folder``.
+
+    Not PyInstaller's own ``strip=True``, which strips every library: the ones wheels vendor
+    were rewritten by auditwheel, and strip breaks them ("ELF load command address/offset not
+    page-aligned": numpy's OpenBLAS). Without a ``strip`` program, nothing changes.
+    """
+    strip = shutil.which("strip")
+    prefix = os.path.join(os.path.realpath(python_prefix), "")
+    if strip is None:
+        return binaries
+    out = []
+    for destination, source, kind in binaries:
+        real = os.path.realpath(source)
+        vendored = "site-packages" in real or "dist-packages" in real
+        if real.startswith(prefix) and not vendored and ".so" in os.path.basename(real):
+            copy = folder / destination
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(real, copy)
+            done = subprocess.run([strip, "--strip-debug", str(copy)], capture_output=True, check=False)
+            if done.returncode == 0:
+                source = str(copy)
+        out.append((destination, source, kind))
+    return out

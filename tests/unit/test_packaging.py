@@ -57,7 +57,15 @@ def test_import_names_are_found_for_each_distribution() -> None:
 
 @pytest.mark.parametrize(
     ("module", "kept"),
-    [("lxml.html.clean", True), ("numpy.tests.test_x", False), ("babel.testing", False), ("tests", True)],
+    [
+        ("lxml.html.clean", True),
+        ("numpy.tests.test_x", False),
+        ("babel.testing", False),
+        ("tests", True),
+        ("numpy._core._multiarray_tests", False),
+        ("numpy._core._multiarray_umath", True),
+        ("whoosh.lang.test_stems", False),
+    ],
 )
 def test_test_suites_of_dependencies_stay_out(module: str, kept: bool) -> None:
     assert collect.not_a_test(module) is kept
@@ -210,3 +218,21 @@ def test_frozen_startup_check_loads_the_bundles_qt_x11_library(frozen: Path) -> 
     library.parent.mkdir(parents=True)
     library.write_bytes(b"")
     assert startup_check.xcb_platform_library() == library
+
+
+# --- the clean-environment checks' own parsing ---------------------------------------------
+
+
+def test_required_positionals_are_read_from_argparse_usage() -> None:
+    import bundle_checks
+
+    usage = (
+        "usage: corpus-reader [-h] [--version] [--corpus DIR] [FILE ... | COMMAND ...] trends\n"
+        "       [-h] [--corpus DIR] [--within QUERY] [--json]\n"
+        "       [--format {text,json,csv}]\n       TERM [TERM ...]"
+    )
+    assert bundle_checks.required_positionals(usage, "trends") == ["TERM"]
+    assert bundle_checks.required_positionals("usage: x stories [-h] [--json] [query]", "stories") == []
+    assert bundle_checks.required_positionals("usage: x keywords [-h] [--limit N] query", "keywords") == [
+        "query"
+    ]
