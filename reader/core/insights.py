@@ -7,7 +7,9 @@ tokenised, folded and stemmed exactly as search does. Trends live in ``trends.py
   1993) or mutual information, counted only from ``min_freq`` co-occurrences up.
 - **Keywords**: words more (positive) or less (negative) frequent in the results than in the rest
   of the corpus: log-likelihood (Rayson and Garside 2000) for how sure, log ratio (Hardie 2014:
-  the binary log of the ratio of relative frequencies) for how much.
+  the binary log of the ratio of relative frequencies) for how much. A positive keyword is in
+  at least 2% of the results (and two of them), a negative one in 2% of the rest: one long
+  article cannot fill either list.
 - **N-grams** of 2 to 4 words containing an occurrence, within one sentence.
 
 Stop words (for collocates and keywords) are Whoosh's lists for 14 languages (from Snowball),
@@ -180,12 +182,12 @@ def insights(
             break
         _add(state, [tokens for _, tokens in batch], nodes, window)
         out.done += len(batch)
-        _fill(out, state, cf, stop, store, nodes, min_freq, measure, top)
+        _fill(out, state, cf, df, docs, stop, store, nodes, min_freq, measure, top)
         if out.done < out.total:
             yield replace(out, notes=list(out.notes))  # a snapshot: the caller may keep it
     if not out.cancelled:
         out.done = out.total
-        _fill(out, state, cf, stop, store, nodes, min_freq, measure, top)
+        _fill(out, state, cf, df, docs, stop, store, nodes, min_freq, measure, top)
         out.finished = True
     yield out
 
@@ -250,6 +252,8 @@ def _fill(
     out: Insights,
     state: _State,
     cf: Counts,
+    df: Counts,
+    docs: int,
     stop: npt.NDArray[np.bool_],
     store: WordStore,
     nodes: list[tuple[int, ...]],
@@ -266,7 +270,12 @@ def _fill(
         if state.docs < 2
         else state.docfreq < max(2, math.ceil(SPREAD * state.docs))
     )
-    keywords, negative = _keywords(state.counts, cf, stop | spread, stop, node_ids, min_freq, top)
+    # A negative keyword is as widespread in the rest of the corpus.
+    rest_docs = max(0, docs - out.total)
+    rest_spread = (df - state.docfreq) < max(2, math.ceil(SPREAD * rest_docs))
+    keywords, negative = _keywords(
+        state.counts, cf, stop | spread, stop | rest_spread, node_ids, min_freq, top
+    )
     grams = [(g, c) for g, c in state.ngrams.most_common() if c >= min(2, min_freq)][:top]
     wanted = (
         {i for i, *_ in collocates} | {k[0] for k in keywords + negative} | {x for g, _ in grams for x in g}
@@ -338,7 +347,7 @@ def _keywords(
     counts: Counts,
     cf: Counts,
     stop_positive: npt.NDArray[np.bool_],
-    stop: npt.NDArray[np.bool_],
+    stop_negative: npt.NDArray[np.bool_],
     node_ids: set[int],
     min_freq: int,
     top: int,
@@ -359,7 +368,7 @@ def _keywords(
     for i in node_ids:
         ok[i] = False
     positive = ok & ~stop_positive & (ratio > 0) & (a >= min_freq)
-    negative = ok & ~stop & (ratio < 0)
+    negative = ok & ~stop_negative & (ratio < 0)
     out = []
     for ids in (np.flatnonzero(positive), np.flatnonzero(negative)):
         order = ids[np.argsort(-ll[ids], kind="stable")][:top]

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh.lang.porter import stem as porter_stem
 from whoosh.searching import Searcher
@@ -18,6 +18,10 @@ from reader.core.corpus import Article, ArticleError, load_article
 from reader.core.index import CorpusIndex, make_analyzer
 from reader.core.query import ParsedQuery, marked_terms, parse, sanitize, with_phrase_bonus
 from reader.core.spelling import closest
+
+if TYPE_CHECKING:  # stories.py reads words with this module's tokens: imported when used
+    from reader.core.collapse import Collapsed, StoryMap
+    from reader.core.stories import Stories
 
 SNIPPET_CHARS = 220
 Span = tuple[int, int]
@@ -32,10 +36,17 @@ class Hit:
     score: float
     snippet: str = ""
     snippet_marks: tuple[Span, ...] = ()
+    #: With versions collapsed: the other matching versions of this hit's story, best first.
+    versions: tuple[Hit, ...] = ()
 
     @classmethod
     def from_fields(
-        cls, fields: Mapping[str, Any], score: float, snippet: str = "", marks: tuple[Span, ...] = ()
+        cls,
+        fields: Mapping[str, Any],
+        score: float,
+        snippet: str = "",
+        marks: tuple[Span, ...] = (),
+        versions: tuple[Hit, ...] = (),
     ) -> Hit:
         """A hit from the stored fields of an indexed article."""
         date = fields.get("date")
@@ -47,6 +58,7 @@ class Hit:
             score=score,
             snippet=snippet,
             snippet_marks=marks,
+            versions=versions,
         )
 
     def to_json(self) -> dict[str, object]:
@@ -70,6 +82,9 @@ class SearchResult:
     suggestion: str | None = None
     notes: list[str] = field(default_factory=list)
     terms: dict[str, set[str]] = field(default_factory=dict)  # per field, for marking
+    #: With versions collapsed: how many stories the ``total`` matching articles make (one hit
+    #: per story); None when not collapsed.
+    stories: int | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -89,6 +104,9 @@ class SearchService:
         self._searcher: Searcher | None = None
         self._catalog: Catalog | None = None
         self._last_ranking: tuple[tuple[str, str], list[tuple[float, int]]] | None = None
+        self._stories: Stories | None = None
+        self._story_map: StoryMap | None = None
+        self._last_collapsed: tuple[tuple[str, str], Collapsed] | None = None
 
     def close(self) -> None:
         if self._searcher is not None:
@@ -97,6 +115,11 @@ class SearchService:
         if self._catalog is not None:
             self._catalog.close()
             self._catalog = None
+        if self._stories is not None:
+            self._stories.close()
+            self._stories = None
+        self._story_map = None
+        self._last_collapsed = None
 
     def catalog(self) -> Catalog:
         """This thread's connection to the catalog (the corpus's words live there)."""
@@ -125,8 +148,10 @@ class SearchService:
         offset: int = 0,
         sort: str = "relevance",
         snippets: bool = True,
+        collapse: bool = False,
     ) -> SearchResult:
-        """Run a user query; return ``limit`` hits from ``offset`` and the total count."""
+        """Run a user query; return ``limit`` hits from ``offset`` and the total count. With
+        ``collapse``, one hit per story (``offset`` and ``limit`` count stories)."""
         searcher = self.searcher()
         parsed = parse(text, searcher.reader(), self.similar_words)
         result = SearchResult(text, 0, [], offset, sort, notes=parsed.notes)
@@ -135,8 +160,17 @@ class SearchService:
         result.terms = marked_terms(parsed.query)
         ranking = self._ranking(searcher, parsed, sort)
         result.total = len(ranking)
+        others: dict[int, list[tuple[float, int]]] = {}
+        if collapse:
+            collapsed = self._collapsed(searcher, (parsed.text, sort), ranking)
+            ranking, others, result.stories = collapsed.ranking, collapsed.others, collapsed.stories
         result.hits = [
-            Hit.from_fields(searcher.stored_fields(d), s) for s, d in ranking[offset : offset + limit]
+            Hit.from_fields(
+                searcher.stored_fields(d),
+                s,
+                versions=tuple(Hit.from_fields(searcher.stored_fields(o), t) for t, o in others.get(d, ())),
+            )
+            for s, d in ranking[offset : offset + limit]
         ]
         if snippets:
             result.hits = [self._with_snippet(h, result.terms) for h in result.hits]
@@ -164,6 +198,29 @@ class SearchService:
         ranking = [(float(s) if isinstance(s, (int, float)) else 0.0, d) for s, d in results.top_n]
         self._last_ranking = (key, ranking)
         return ranking
+
+    def _collapsed(
+        self, searcher: Searcher, key: tuple[str, str], ranking: list[tuple[float, int]]
+    ) -> Collapsed:
+        """``ranking`` with one entry per story; kept for the next pages of the query."""
+        from reader.core.collapse import StoryMap, collapse
+        from reader.core.stories import Stories
+
+        if self._stories is None:
+            self._stories = Stories(self.index.dir, readonly=self.index.read_only is not None)
+        stories = self._stories
+        if (
+            self._story_map is None
+            or self._story_map.searcher is not searcher
+            or self._story_map.version != stories.version()
+        ):
+            self._story_map = StoryMap(searcher, stories)
+            self._last_collapsed = None
+        if self._last_collapsed is not None and self._last_collapsed[0] == key:
+            return self._last_collapsed[1]
+        collapsed = collapse(ranking, self._story_map)
+        self._last_collapsed = (key, collapsed)
+        return collapsed
 
     def _with_snippet(self, hit: Hit, terms: dict[str, set[str]]) -> Hit:
         try:

@@ -37,6 +37,8 @@ BANDS, ROWS = 64, 2
 SHINGLE = 3
 #: Jaccard similarity (of word-triple sets) from which two articles are versions of one story.
 THRESHOLD = 0.45
+#: A body of fewer words is no evidence of copying ("Markets closed.", a caption): no story.
+MIN_WORDS = 10
 #: In an LSH bucket holding more articles than this, each is compared with this many only.
 BUCKET_CAP = 64
 
@@ -71,12 +73,13 @@ def shingle_hashes(body: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
 
 
 def signature(body: npt.NDArray[np.uint32]) -> Signature | None:
-    """The MinHash signature of an article body, or None when it has no words: per seeded hash
+    """The MinHash signature of an article body, or None when it has fewer than ``MIN_WORDS``
+    words: per seeded hash
     function, the lowest 16 bits of the minimum (b-bit MinHash, Li and König 2010: two
     different minima agree by chance once in 65,536 times, a negligible bias)."""
-    h = shingle_hashes(body)
-    if len(h) == 0:
+    if int(np.count_nonzero(body != BOUNDARY)) < MIN_WORDS:
         return None
+    h = shingle_hashes(body)
     values = _mix(h[None, :] ^ _SEEDS[:, None])
     sig: Signature = (values.min(axis=1) & np.uint64(0xFFFF)).astype("<u2")
     return sig
@@ -274,6 +277,12 @@ class Stories:
     def close(self) -> None:
         if self.store is not None:
             self.store.close()
+
+    def version(self) -> int:
+        """Changes whenever another connection changed the stories (SQLite's data_version)."""
+        if self.store is None:
+            return 0
+        return int(self.store.db.execute("PRAGMA data_version").fetchone()[0])
 
     def of(self, paths: Iterable[str]) -> dict[str, tuple[int, int]]:
         """``path -> (story, number of versions)``; paths not yet in a story are left out."""

@@ -11,6 +11,7 @@ import pytest
 
 from reader.core import stories as S
 from reader.core.index import CorpusIndex, open_index
+from reader.core.search import SearchService
 from reader.core.stories import Stories, update_stories
 from reader.core.wordstore import STORE_NAME, WordStore, store_path
 from tests.story_labels import DATA, make_labelled_set, pair_scores
@@ -85,6 +86,9 @@ def test_signature_estimates_jaccard() -> None:
     exact = len(ha & hb) / len(ha | hb)
     assert abs(S.similarity(sa, sb) - exact) < 0.1
     assert S.signature(np.zeros(5, dtype=np.uint32)) is None  # no words: no signature
+    short = np.arange(1, S.MIN_WORDS, dtype=np.uint32)
+    assert S.signature(short) is None  # too short to tell a copy
+    assert S.signature(np.arange(1, S.MIN_WORDS + 1, dtype=np.uint32)) is not None
 
 
 def _tiny(folder: Path) -> list[str]:
@@ -215,3 +219,27 @@ def test_a_store_from_a_newer_version_is_replaced(tmp_path: Path) -> None:
     finally:
         store.close()
     assert store_path(tmp_path) == path
+
+
+def test_search_collapses_versions_into_one_hit_per_story(
+    labelled: tuple[CorpusIndex, dict[str, str]],
+) -> None:
+    index, labels = labelled
+    service = SearchService(index)
+    try:
+        flat = service.search("fire", limit=1000)
+        collapsed = service.search("fire", limit=1000, collapse=True)
+        assert flat.stories is None and collapsed.total == flat.total
+        keys = {labels[h.path] for h in flat.hits}
+        assert collapsed.stories == len(keys) == len(collapsed.hits)
+        for hit in collapsed.hits:
+            group = {hit.path, *(v.path for v in hit.versions)}
+            assert {labels[p] for p in group} == {labels[hit.path]}
+            assert group == {h.path for h in flat.hits if labels[h.path] == labels[hit.path]}
+        # The best version stands for its story, in rank order; pages count stories.
+        ranks = {h.path: i for i, h in enumerate(flat.hits)}
+        assert [ranks[h.path] for h in collapsed.hits] == sorted(ranks[h.path] for h in collapsed.hits)
+        page = service.search("fire", limit=2, offset=2, collapse=True)
+        assert [h.path for h in page.hits] == [h.path for h in collapsed.hits[2:4]]
+    finally:
+        service.close()

@@ -40,6 +40,7 @@ from reader.core.saved_searches import count_all, delete_search, get, mark_opene
 from reader.core.search import SearchResult, SearchService, find_marks
 from reader.core.similar import more_like_this
 from reader.core.timeline import timeline_for
+from reader.gui.tasks.analysis import AnalysisLane
 from reader.gui.tasks.watcher import (
     DEBOUNCE_MS,
     MAX_WATCHED_FILES,
@@ -300,13 +301,14 @@ class _SearchWorker(QObject):
                     self._on_damage()
                 return None
 
-    @Slot(int, str, int, str)
-    def search(self, generation: int, text: str, offset: int, sort: str) -> None:
+    @Slot(int, str, int, str, bool)
+    def search(self, generation: int, text: str, offset: int, sort: str, collapse: bool) -> None:
         if self._service is None or self._index is None or generation < self._library.latest_query:
             return
         service = self._service
         result = self._read_index(
-            lambda: service.search(text, limit=PAGE_SIZE, offset=offset, sort=sort), "Search failed"
+            lambda: service.search(text, limit=PAGE_SIZE, offset=offset, sort=sort, collapse=collapse),
+            "Search failed",
         )
         if result is not None:
             self.searched.emit(generation, result)
@@ -644,7 +646,7 @@ class Library(QObject):
     _sync_requested = Signal()
     _rebuild_requested = Signal()
     _list_requested = Signal(int, str)
-    _search_requested = Signal(int, str, int, str)
+    _search_requested = Signal(int, str, int, str, bool)
     _article_requested = Signal(int, str, object)
     _close_requested = Signal()
     _annotations_requested = Signal()
@@ -754,6 +756,9 @@ class Library(QObject):
         self._search_worker.similar_found.connect(self.similar_found)
         self._search_worker.words_completed.connect(self.words_completed)
 
+        #: The Versions and Insights panels' reads (stories, the word store, article files).
+        self.analysis = AnalysisLane(self)
+
         self._index_thread.start()
         self._search_thread.start()
 
@@ -778,11 +783,12 @@ class Library(QObject):
         self._list_requested.emit(self.latest_query, sort)
         return self.latest_query
 
-    def search(self, text: str, sort: str = "relevance", offset: int = 0) -> int:
-        """Ask for a page of hits; a request with ``offset`` > 0 continues the latest query."""
+    def search(self, text: str, sort: str = "relevance", offset: int = 0, collapse: bool = False) -> int:
+        """Ask for a page of hits; a request with ``offset`` > 0 continues the latest query. With
+        ``collapse``, one hit per story, its other matching versions attached."""
         if offset == 0:
             self.latest_query += 1
-        self._search_requested.emit(self.latest_query, text, offset, sort)
+        self._search_requested.emit(self.latest_query, text, offset, sort, collapse)
         return self.latest_query
 
     def load_article(self, path: str, terms: dict[str, set[str]] | None = None) -> int:
@@ -874,12 +880,14 @@ class Library(QObject):
         self.watcher.stop()
         self._cancel.set()
         self._close_requested.emit()
+        self.analysis.shutdown()
         for thread in (self._index_thread, self._search_thread):
             thread.quit()
             thread.wait()
 
     @Slot(object)
     def _on_index_worker_opened(self, index: CorpusIndex) -> None:
+        self.analysis.set_index(index)
         self.ready = True
         self.rebuilding = self.rebuilding or index.rebuilt
         self.index_opened.emit()

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractListModel,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     QRect,
@@ -18,15 +20,30 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QFontMetrics, QPainter, QPalette, QTextDocument
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QFont,
+    QFontMetrics,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QTextDocument,
+)
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from reader.core.catalog import ArticleRow
 from reader.core.search import Hit
 
+VERSION_INDENT = 22
 PathRole = Qt.ItemDataRole.UserRole + 1
 MetaRole = Qt.ItemDataRole.UserRole + 2
 SnippetRole = Qt.ItemDataRole.UserRole + 3
+#: "3 versions · Reuters, AFP" for a story's row (versions collapsed), "" otherwise.
+StoryRole = Qt.ItemDataRole.UserRole + 4
+#: 0 for a row of the list, 1 for a version shown under its story's row.
+DepthRole = Qt.ItemDataRole.UserRole + 5
+#: Whether the row's story is expanded.
+ExpandedRole = Qt.ItemDataRole.UserRole + 6
 
 
 @dataclass(frozen=True)
@@ -36,6 +53,16 @@ class Row:
     meta: str  # "30 July 2020 · GSV …"
     snippet: str = ""
     snippet_html: str = ""
+    versions: tuple[Row, ...] = ()  # the story's other matching versions (collapsed results)
+    sources: tuple[str, ...] = ()  # of the story's matching versions
+    depth: int = 0
+
+    @property
+    def story_note(self) -> str:
+        if not self.versions:
+            return ""
+        note = f"{len(self.versions) + 1} versions"
+        return f"{note} · {', '.join(self.sources)}" if self.sources else note
 
 
 _MONTHS = (
@@ -65,7 +92,11 @@ def row_from_hit(hit: Hit) -> Row:
         pieces.append("<b>" + html.escape(hit.snippet[start:end]) + "</b>")
         last = end
     pieces.append(html.escape(hit.snippet[last:]))
-    return Row(hit.path, hit.title, _meta(hit.date, hit.source), hit.snippet, "".join(pieces))
+    versions = tuple(replace(row_from_hit(v), depth=1) for v in hit.versions)
+    sources = tuple(dict.fromkeys(s for s in (hit.source, *(v.source for v in hit.versions)) if s))
+    return Row(
+        hit.path, hit.title, _meta(hit.date, hit.source), hit.snippet, "".join(pieces), versions, sources
+    )
 
 
 class ArticleListModel(QAbstractListModel):
@@ -84,6 +115,8 @@ class ArticleListModel(QAbstractListModel):
         self._row_index: dict[str, int] | None = None
         self._total = 0
         self._waiting_for_more = False
+        self._expanded: set[str] = set()
+        self._top = 0  # rows of the list itself (versions shown under a story not counted)
 
     @property
     def total(self) -> int:
@@ -95,17 +128,20 @@ class ArticleListModel(QAbstractListModel):
         self._rows = list(rows)
         self._row_index = None
         self._total = len(rows) if total is None else total
+        self._top = len(rows)
         self._waiting_for_more = False
+        self._expanded = set()
         self.endResetModel()
 
     def append_rows(self, rows: list[Row]) -> None:
         if not rows:
-            self._total = len(self._rows)
+            self._total = self._top
             self._waiting_for_more = False
             return
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
         self._rows.extend(rows)
+        self._top += len(rows)
         self._row_index = None
         self.endInsertRows()
         # Only now: a view may call fetchMore while rows are being inserted, which must not
@@ -120,6 +156,35 @@ class ArticleListModel(QAbstractListModel):
 
     def path_at(self, row: int) -> str | None:
         return self._rows[row].path if 0 <= row < len(self._rows) else None
+
+    def set_expanded(self, row: int, expanded: bool) -> bool:
+        """Show (or hide) the other versions under the story at ``row``; whether it changed."""
+        if not 0 <= row < len(self._rows) or not self._rows[row].versions:
+            return False
+        story = self._rows[row]
+        if expanded == (story.path in self._expanded):
+            return False
+        n = len(story.versions)
+        if expanded:
+            self.beginInsertRows(QModelIndex(), row + 1, row + n)
+            self._rows[row + 1 : row + 1] = list(story.versions)
+            self._expanded.add(story.path)
+            self.endInsertRows()
+        else:
+            self.beginRemoveRows(QModelIndex(), row + 1, row + n)
+            del self._rows[row + 1 : row + 1 + n]
+            self._expanded.discard(story.path)
+            self.endRemoveRows()
+        self._row_index = None
+        index = self.index(row)
+        self.dataChanged.emit(index, index, [ExpandedRole])
+        return True
+
+    def toggle(self, row: int) -> bool:
+        """Expand or collapse the story at ``row``."""
+        if not 0 <= row < len(self._rows):
+            return False
+        return self.set_expanded(row, self._rows[row].path not in self._expanded)
 
     # Qt overrides ----------------------------------------------------------------------
 
@@ -144,19 +209,26 @@ class ArticleListModel(QAbstractListModel):
             return row.meta
         if role == SnippetRole:
             return row.snippet_html
+        if role == StoryRole:
+            return row.story_note
+        if role == DepthRole:
+            return row.depth
+        if role == ExpandedRole:
+            return row.path in self._expanded
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
-            return f"{row.meta}. {row.snippet}"
+            story = f" {row.story_note}." if row.story_note else ""
+            return f"{row.meta}.{story} {row.snippet}"
         return None
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:
         """Overrides QAbstractItemModel.canFetchMore: search hits come in pages."""
-        return not parent.isValid() and not self._waiting_for_more and len(self._rows) < self._total
+        return not parent.isValid() and not self._waiting_for_more and self._top < self._total
 
     def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:
         """Overrides QAbstractItemModel.fetchMore: asks for the next page (answered later)."""
         if self.canFetchMore(parent):
             self._waiting_for_more = True
-            self.more_requested.emit(len(self._rows))
+            self.more_requested.emit(self._top)
 
 
 class ArticleDelegate(QStyledItemDelegate):
@@ -166,6 +238,26 @@ class ArticleDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.show_snippets = False
         self._docs: OrderedDict[tuple[str, int], QTextDocument] = OrderedDict()
+
+    def _badge_text(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> str:
+        note = index.data(StoryRole) or ""
+        if not note:
+            return ""
+        arrow = "▾" if index.data(ExpandedRole) else "▸"
+        text = f"{arrow} {note}"
+        width = max(80, option.rect.width() // 2)
+        return QFontMetrics(option.font).elidedText(text, Qt.TextElideMode.ElideRight, width)
+
+    def badge_rect(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QRect:
+        """Where a story's "▸ N versions" is drawn (on the date line, at the right); a click
+        there shows or hides its versions. Invalid for a row without versions."""
+        text = self._badge_text(option, index)
+        if not text:
+            return QRect()
+        metrics = QFontMetrics(option.font)
+        rect = option.rect.adjusted(10, 6, -10, -6)
+        width = metrics.horizontalAdvance(text) + 2
+        return QRect(rect.right() - width, rect.top() + metrics.lineSpacing(), width, metrics.lineSpacing())
 
     def _lines(self) -> int:
         return 4 if self.show_snippets else 2
@@ -187,6 +279,25 @@ class ArticleDelegate(QStyledItemDelegate):
         return doc
 
     # Qt overrides ----------------------------------------------------------------------
+
+    def editorEvent(
+        self,
+        event: QEvent,
+        model: QAbstractItemModel,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> bool:
+        """Overrides QStyledItemDelegate.editorEvent: a click on "▸ N versions" toggles them."""
+        if (
+            event.type() == QEvent.Type.MouseButtonRelease
+            and isinstance(event, QMouseEvent)
+            and event.button() == Qt.MouseButton.LeftButton
+            and isinstance(model, ArticleListModel)
+            and self.badge_rect(option, index).contains(event.position().toPoint())
+        ):
+            model.toggle(index.row())
+            return True
+        return super().editorEvent(event, model, option, index)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         """Overrides QStyledItemDelegate.sizeHint: every row has the same height."""
@@ -210,6 +321,12 @@ class ArticleDelegate(QStyledItemDelegate):
         rect = option.rect.adjusted(10, 6, -10, -6)
         metrics = QFontMetrics(option.font)
         line = metrics.lineSpacing()
+        if index.data(DepthRole):
+            # A version under its story's row: indented, with a rule on its left.
+            painter.setPen(palette.color(QPalette.ColorRole.Mid))
+            painter.drawLine(rect.left() + 4, rect.top(), rect.left() + 4, rect.bottom())
+            rect = rect.adjusted(VERSION_INDENT, 0, 0, 0)
+        badge_rect = self.badge_rect(option, index)
 
         title_font = QFont(option.font)
         title_font.setBold(True)
@@ -225,10 +342,14 @@ class ArticleDelegate(QStyledItemDelegate):
         if not selected:
             meta_color = palette.color(QPalette.ColorRole.PlaceholderText)
         painter.setPen(meta_color)
-        meta = metrics.elidedText(index.data(MetaRole) or "", Qt.TextElideMode.ElideRight, rect.width())
+        meta_width = rect.width() - (badge_rect.width() + 12 if badge_rect.isValid() else 0)
+        meta = metrics.elidedText(index.data(MetaRole) or "", Qt.TextElideMode.ElideRight, meta_width)
         painter.drawText(
-            QRect(rect.left(), rect.top() + line, rect.width(), line), Qt.AlignmentFlag.AlignLeft, meta
+            QRect(rect.left(), rect.top() + line, meta_width, line), Qt.AlignmentFlag.AlignLeft, meta
         )
+        if badge_rect.isValid():
+            painter.setPen(palette.color(text_role if selected else QPalette.ColorRole.Link))
+            painter.drawText(badge_rect, Qt.AlignmentFlag.AlignRight, self._badge_text(option, index))
 
         snippet = index.data(SnippetRole)
         if self.show_snippets and snippet:

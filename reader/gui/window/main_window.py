@@ -8,8 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -43,12 +44,14 @@ from reader.gui.views.article_list import (
 )
 from reader.gui.views.concordance_view import ConcordanceController
 from reader.gui.views.facet_view import FacetController
+from reader.gui.views.insights_view import InsightsController
 from reader.gui.views.problems_dialog import ProblemsButton
 from reader.gui.views.reading_pane import ReadingPane
 from reader.gui.views.saved_searches_view import SavedSearchController
 from reader.gui.views.search_completer import SearchCompleter
 from reader.gui.views.theme import ThemeController
 from reader.gui.views.timeline_view import TimelineController
+from reader.gui.views.versions_view import VersionsController
 
 SEARCH_DELAY_MS = 250
 DELETED = "This article was deleted from the folder."
@@ -117,6 +120,12 @@ class MainWindow(QMainWindow):
         top_layout.setContentsMargins(8, 8, 8, 4)
         top_layout.addWidget(self.search_edit, 1)
         top_layout.addWidget(self.sort_combo)
+        self.collapse_box = QCheckBox("One row per story", self)
+        self.collapse_box.setToolTip(
+            "Show copies and versions of an article as one row (click “▸ N versions” to see them)"
+        )
+        self.collapse_box.setChecked(bool(settings.value("search/collapse_versions", True, type=bool)))
+        top_layout.addWidget(self.collapse_box)
 
         # List side.
         self.header_label = QLabel("Opening…", self)
@@ -161,6 +170,10 @@ class MainWindow(QMainWindow):
         self.saved.search_requested.connect(self.search)
         self.concordance = ConcordanceController(self)
         self.concordance.open_requested.connect(self.open_article)
+        self.versions = VersionsController(self.tabs, self)
+        self.versions.open_requested.connect(self.open_article)
+        self.insights = InsightsController(self.tabs, self)
+        self.insights.search_requested.connect(self.search)
         self.bookmark_button = QToolButton(self)
         self.bookmark_button.setDefaultAction(self.annotations.bookmark_action)
         top_layout.addWidget(self.bookmark_button)
@@ -220,6 +233,11 @@ class MainWindow(QMainWindow):
         self.search_edit.textEdited.connect(self._on_search_edit_text_edited)
         self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
         self.sort_combo.currentIndexChanged.connect(self._on_sort_combo_changed)
+        self.collapse_box.toggled.connect(self._on_collapse_box_toggled)
+        for keys, expanded in (("Right", True), ("Left", False)):
+            shortcut = QShortcut(QKeySequence(keys), self.list_view)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(lambda expanded=expanded: self._expand_current(expanded))
         self.note_label.linkActivated.connect(self._on_note_label_link_activated)
         self.list_view.selectionModel().currentChanged.connect(self._on_list_current_changed)
         self.list_view.activated.connect(lambda _index: self.pane.view.setFocus())
@@ -324,6 +342,8 @@ class MainWindow(QMainWindow):
         library.error_occurred.connect(self._on_library_error_occurred)
         self.annotations.set_library(library)
         self.concordance.set_library(library)
+        self.versions.set_lane(library.analysis)
+        self.insights.set_lane(library.analysis)
         self.saved.set_library(library)
         self.completions.set_library(library)
         self.facets.set_library(library)
@@ -446,6 +466,19 @@ class MainWindow(QMainWindow):
     def _sort(self) -> str:
         return str(self.sort_combo.currentData())
 
+    def _collapse(self) -> bool:
+        return self.collapse_box.isChecked()
+
+    def _expand_current(self, expanded: bool) -> None:
+        """Right shows the versions under the current story's row, Left hides them."""
+        row = self.list_view.currentIndex().row()
+        self.model.set_expanded(row, expanded)
+
+    def _on_collapse_box_toggled(self, on: bool) -> None:
+        self.settings.setValue("search/collapse_versions", on)
+        if self._query:
+            self._run_search()
+
     def _run_search(self) -> None:
         if self.library is None or not self.library.ready:
             return
@@ -455,11 +488,12 @@ class MainWindow(QMainWindow):
             self.annotations.show_highlights(self._query[scope.end() :])
             return
         self.concordance.set_query(self._query)
+        self.insights.set_query(self._query)
         self.saved.set_query(self._query)
         self.facets.set_query(self._query)
         self.timeline.set_query(self._query)
         if self._query:
-            self._generation = self.library.search(self._query, self._sort())
+            self._generation = self.library.search(self._query, self._sort(), collapse=self._collapse())
         else:
             self._current_terms = {}
             sort = self._sort() if self._sort() != "relevance" else "date"
@@ -537,7 +571,7 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def _on_model_more_requested(self, loaded: int) -> None:
         if self.library is not None and self._query:
-            self.library.search(self._query, self._sort(), offset=loaded)
+            self.library.search(self._query, self._sort(), offset=loaded, collapse=self._collapse())
 
     @Slot()
     def _on_library_index_opened(self) -> None:
@@ -585,6 +619,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(" · ".join(parts))
         self._announce_sync = False
         if report.changed or report.rebuilt:
+            self.versions.refresh()
+            self.insights.refresh(force=self.insights.visible)
             self._refresh()
             if self.library is not None:
                 self.library.list_annotations()
@@ -620,10 +656,17 @@ class MainWindow(QMainWindow):
         self._current_terms = result.terms
         self._keep_selection(generation)
         self.delegate.show_snippets = True
-        self.model.set_rows(rows, result.total)
+        # Collapsed, the list has a row per story.
+        self.model.set_rows(rows, result.total if result.stories is None else result.stories)
         self.list_view.scrollToTop()
         n = result.total
-        self.header_label.setText(f"{n:,} result{'s' if n != 1 else ''} for “{result.query}”")
+        if result.stories is not None and result.stories != n:
+            s = result.stories
+            self.header_label.setText(
+                f"{s:,} stor{'ies' if s != 1 else 'y'}, {n:,} articles for “{result.query}”"
+            )
+        else:
+            self.header_label.setText(f"{n:,} result{'s' if n != 1 else ''} for “{result.query}”")
         notes = [_escape(note) for note in result.notes]
         if n == 0:
             notes.insert(0, "No articles match.")
@@ -659,6 +702,7 @@ class MainWindow(QMainWindow):
             return
         self.more_like_action.setEnabled(not loaded.outside)
         self.pane.show_article(loaded.article, loaded.marks, loaded.highlights)
+        self.versions.show_article(None if loaded.outside else loaded.article.path)
         self.annotations.article_shown(loaded)
         pending, self._pending_offset = self._pending_offset, None
         # A search hit at the offset (a concordance row) becomes the current hit.
