@@ -130,24 +130,34 @@ def recluster(store: WordStore) -> int:
     """Give a story to every article added or changed since the last run and to the other
     members of every story that lost one; returns how many articles were looked at."""
     db = store.db
-    rows = db.execute("SELECT id, sig, story FROM docs ORDER BY id").fetchall()
+    pending = db.execute(
+        "SELECT EXISTS (SELECT 1 FROM docs WHERE story IS NULL) OR EXISTS (SELECT 1 FROM dirty)"
+    ).fetchone()[0]
+    if not pending:
+        return 0
     dirty = {s for (s,) in db.execute("SELECT story FROM dirty")}
-    n = len(rows)
+    n = int(db.execute("SELECT count(*) FROM docs").fetchone()[0])
     if n == 0:
         with store.transaction():
             db.execute("DELETE FROM dirty")
         return 0
-    doc_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
-    old = [r[2] for r in rows]
-    affected = np.fromiter((s is None or s in dirty for s in old), dtype=bool, count=n)
-    if not affected.any():
-        return 0
-    signed = np.fromiter((r[1] is not None for r in rows), dtype=bool, count=n)
+    # Filled row by row (not fetchall): 100,000 signatures as Python objects would take ~40 MB.
+    doc_ids = np.zeros(n, dtype=np.int64)
     sigs = np.zeros((n, NUM_PERM), dtype=np.uint16)
-    for i, r in enumerate(rows):
-        if r[1] is not None:
-            sigs[i] = np.frombuffer(r[1], dtype="<u2")
-    del rows
+    signed = np.zeros(n, dtype=bool)
+    old: list[int | None] = []
+    n = 0
+    for doc_id, sig, story in db.execute("SELECT id, sig, story FROM docs ORDER BY id"):
+        if n == len(doc_ids):
+            break  # (rows added meanwhile wait for the next run: their story is NULL)
+        doc_ids[n] = doc_id
+        if sig is not None:
+            sigs[n] = np.frombuffer(sig, dtype="<u2")
+            signed[n] = True
+        old.append(story)
+        n += 1
+    doc_ids, sigs, signed = doc_ids[:n], sigs[:n], signed[:n]
+    affected = np.fromiter((s is None or s in dirty for s in old), dtype=bool, count=n)
     sets = _Sets(n)
     first: dict[int, int] = {}
     for i in np.flatnonzero(~affected).tolist():  # untouched stories stay whole

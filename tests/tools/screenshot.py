@@ -1,7 +1,8 @@
 """Take screenshots of the real window for the README.
 
     python tests/tools/screenshot.py [--corpus DIR] [--query TEXT] [--out PNG]
-        [--tab concordance [--row N] [--sort-column N]]
+        [--tab concordance [--row N] [--sort-column N]] [--tab versions]
+        [--tab insights [--page collocates|keywords|n-grams|trends]] [--expand]
 
 Runs offscreen (no display needed): builds the real MainWindow on a throwaway data dir, waits
 for the index, searches, opens the top hit and saves the window as a PNG.
@@ -44,7 +45,13 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path("resources/screenshots/main-window.png"))
     parser.add_argument("--size", default="1280x800")
     parser.add_argument("--hit", type=int, default=1, help="press F3 this many times after opening")
-    parser.add_argument("--tab", choices=("articles", "concordance"), default="articles")
+    parser.add_argument(
+        "--tab", choices=("articles", "concordance", "versions", "insights"), default="articles"
+    )
+    parser.add_argument(
+        "--page", default="collocates", help="the Insights page: collocates, keywords, n-grams, trends"
+    )
+    parser.add_argument("--expand", action="store_true", help="show the versions of the first story row")
     parser.add_argument("--row", type=int, default=0, help="the concordance row to open")
     parser.add_argument("--sort-column", type=int, default=-1, help="sort the concordance by this column")
     args = parser.parse_args()
@@ -88,6 +95,24 @@ def main() -> int:
             wait(app, lambda: window.pane.article is not None)
             for _ in range(args.hit):
                 window.pane.next_hit()
+            if args.expand:
+                window.model.set_expanded(0, True)
+            if args.tab == "versions":
+                versions = window.versions
+                window.tabs.setCurrentWidget(versions.panel)
+                window.splitter.setSizes([width * 11 // 20, width * 9 // 20])
+                wait(app, lambda: bool(versions.segments))
+            elif args.tab == "insights":
+                insights = window.insights
+                window.tabs.setCurrentWidget(insights.panel)
+                window.splitter.setSizes([width * 11 // 20, width * 9 // 20])
+                wait(app, lambda: insights.result is not None and insights.result.finished)
+                pages = insights.panel.pages
+                for i in range(pages.count()):
+                    if pages.tabText(i).lower() == args.page.lower():
+                        pages.setCurrentIndex(i)
+                if args.page.lower() == "trends":
+                    wait(app, lambda: insights.trends is not None)
         app.processEvents()
         args.out.parent.mkdir(parents=True, exist_ok=True)
         window.grab().save(str(args.out))
