@@ -58,6 +58,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_format(kwic)
 
+    show = commands.add_parser("show", help="print articles as the reading pane has them")
+    _add_common(show, suppress=True)
+    show.add_argument(
+        "articles",
+        nargs="+",
+        metavar="ARTICLE",
+        help="article ids (as search prints them); a feed, mbox or EPUB: all",
+    )
+    show.add_argument("--json", action="store_true", help="one JSON object per article, one a line")
+
     notes = commands.add_parser("annotations", help="list, export or import bookmarks and highlights")
     _add_common(notes, suppress=True)
     actions = notes.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -219,6 +229,8 @@ def _main(argv: list[str] | None) -> int:
             return cli.run_index(corpus, locations, args.json)
         if args.command == "annotations":
             return cli.run_annotations(corpus, locations, args)
+        if args.command == "show":
+            return cli.run_show(corpus, args.articles, args.json)
         if args.command in cli_analysis.COMMANDS:
             return cli_analysis.run(corpus, locations, args)
         fmt = output_format(build_parser(), args)

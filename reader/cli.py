@@ -20,7 +20,7 @@ from reader.core.annotation_io import dumps_w3c, from_w3c, to_markdown, with_art
 from reader.core.annotation_sync import reconcile
 from reader.core.annotations import Annotation, AnnotationError, AnnotationStore
 from reader.core.concordance import Concordance, Occurrence, concordance
-from reader.core.corpus import ArticleError, load_article
+from reader.core.corpus import Article, ArticleError, load_article, load_articles
 from reader.core.index import CorpusIndex, IndexError_, SyncReport, open_index
 from reader.core.locations import Locations
 from reader.core.search import SearchResult, SearchService
@@ -187,6 +187,48 @@ def _plain_text(corpus: Path, path: str) -> str | None:
         return load_article(corpus, path).plain_text
     except ArticleError:
         return None
+
+
+def run_show(corpus: Path, ids: list[str], as_json: bool) -> int:
+    """Print articles as the reading pane has them; an id that cannot be shown is named on
+    stderr (exit 1) and the others are still printed."""
+    failed = False
+    first = True
+    for article_id in ids:
+        try:
+            articles = load_articles(corpus, article_id)
+        except ArticleError as exc:
+            print(f"corpus-reader: {article_id}: {exc}", file=sys.stderr)
+            failed = True
+            continue
+        for article in articles:
+            if as_json:
+                print(json.dumps(article_json(article), ensure_ascii=False))
+            else:
+                print(("" if first else "\n" + "─" * 72 + "\n\n") + format_article(article))
+            first = False
+    return 1 if failed else 0
+
+
+def article_json(article: Article) -> dict[str, object]:
+    """``show --json``: one article's metadata and the plain text offsets refer to."""
+    return {
+        "path": article.path,
+        "title": article.title,
+        "date": article.date.isoformat() if article.date else None,
+        "source": article.source,
+        "language": getattr(article, "language", "") or None,
+        "url": article.url or None,
+        "text": article.plain_text,
+    }
+
+
+def format_article(article: Article) -> str:
+    """An article as text: its lines (title, date, paragraphs, footer) a blank line apart."""
+    out = "\n\n".join(article.lines)
+    if article.url:
+        out += f"\n\n<{article.url}>"
+    return out
 
 
 def run_index(corpus: Path, locations: Locations, as_json: bool) -> int:

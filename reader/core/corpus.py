@@ -535,6 +535,16 @@ def load_article(root: Path, article_id: str) -> Article:
     raise ArticleError(f"no article {key!r} in {rel_path} (no longer in the file?)")
 
 
+def load_articles(root: Path, article_id: str) -> list[Article]:
+    """``load_article``, except that a file of several articles named without a key gives all
+    of them (``feeds/news.rss``: every item, in file order)."""
+    if article_id.lower().endswith(formats.MULTI_ARTICLE):
+        with contextlib.suppress(ArticleError):
+            if corpus_file(root, article_id).is_file():
+                return list(_cached_articles(root, article_id))
+    return [load_article(root, article_id)]
+
+
 _CACHE_FILES = 4
 _cache: OrderedDict[tuple[str, int, int], list[Article]] = OrderedDict()
 _cache_lock = threading.Lock()
