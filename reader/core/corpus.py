@@ -526,13 +526,20 @@ def load_article(root: Path, article_id: str) -> Article:
         return article_from_bytes(rel_path, data, truncated)
     articles = _cached_articles(root, rel_path)
     if key is None:
-        if len(articles) == 1 or not rel_path.lower().endswith(formats.MULTI_ARTICLE):
-            return articles[0]
-        raise ArticleError(f"{rel_path} holds {len(articles):,} articles: give one as {rel_path}#KEY")
+        return articles[0]  # a file of several named whole (Open With a feed): its first article
     for article in articles:
         if article.path == article_id:
             return article
     raise ArticleError(f"no article {key!r} in {rel_path} (no longer in the file?)")
+
+
+def original_file(root: Path, article_id: str) -> Path:
+    """The file an article was read from (``feed.rss`` for ``feed.rss#KEY``), without touching
+    the disk: for opening the original in its own application. An absolute id is a file read
+    on its own, outside the corpus."""
+    if Path(article_id).is_absolute():
+        return Path(formats.split_id(article_id)[0][0])
+    return root / formats.split_id(article_id)[0][0]
 
 
 def load_articles(root: Path, article_id: str) -> list[Article]:

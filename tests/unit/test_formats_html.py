@@ -155,3 +155,21 @@ def test_nothing_remote_is_kept_as_a_url_but_http_addresses() -> None:
         "https://courier.example.com/news/2020/07/30/harbour-fire", "javascript:alert(1)"
     )
     assert page_article(markup).url == ""
+
+
+def test_line_breaks_loose_text_and_soft_hyphens_keep_their_words() -> None:
+    paragraphs = " ".join(
+        f"<p>Sentence {i} of the long story about the harbour of Port Elwin.</p>" for i in range(8)
+    )
+    markup = (
+        "<html><head><title>Breaks</title></head><body><article>"
+        f"{paragraphs}<p>Benefits<br>Less wear<br>Longer life</p>"
+        "<div>Loose text between blocks of the article about the harbour.<p>More text.</p></div>"
+        "<p>Auch in die\u00adsem Jahr wol\u00adlen wir zeigen, wie es damals war.</p>"
+        "</article></body></html>"
+    )
+    article = page_article(markup)
+    texts = [b.text for b in article.blocks]
+    assert "Benefits" in texts and "Less wear" in texts and "Longer life" in texts
+    assert any("Loose text between blocks" in t for t in texts)
+    assert "Auch in diesem Jahr wollen wir zeigen, wie es damals war." in texts

@@ -126,8 +126,8 @@ def make_article(
 ) -> Article:
     """An article from extracted parts; a heading repeating the title is left out, and an
     article without a title is titled by its first paragraph. Raises ArticleError without text."""
-    body = [b for b in blocks if b.text]
-    title = short_title(title)
+    body = _clean_blocks(blocks)
+    title = short_title(_INVISIBLE.sub("", title))
     if body and body[0].text == title:
         body.pop(0)
     if not title:
@@ -150,6 +150,20 @@ def make_article(
         url=url.strip(),
         language=language.strip(),
     )
+
+
+#: Soft hyphens and zero-width spaces and joiners that pages put inside words for line breaking:
+#: left in, "die\u00adsem" would be two words to the index ("die", "sem") and never match "diesem".
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
+
+
+def _clean_blocks(blocks: Iterable[Block]) -> list[Block]:
+    out = []
+    for block in blocks:
+        text = _INVISIBLE.sub("", block.text)
+        if text:
+            out.append(Block(block.kind, text))
+    return out
 
 
 def article_key(*candidates: str, content: str = "") -> str:

@@ -176,33 +176,42 @@ def _page_title(text: str) -> str:
 
 def _body_blocks(body: etree._Element) -> list[Block]:
     """Trafilatura's article body (``head``, ``p``, ``list``/``item``, ``quote``, ``table``…) as
-    blocks: headings as subheadings, each paragraph, list item and table row as a paragraph."""
-    blocks: list[Block] = []
+    blocks: headings as subheadings, each paragraph, list item and table row as a paragraph, and
+    a line break (``lb``) inside a paragraph a paragraph break."""
+    blocks: list[Block] = _paragraphs(body.text or "")
     for element in body:
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag == "head":
-            blocks.append(Block("heading", _text(element)))
+            blocks.append(Block("heading", " ".join(_text(element).split())))
         elif tag == "list":
-            blocks.extend(Block("paragraph", _text(item)) for item in element.iter("item"))
+            for item in element.iter("item"):
+                blocks.extend(_paragraphs(_text(item, own=True)))
         elif tag == "table":
             for row in element.iter("row"):
-                cells = [_text(cell) for cell in row.iter("cell")]
+                cells = [" ".join(_text(cell).split()) for cell in row.iter("cell")]
                 blocks.append(Block("paragraph", " · ".join(c for c in cells if c)))
         elif tag != "graphic":
-            blocks.append(Block("paragraph", _text(element)))
+            blocks.extend(_paragraphs(_text(element)))
+        # Text between the elements (trafilatura leaves some loose in the body) is text too.
+        blocks.extend(_paragraphs(element.tail or ""))
     return [b for b in blocks if b.text]
 
 
-def _text(element: etree._Element) -> str:
-    if element.tag == "item":
-        # A nested list's items are items of their own; only this item's own text here.
-        own = [element.text or ""]
-        for child in element:
-            if child.tag != "list":
-                own.append("".join(child.itertext()))
-            own.append(child.tail or "")
-        return " ".join("".join(own).split())
-    return " ".join("".join(element.itertext()).split())
+def _paragraphs(text: str) -> list[Block]:
+    return [Block("paragraph", p) for p in (" ".join(line.split()) for line in text.split("\n")) if p]
+
+
+def _text(element: etree._Element, own: bool = False) -> str:
+    """The text in an element, a line break for each ``lb``; with ``own``, without the text of
+    nested lists (a nested list's items are items of their own)."""
+    out = [element.text or ""]
+    for child in element:
+        if child.tag == "lb":
+            out.append("\n")
+        elif not (own and child.tag == "list"):
+            out.append(_text(child))
+        out.append(child.tail or "")
+    return "".join(out)
 
 
 def _fallback_blocks(text: str) -> list[Block]:

@@ -29,10 +29,11 @@ from reader.core.concordance import Concordance, Occurrence, start_concordance
 from reader.core.corpus import (
     Article,
     ArticleError,
-    article_from_bytes,
     corpus_folders,
+    extract_articles,
     load_article,
     read_bytes,
+    read_limit,
 )
 from reader.core.facets import facet_counts
 from reader.core.index import CorpusIndex, IndexError_, SyncReport, open_index
@@ -470,8 +471,11 @@ class _SearchWorker(QObject):
         if generation < self._library.latest_article:
             return
         try:
-            data, truncated = read_bytes(Path(path))
-            article = article_from_bytes(article_id, data, truncated)
+            data, truncated = read_bytes(Path(path), read_limit(path))
+            articles = extract_articles(article_id, data, truncated).articles
+            if not articles:
+                raise ArticleError("no article in this file")
+            article = articles[0]  # a feed or mbox opened on its own: its first article
         except ArticleError as exc:
             self.article_failed.emit(generation, article_id, str(exc))
             return

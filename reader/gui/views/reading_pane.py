@@ -2,16 +2,20 @@
 
 The document is built block by block from ``Article.lines`` with QTextCursor.insertText, so the
 article's text is never interpreted as markup (``<script>`` shows as the characters it is), and a
-position in the document equals an offset in ``Article.plain_text``.
+position in the document equals an offset in ``Article.plain_text``. Above it, a bar gives the
+article's web address (when the file knows it) as a link that opens in the browser, and a button
+that opens the original file in its own application; nothing is ever fetched here.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
+    QDesktopServices,
     QFont,
     QHelpEvent,
     QIcon,
@@ -145,12 +149,14 @@ class ReadingPane(QWidget):
             highlight the selected text (offsets in the article's plain text).
         highlight_action_requested(Annotation, str action): "note", "delete" or a colour name,
             chosen from a highlight's menu.
+        original_requested(): the user asked to open the article's original file.
     """
 
     hit_changed = Signal(int, int)
     zoom_changed = Signal(int)
     highlight_requested = Signal(int, int, str, bool)
     highlight_action_requested = Signal(object, str)
+    original_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -185,15 +191,34 @@ class ReadingPane(QWidget):
             bar.addWidget(button)
         self.find_bar.hide()
 
+        self.link_bar = QWidget(self)
+        links = QHBoxLayout(self.link_bar)
+        links.setContentsMargins(12, 2, 8, 2)
+        self.url_label = QLabel(self.link_bar)
+        self.url_label.setObjectName("articleUrl")
+        self.url_label.setTextFormat(Qt.TextFormat.RichText)
+        self.url_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.url_label.setOpenExternalLinks(False)
+        self.original_button = QToolButton(self.link_bar)
+        self.original_button.setText("Open Original")
+        self.original_button.setToolTip("Open the original file in its own application (Ctrl+Shift+O)")
+        self.original_button.setAutoRaise(True)
+        links.addWidget(self.url_label, 1)
+        links.addWidget(self.original_button)
+        self.link_bar.hide()
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        layout.addWidget(self.link_bar)
         layout.addWidget(self.find_bar)
         layout.addWidget(self.view, 1)
 
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._on_view_context_menu_requested)
         self.view.highlight_clicked.connect(self._on_view_highlight_clicked)
+        self.url_label.linkActivated.connect(self._on_url_label_link_activated)
+        self.original_button.clicked.connect(self.original_requested)
         self.find_edit.textChanged.connect(self._on_find_edit_text_changed)
         self.find_edit.returnPressed.connect(self.next_hit)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self.find_edit, self.close_find)
@@ -206,6 +231,7 @@ class ReadingPane(QWidget):
         self.article = None
         self.highlights = []
         self._query_marks = []
+        self.link_bar.hide()
         doc = self.view.document()
         doc.clear()
         cursor = QTextCursor(doc)
@@ -225,6 +251,7 @@ class ReadingPane(QWidget):
         self.article = article
         self.highlights = list(highlights or [])
         self._query_marks = list(marks)
+        self._show_links(article)
         self.view.setDocument(self._build_document(article))
         self.view.document().setDocumentMargin(24)
         if self.find_bar.isVisible() and self.find_edit.text():
@@ -235,6 +262,19 @@ class ReadingPane(QWidget):
             self._go_to(0)
         else:
             self.view.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def _show_links(self, article: Article) -> None:
+        url = article.url if article.url.lower().startswith(("http://", "https://")) else ""
+        shown = url if len(url) <= 90 else url[:89] + "…"
+        self.url_label.setText(f'<a href="{html.escape(url)}">{html.escape(shown)}</a>' if url else "")
+        self.url_label.setToolTip(f"Open {url} in the browser" if url else "")
+        self.url_label.setVisible(bool(url))
+        self.link_bar.show()
+
+    def _on_url_label_link_activated(self, _link: str) -> None:
+        # The article's own address, whatever the label's markup says.
+        if self.article is not None and self.article.url.lower().startswith(("http://", "https://")):
+            QDesktopServices.openUrl(QUrl(self.article.url))
 
     def _build_document(self, article: Article) -> QTextDocument:
         doc = QTextDocument(self.view)

@@ -7,8 +7,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader import __version__
-from reader.core.corpus import ARTICLE_SUFFIXES
+from reader.core.corpus import ARTICLE_SUFFIXES, original_file
 from reader.core.index import SyncReport
 from reader.core.search import SearchResult
 from reader.core.similar import SimilarResult
@@ -160,6 +160,7 @@ class MainWindow(QMainWindow):
         # Reading side.
         self.pane = ReadingPane(self)
         self.pane.hit_label.setParent(self)
+        self.pane.original_requested.connect(self._on_open_original_triggered)
 
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
@@ -269,6 +270,9 @@ class MainWindow(QMainWindow):
         self.annotations.build_menu(menus["&Annotations"])
         action("&File", "&Open Folder…", QKeySequence.StandardKey.Open, self.choose_corpus)
         action("&File", "&Re-scan Folder", "F5", self._on_rescan_triggered)
+        self.open_original_action = action(
+            "&File", "Open the &Original File", "Ctrl+Shift+O", self._on_open_original_triggered
+        )
         menus["&File"].addSeparator()
         action("&File", "&Quit", QKeySequence.StandardKey.Quit, self.close)
         action("&View", "Zoom &In", QKeySequence.StandardKey.ZoomIn, self.pane.zoom_in)
@@ -731,6 +735,17 @@ class MainWindow(QMainWindow):
         if self.library is not None:
             self._announce_sync = True
             self.library.sync()
+
+    def _on_open_original_triggered(self) -> None:
+        """Open the open article's file (a saved page, a feed, a mail folder) in the application
+        the desktop has for it (xdg-open on Linux)."""
+        article = self.pane.article
+        if article is None or self.library is None:
+            self.statusBar().showMessage("Open an article first.")
+            return
+        path = original_file(self.library.corpus, article.path)
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            self.statusBar().showMessage(f"No application to open {path}")
 
     def _on_help_triggered(self) -> None:
         QMessageBox.information(self, "Search syntax", QUERY_HELP)
