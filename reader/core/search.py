@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -11,12 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from whoosh.lang.porter import stem as porter_stem
 from whoosh.searching import Searcher
-from whoosh.sorting import FieldFacet, MultiFacet
 
 from reader.core.catalog import Catalog
 from reader.core.corpus import Article, ArticleError, load_article
 from reader.core.index import CorpusIndex, make_analyzer
-from reader.core.query import ParsedQuery, marked_terms, parse, sanitize, with_phrase_bonus
+from reader.core.query import ParsedQuery, marked_terms, parse, sanitize
+from reader.core.ranked import CACHED_RANKINGS, Ranking, rank
 from reader.core.spelling import closest
 
 if TYPE_CHECKING:  # stories.py reads words with this module's tokens: imported when used
@@ -103,7 +104,12 @@ class SearchService:
         self.index = index
         self._searcher: Searcher | None = None
         self._catalog: Catalog | None = None
-        self._last_ranking: tuple[tuple[str, str], list[tuple[float, int]]] | None = None
+        #: Rankings of recent queries of this searcher, newest last: paging, re-sorting and
+        #: search-as-you-type (backspace) reuse them. Cleared when the index changes.
+        self._rankings: OrderedDict[tuple[object, ...], Ranking] = OrderedDict()
+        #: Part of every cache key: a filter hook whose answers depend on state outside the index
+        #: (annotations, read state) sets this to a function returning that state's generation.
+        self.state_generation: Callable[[], object] = lambda: None
         self._stories: Stories | None = None
         self._story_map: StoryMap | None = None
         self._last_collapsed: tuple[tuple[str, str], Collapsed] | None = None
@@ -131,9 +137,9 @@ class SearchService:
         """A searcher that sees the latest committed documents."""
         if self._searcher is None:
             self._searcher = self.index.ix.searcher()
-            self._last_ranking = None
+            self._rankings.clear()
         elif not self._searcher.up_to_date():
-            self._last_ranking = None  # rankings were of the old documents
+            self._rankings.clear()  # rankings were of the old documents
             # Open anew rather than refresh(): Whoosh reuses segment readers by segment id, so a
             # refreshed searcher keeps seeing documents deleted from an old segment (and a
             # searcher of an empty index cannot refresh at all).
@@ -159,18 +165,24 @@ class SearchService:
             return result
         result.terms = marked_terms(parsed.query)
         ranking = self._ranking(searcher, parsed, sort)
-        result.total = len(ranking)
+        result.total = ranking.total
         others: dict[int, list[tuple[float, int]]] = {}
         if collapse:
-            collapsed = self._collapsed(searcher, (parsed.text, sort), ranking)
-            ranking, others, result.stories = collapsed.ranking, collapsed.others, collapsed.stories
+            collapsed = self._collapsed(searcher, (parsed.text, sort), ranking.ordered())
+            page, others, result.stories = (
+                collapsed.ranking[offset : offset + limit],
+                collapsed.others,
+                collapsed.stories,
+            )
+        else:
+            page = ranking.page(offset, limit)
         result.hits = [
             Hit.from_fields(
                 searcher.stored_fields(d),
                 s,
                 versions=tuple(Hit.from_fields(searcher.stored_fields(o), t) for t, o in others.get(d, ())),
             )
-            for s, d in ranking[offset : offset + limit]
+            for s, d in page
         ]
         if snippets:
             result.hits = [self._with_snippet(h, result.terms) for h in result.hits]
@@ -178,25 +190,18 @@ class SearchService:
             result.suggestion = self.suggest(parsed)
         return result
 
-    def _ranking(self, searcher: Searcher, parsed: ParsedQuery, sort: str) -> list[tuple[float, int]]:
-        """Every match, best first: ``(score, docnum)``; kept for the next pages of the query.
-
-        One unlimited pass is both exact and cheaper than a limited search plus a count: with a
-        limit, Whoosh skips blocks that cannot reach the top hits and then counts only what it
-        visited (657 matches were once reported as 374).
-        """
-        key = (parsed.text, sort)
-        if self._last_ranking is not None and self._last_ranking[0] == key:
-            return self._last_ranking[1]
-        kwargs: dict[str, object] = {"limit": None}
-        if sort in ("date", "date-asc"):
-            kwargs["sortedby"] = MultiFacet(
-                [FieldFacet("dated", reverse=True), FieldFacet("date", reverse=sort == "date")]
-            )
-        results = searcher.search(with_phrase_bonus(parsed), **kwargs)
-        # Sorted by date, Whoosh gives the sort key instead of a relevance score.
-        ranking = [(float(s) if isinstance(s, (int, float)) else 0.0, d) for s, d in results.top_n]
-        self._last_ranking = (key, ranking)
+    def _ranking(self, searcher: Searcher, parsed: ParsedQuery, sort: str) -> Ranking:
+        """The query's matches in order, from the cache when the same query (and sort) was
+        answered since the index last changed."""
+        key = (parsed.text, sort, self.state_generation())
+        ranking = self._rankings.get(key)
+        if ranking is not None:
+            self._rankings.move_to_end(key)
+            return ranking
+        ranking = rank(searcher, parsed, sort)
+        self._rankings[key] = ranking
+        while len(self._rankings) > CACHED_RANKINGS:
+            self._rankings.popitem(last=False)
         return ranking
 
     def _collapsed(
