@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from whoosh import query as wq
 
 from reader.core.index import CorpusIndex, open_index
 from reader.core.query import parse, with_phrase_bonus
@@ -24,17 +25,32 @@ import corpus_gen
 def reference_page(service: SearchService, text: str, offset: int, limit: int) -> tuple[int, list[str]]:
     """The old path: Whoosh's unlimited search, sliced.
 
-    Less one bug of it: a query that is only a negation ("NOT oil") also matched documents
-    deleted from an older segment (Whoosh's inverse matcher over a multi-segment index).
+    Less two bugs of it, both in negations over a multi-segment index with deletions: a query
+    that is only a negation ("NOT oil") also matched deleted documents (Whoosh's inverse
+    matcher), and "oil -gas" now and then kept an article holding both words (its array union
+    on the NOT side, skipped into). Documents the negated part matches are taken out here.
     """
     searcher = service.searcher()
     parsed = parse(text, searcher.reader(), service.similar_words)
     if parsed.is_empty:
         return 0, []
     results = searcher.search(with_phrase_bonus(parsed), limit=None)
-    ranking = [(s, d) for s, d in results.top_n if not searcher.reader().is_deleted(d)]
+    excluded: set[int] = set()
+    for part in negated_parts(parsed.query):
+        excluded.update(searcher.docs_for_query(part))
+    reader = searcher.reader()
+    ranking = [(s, d) for s, d in results.top_n if not reader.is_deleted(d) and d not in excluded]
     page = ranking[offset : offset + limit]
     return len(ranking), [searcher.stored_fields(d)["path"] for _, d in page]
+
+
+def negated_parts(q: wq.Query) -> list[wq.Query]:
+    """The parts a top-level ``a -b`` or ``a NOT b`` excludes."""
+    if isinstance(q, wq.AndNot):
+        return [q.b]
+    if isinstance(q, wq.And):
+        return [c.query for c in q.subqueries if isinstance(c, wq.Not)]
+    return []
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +98,7 @@ def query_texts(index: CorpusIndex) -> list[str]:
         "date:2020",
         "minister (talks OR agreement)",
     ]
-    for _ in range(40):
+    for _ in range(30):
         a, b, c = rng.choice(common), rng.choice(rare), rng.choice(common)
         texts += [a, f"{a} {c}", f"{a} {b}", f"{a} OR {b}", f"{a} NOT {c}", f"title:{a}", f'"{a} {c}"']
     for name in names[:25]:
