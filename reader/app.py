@@ -44,7 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     search = commands.add_parser("search", help="search the corpus and print ranked hits")
     _add_common(search, suppress=True)
-    search.add_argument("query", help="the query (see the README for the query language)")
+    search.add_argument("query", nargs="?", help="the query (see the README for the query language)")
+    search.add_argument(
+        "--batch",
+        metavar="FILE",
+        help="one query per line of FILE (- for standard input); one JSON line per query (or CSV rows)",
+    )
     search.add_argument("--limit", type=_positive, default=10, metavar="N", help="print at most N hits (10)")
     search.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     _add_format(search)
@@ -166,6 +171,13 @@ def _command_names(parser: argparse.ArgumentParser) -> set[str]:
     }
 
 
+def _subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and name in action.choices:
+            return action.choices[name]  # type: ignore[no-any-return]
+    raise KeyError(name)
+
+
 def _looks_like_file(word: str) -> bool:
     return "/" in word or os.sep in word or "." in word or Path(word).exists()
 
@@ -222,6 +234,8 @@ def _main(argv: list[str] | None) -> int:
             from reader.platform import desktop
 
             return desktop.run_install() if args.command == "install-desktop" else desktop.run_uninstall()
+        if args.command == "search" and (args.query is None) == (args.batch is None):
+            _subparser(build_parser(), "search").error("give a query or --batch FILE, not both")
         corpus = _cli_corpus(args.corpus, locations)
         from reader import cli
 
@@ -236,6 +250,10 @@ def _main(argv: list[str] | None) -> int:
         fmt = output_format(build_parser(), args)
         if args.command == "concordance":
             return cli.run_concordance(corpus, locations, args.query, args.width, args.limit, fmt)
+        if args.batch is not None:
+            from reader.batch import run_batch
+
+            return run_batch(corpus, locations, args.batch, args.limit, args.sort, fmt)
         return cli.run_search(corpus, locations, args.query, args.limit, args.sort, fmt)
     except KeyboardInterrupt:
         return 130

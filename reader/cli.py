@@ -13,17 +13,16 @@ import sys
 import threading
 import warnings
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from reader.core import tables
-from reader.core.annotation_io import dumps_w3c, from_w3c, to_markdown, with_article_info
-from reader.core.annotation_sync import reconcile
-from reader.core.annotations import Annotation, AnnotationError, AnnotationStore
-from reader.core.concordance import Concordance, Occurrence, concordance
 from reader.core.corpus import Article, ArticleError, load_article, load_articles
 from reader.core.index import CorpusIndex, IndexError_, SyncReport, open_index
 from reader.core.locations import Locations
 from reader.core.search import SearchResult, SearchService
+
+if TYPE_CHECKING:  # imported where used: a search loads none of the annotation or KWIC code
+    from reader.core.annotations import Annotation, AnnotationStore
+    from reader.core.concordance import Concordance, Occurrence
 
 
 class Progress:
@@ -82,6 +81,8 @@ def sync_index(
     if index.read_only is None:
         update_stories_quietly(index, progress)
     if report.changed and locations.annotations_db.exists():
+        from reader.core.annotation_sync import reconcile
+
         store = open_store(locations)
         try:
             reconcile(store, corpus, report)
@@ -109,6 +110,8 @@ def update_stories_quietly(index: CorpusIndex, progress: Progress | None) -> Non
 
 
 def open_store(locations: Locations) -> AnnotationStore:
+    from reader.core.annotations import AnnotationStore
+
     store = AnnotationStore(locations.annotations_db)
     if store.notice:
         print(f"corpus-reader: {store.notice}", file=sys.stderr)
@@ -116,6 +119,9 @@ def open_store(locations: Locations) -> AnnotationStore:
 
 
 def run_annotations(corpus: Path, locations: Locations, args: argparse.Namespace) -> int:
+    from reader.core.annotation_io import dumps_w3c, from_w3c, to_markdown
+    from reader.core.annotations import AnnotationError
+
     if args.action == "import":
         # Bring the index (and so existing annotations) up to date before anchoring new ones.
         index, _ = sync_index(corpus, locations)
@@ -179,6 +185,8 @@ def _with_catalog_titles(
             catalog.close()
     finally:
         index.close()
+    from reader.core.annotation_io import with_article_info
+
     return with_article_info(annotations, rows)
 
 
@@ -254,33 +262,43 @@ def run_search(corpus: Path, locations: Locations, text: str, limit: int, sort: 
     index, _ = sync_index(corpus, locations, stale_ok=True)
     service = SearchService(index)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ResourceWarning)  # Whoosh leaves a damaged file open
-            try:
-                result: SearchResult | None = service.search(text, limit=limit, sort=sort)
-            except Exception:
-                # Damage that opening could not see (a segment file cut short since): rebuild.
-                if not index.damaged(thorough=True):
-                    raise
-                result = None
-            gc.collect()
-        if result is None:
-            service.close()
-            print("The index was damaged: rebuilding it.", file=sys.stderr)
-            index.rebuild()
-            index.sync(cancel=threading.Event())
-            result = service.search(text, limit=limit, sort=sort)
+        result = search_or_rebuild(index, service, text, limit, sort)
     finally:
         service.close()
         index.close()
     if fmt == "json":
         print(json.dumps(with_stories(result.to_json(), index), ensure_ascii=False, indent=2))
     elif fmt == "csv":
+        from reader.core import tables
+
         _say_notes(result.notes, result.suggestion, result.total)
         sys.stdout.write(tables.search_csv(result))
     else:
         print(format_result(result, bold=sys.stdout.isatty()))
     return 0
+
+
+def search_or_rebuild(
+    index: CorpusIndex, service: SearchService, text: str, limit: int, sort: str
+) -> SearchResult:
+    """One search; an index found damaged on the way (a segment file cut short since it was
+    opened) is rebuilt, once, and the query asked again."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)  # Whoosh leaves a damaged file open
+        try:
+            result: SearchResult | None = service.search(text, limit=limit, sort=sort)
+        except Exception:
+            if not index.damaged(thorough=True):
+                raise
+            result = None
+        gc.collect()
+    if result is None:
+        service.close()
+        print("The index was damaged: rebuilding it.", file=sys.stderr)
+        index.rebuild()
+        index.sync(cancel=threading.Event())
+        result = service.search(text, limit=limit, sort=sort)
+    return result
 
 
 def _say_notes(notes: list[str], suggestion: str | None, total: int) -> None:
@@ -323,6 +341,9 @@ def format_result(result: SearchResult, bold: bool = False) -> str:
 
 
 def run_concordance(corpus: Path, locations: Locations, text: str, width: int, limit: int, fmt: str) -> int:
+    from reader.core import tables
+    from reader.core.concordance import concordance
+
     index, _ = sync_index(corpus, locations, stale_ok=True)
     try:
         run, rows = concordance(index, text, width=width, limit=limit)
