@@ -174,7 +174,7 @@ def _command_names(parser: argparse.ArgumentParser) -> set[str]:
 def _subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction) and name in action.choices:
-            return action.choices[name]  # type: ignore[no-any-return]
+            return action.choices[name]
     raise KeyError(name)
 
 

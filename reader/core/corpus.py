@@ -135,6 +135,9 @@ def walk_corpus(root: Path) -> Iterator[FileStat | tuple[str, str]]:
                 continue  # a symlink to a folder, or a folder named like an article
             if not stat.S_ISREG(st.st_mode):
                 continue
+            if entry.is_symlink() and not inside_corpus(root, prefix + name):
+                yield prefix + name, "a link to a file " + OUTSIDE
+                continue
             yield FileStat(prefix + name, st.st_size, st.st_mtime_ns)
         stack.extend(reversed(subfolders))
 
