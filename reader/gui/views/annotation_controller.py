@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QTabWidget, QWidget
 
@@ -97,7 +97,18 @@ class AnnotationController(QObject):
         self.undo_action.triggered.connect(self.undo_delete)
 
     def build_menu(self, menu: QMenu) -> None:
-        menu.addAction(self.bookmark_action)
+        # The menu's own item: a plain command (the star button beside the search bar shows the
+        # state; a menu item with both a check box and a star said it twice).
+        self.bookmark_menu_action = QAction("&Bookmark Article", self.window)
+        self.bookmark_menu_action.setEnabled(self.bookmark_action.isEnabled())
+        self.bookmark_menu_action.triggered.connect(self.bookmark_action.trigger)
+        self.bookmark_action.enabledChanged.connect(self.bookmark_menu_action.setEnabled)
+        self.bookmark_action.toggled.connect(
+            lambda on: self.bookmark_menu_action.setText("Remove &Bookmark" if on else "&Bookmark Article")
+        )
+        self.bookmark_menu_action.setShortcut(self.bookmark_action.shortcut())
+        self.bookmark_menu_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # shown, not bound
+        menu.addAction(self.bookmark_menu_action)
         highlight = menu.addMenu("&Highlight Selection")
         for name, label in HIGHLIGHT_LABELS.items():
             act = highlight.addAction(label, self.pane.highlighter(name))

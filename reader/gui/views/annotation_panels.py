@@ -68,7 +68,7 @@ class AnnotationListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return a.exact if a.kind == "highlight" else a.title
         if role == Qt.ItemDataRole.ToolTipRole:
-            return a.note or a.path
+            return "\n".join(part for part in (a.path, a.note) if part)
         if role == AnnotationRole:
             return a
         return None
@@ -118,6 +118,17 @@ class AnnotationFilter(QSortFilterProxyModel):
         return True
 
 
+def row_title(a: Annotation) -> str:
+    """The first line of a bookmark or highlight row: the article's title (its path without one)."""
+    return a.title or a.path
+
+
+def row_meta(a: Annotation) -> str:
+    """The second line: the date only. The title says which article (the file name is the row's
+    tool tip), and an article without a title already shows its path on the line above."""
+    return a.date or "no date"
+
+
 class AnnotationDelegate(QStyledItemDelegate):
     """Paints: colour swatch, article title and date, the quote, the note."""
 
@@ -157,11 +168,11 @@ class AnnotationDelegate(QStyledItemDelegate):
         bold.setBold(True)
         painter.setFont(bold)
         painter.setPen(text_color)
-        title = QFontMetrics(bold).elidedText(a.title or a.path, Qt.TextElideMode.ElideRight, width)
+        title = QFontMetrics(bold).elidedText(row_title(a), Qt.TextElideMode.ElideRight, width)
         painter.drawText(QRect(x, rect.top(), width, line), Qt.AlignmentFlag.AlignLeft, title)
         painter.setFont(option.font)
         painter.setPen(muted)
-        meta = " · ".join(p for p in (a.date or "", a.path) if p)
+        meta = row_meta(a)
         painter.drawText(
             QRect(x, rect.top() + line, width, line),
             Qt.AlignmentFlag.AlignLeft,

@@ -105,6 +105,9 @@ class FacetController(QObject):
             act = self.source_menu.addAction(f"{value} ({n:,})", self._picker("source", value))
             act.setCheckable(True)
             act.setChecked(source is not None and source_value(value) == source)
+        if not f.sources and not f.other_sources:
+            # Not a menu of greyed items: say why there is nothing to pick.
+            self.source_menu.addAction("No sources").setEnabled(False)
         if f.other_sources:
             self.source_menu.addAction(f"{f.other_sources:,} more in other sources").setEnabled(False)
         if f.no_source:
@@ -117,6 +120,8 @@ class FacetController(QObject):
             act = self.year_menu.addAction(f"{value_year} ({n:,})", self._picker("year", str(value_year)))
             act.setCheckable(True)
             act.setChecked(year == str(value_year))
+        if not f.years:
+            self.year_menu.addAction("No dates").setEnabled(False)
         if f.undated:
             self.year_menu.addAction(f"{f.undated:,} undated").setEnabled(False)
         self.source_button.setToolTip("Filter the results by source: counts of every match")

@@ -1,0 +1,55 @@
+"""Small things seen on screen (issue 12): menus, rows, titles, the header, the status bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu
+from pytestqt.qtbot import QtBot
+
+from reader.core.annotations import new_bookmark, new_highlight
+from reader.gui.views.annotation_panels import row_meta, row_title
+from tests.gui.harness import App, StartApp
+from tests.helpers import write_article
+
+
+def entries(menu: QMenu) -> dict[str, QAction]:
+    return {a.text(): a for a in menu.actions() if not a.isSeparator()}
+
+
+def menu_named(app: App, name: str) -> QMenu:
+    menu = next(a.menu() for a in app.window.menuBar().actions() if a.text() == name)
+    assert isinstance(menu, QMenu)
+    return menu
+
+
+def test_a_corpus_without_sources_says_so_in_the_source_menu(
+    start_app: StartApp, tmp_path: Path, qtbot: QtBot
+) -> None:
+    folder = tmp_path / "plain"
+    write_article(folder, "a.txt", "Dock strike", "2020-01-02", "Dockers strike again.")
+    app = start_app(folder)
+    app.window.search("strike")
+    facets = app.window.facets
+    qtbot.waitUntil(lambda: "No sources" in entries(facets.source_menu))
+    assert not entries(facets.source_menu)["No sources"].isEnabled()
+    assert "2020 (1)" in entries(facets.year_menu) and "No dates" not in entries(facets.year_menu)
+
+
+def test_the_bookmark_menu_item_has_no_check_box_beside_a_star(app: App) -> None:
+    item = next(a for a in menu_named(app, "&Annotations").actions() if "Bookmark" in a.text())
+    assert not item.isCheckable()
+    assert "★" not in item.text() and "☆" not in item.text()
+    assert item.text() == "&Bookmark Article"
+
+
+def test_annotation_rows_name_the_file_once() -> None:
+    text = "Talks resume\nThe envoys met in Vienna."
+    h = new_highlight("/c", "news/talks.txt", text, 13, 23, "yellow", title="Talks resume", date="2020-07-30")
+    b = new_bookmark("/c", "news/talks.txt", 0, "Talks resume", "2020-07-30")
+    untitled = new_highlight("/c", "news/x.txt", text, 13, 23, "green")
+    for a in (h, b):
+        assert row_title(a) == "Talks resume" and row_meta(a) == "2020-07-30"
+        assert "talks.txt" not in row_title(a) + row_meta(a)
+    assert (row_title(untitled), row_meta(untitled)) == ("news/x.txt", "no date")
