@@ -38,6 +38,7 @@ class FacetController(QObject):
         self.library: Library | None = None
         self.query = ""
         self.facets = Facets()
+        self.have_counts = False  # the menus show counts, not the empty ones of a search on its way
         self._counted: str | None = None
         self._generation = 0
         self.widget = QWidget(parent)
@@ -64,6 +65,7 @@ class FacetController(QObject):
         self.library = library
         self._counted = None
         self.facets = Facets()
+        self.have_counts = False  # the menus show counts, not the empty ones of a search on its way
         self._fill_menus()
         library.facets_counted.connect(self._on_library_facets_counted)
         library.sync_finished.connect(self._on_library_sync_finished)
@@ -105,7 +107,7 @@ class FacetController(QObject):
             act = self.source_menu.addAction(f"{value} ({n:,})", self._picker("source", value))
             act.setCheckable(True)
             act.setChecked(source is not None and source_value(value) == source)
-        if not f.sources and not f.other_sources:
+        if not f.sources and not f.other_sources and self.have_counts:
             # Not a menu of greyed items: say why there is nothing to pick.
             self.source_menu.addAction("No sources").setEnabled(False)
         if f.other_sources:
@@ -120,7 +122,7 @@ class FacetController(QObject):
             act = self.year_menu.addAction(f"{value_year} ({n:,})", self._picker("year", str(value_year)))
             act.setCheckable(True)
             act.setChecked(year == str(value_year))
-        if not f.years:
+        if not f.years and self.have_counts:
             self.year_menu.addAction("No dates").setEnabled(False)
         if f.undated:
             self.year_menu.addAction(f"{f.undated:,} undated").setEnabled(False)
@@ -132,6 +134,7 @@ class FacetController(QObject):
         if generation != self._generation:
             return
         self.facets = facets
+        self.have_counts = True
         self._fill_menus()
 
     @Slot(object)
