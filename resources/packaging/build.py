@@ -181,7 +181,10 @@ def main(argv: list[str] | None = None) -> int:
     import bundle_checks
 
     print("\nChecking the download in a clean environment (env -i, no venv):")
-    failures = bundle_checks.run_checks(archive, ver, work / "checks", report=print)
+    installed = py.parent / (APP + (".exe" if sys.platform == "win32" else ""))
+    failures = bundle_checks.run_checks(
+        archive, ver, work / "checks", report=print, reference=[str(installed)]
+    )
     if failures:
         print(f"\n{len(failures)} check(s) failed: {', '.join(failures)}", file=sys.stderr)
         return 1

@@ -46,6 +46,8 @@ class Bundle:
     version: str
     work: Path
     mount_read_only: bool = False
+    #: The same app installed (the build venv's `corpus-reader`), to compare answers with.
+    reference: list[str] | None = None
     runs: list[str] = field(default_factory=list)
 
     @property
@@ -180,6 +182,31 @@ def _own_corpus(b: Bundle) -> Path:
         "Negotiations about compensation began the same week.\n",
         encoding="utf-8",
     )
+    # A saved web page and a feed: read by the app's HTML and feed readers where it has them
+    # (their libraries and data files must be in the bundle), else not articles at all.
+    (corpus / "web").mkdir()
+    (corpus / "web" / "lighthouse.html").write_text(
+        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>Lighthouse keeper retires"
+        "</title><meta name=date content=2022-05-04></head><body><nav>Home | World | Sport</nav>"
+        "<article><h1>Lighthouse keeper retires</h1><p>After forty years the keeper of the "
+        "lighthouse on the northern cape has retired. The light is automatic now, and the "
+        "harbour office will look after the lamp.</p><p>Fishermen gave the keeper a brass "
+        "barometer as a farewell gift at a ceremony by the pier.</p></article>"
+        "<footer>Copyright the Coastal Gazette</footer></body></html>\n",
+        encoding="utf-8",
+    )
+    (corpus / "web" / "coast.rss").write_text(
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Coastal Gazette'
+        "</title><link>https://example.org/</link><description>News</description>"
+        "<item><title>Storm closes the pier</title><link>https://example.org/storm</link>"
+        "<guid>storm-1</guid><pubDate>Tue, 03 May 2022 08:00:00 GMT</pubDate><description>"
+        "A storm closed the pier for two days; the ferry to the island did not sail."
+        "</description></item><item><title>Ferry sails again</title><link>https://example.org/ferry"
+        "</link><guid>ferry-1</guid><pubDate>Thu, 05 May 2022 08:00:00 GMT</pubDate><description>"
+        "The ferry to the island sailed again on Thursday after the storm.</description></item>"
+        "</channel></rss>\n",
+        encoding="utf-8",
+    )
     return corpus
 
 
@@ -190,7 +217,8 @@ def check_commands_over_a_corpus_of_ones_own(b: Bundle, home: Path) -> None:
     common = ["--corpus", str(corpus), "--data-dir", str(data_dir)]
     summary = json_of(b.run(*common, "index", "--json", home=home), "index --json")
     assert isinstance(summary, dict)
-    expect(summary.get("added") == 2 and not summary.get("problems"), f"index --json: {summary}")
+    # Two text articles, and the page and feed where the app reads those formats.
+    expect(summary.get("added", 0) >= 2 and not summary.get("problems"), f"index --json: {summary}")
 
     found = json_of(b.run(*common, "search", "Brücke", "--json", home=home), "search Brücke --json")
     assert isinstance(found, dict)
@@ -286,6 +314,51 @@ def check_other_commands(b: Bundle, home: Path) -> None:
                     json_of(subprocess.CompletedProcess([], 0, line, ""), f"{command} --json, a line")
         else:
             ok(done, f"{command} {' '.join(args)}")
+
+
+def check_same_answers_as_the_installed_app(b: Bundle, home: Path) -> None:
+    """The bundle and the installed app (the build venv's, same wheel) give the same JSON for
+    the same commands over the same corpus: nothing the frozen app lacks changes an answer."""
+    if b.reference is None:
+        raise CheckSkipped("no installed app to compare with (a prebuilt archive)")
+    corpus = _own_corpus(b)
+    queries = [["index", "--json"], ["search", "fire", "--json"], ["search", "Brücke", "--json"]]
+    queries += [["search", "ferry", "--json"], ["search", "lighthouse", "--json"]]
+    queries += [["concordance", "the", "--json"], ["annotations", "list", "--json"]]
+    for command in sorted(commands(b, home) - KNOWN_COMMANDS):
+        usage = ok(b.run(command, "--help", home=home), f"{command} --help")
+        if "--json" in usage:
+            args = ["fire"] * len(required_positionals(usage.split("\n\n")[0], command))
+            queries.append([command, *args, "--json"])
+    answers: dict[str, list[str]] = {}
+    for name, run in (("bundle", b.run), ("installed", _reference_runner(b))):
+        data_dir = b.work / f"data compared {name}"
+        shutil.rmtree(data_dir, ignore_errors=True)
+        answers[name] = [
+            ok(run("--corpus", corpus, "--data-dir", data_dir, *query, home=home), " ".join(query)).replace(
+                str(data_dir), "DATA"
+            )
+            for query in queries
+        ]
+    for query, frozen, installed in zip(queries, answers["bundle"], answers["installed"], strict=True):
+        expect(
+            frozen == installed,
+            f"{' '.join(query)}: the bundle answered {frozen[:300]!r}, the installed app {installed[:300]!r}",
+        )
+
+
+def _reference_runner(b: Bundle) -> Callable[..., subprocess.CompletedProcess[str]]:
+    assert b.reference is not None
+    reference = b.reference
+
+    def run(*args: str | Path, home: Path) -> subprocess.CompletedProcess[str]:
+        clean = ["/usr/bin/env", "-i", f"HOME={home}", f"PATH={CLEAN_PATH}", *reference, *map(str, args)]
+        return subprocess.run(
+            clean, cwd=b.work, env={}, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+            encoding="utf-8", errors="replace", timeout=300, check=False,
+        )  # fmt: skip
+
+    return run
 
 
 def check_no_display_is_explained(b: Bundle, home: Path) -> None:
@@ -396,6 +469,7 @@ CHECKS: list[tuple[str, Callable[[Bundle, Path], None]]] = [
     ("search the bundled corpus", check_search_over_the_bundled_corpus),
     ("index, search, concordance, show, annotations", check_commands_over_a_corpus_of_ones_own),
     ("every other command", check_other_commands),
+    ("same answers as the installed app", check_same_answers_as_the_installed_app),
     ("no display", check_no_display_is_explained),
     ("missing X11 library", check_missing_x11_library_is_named),
     ("install-desktop", check_install_desktop_points_at_the_bundle),
@@ -456,10 +530,13 @@ def unpack(archive: Path, into: Path) -> Path:
     return folder
 
 
-def run_checks(archive: Path, version: str, work: Path, report: Report = print) -> list[str]:
-    """Unpack ``archive`` under ``work`` and run every check; return the names of those failed."""
+def run_checks(
+    archive: Path, version: str, work: Path, report: Report = print, reference: list[str] | None = None
+) -> list[str]:
+    """Unpack ``archive`` under ``work`` and run every check; return the names of those failed.
+    ``reference`` is the command of the same app installed, to compare answers with."""
     failed = []
-    for name, outcome in iterate_checks(archive, version, work):
+    for name, outcome in iterate_checks(archive, version, work, reference):
         status, _, detail = outcome.partition(": ")
         report(f"  {status:<5} {name}" + (f": {detail}" if detail else ""))
         if status == "FAIL":
@@ -467,13 +544,15 @@ def run_checks(archive: Path, version: str, work: Path, report: Report = print) 
     return failed
 
 
-def iterate_checks(archive: Path, version: str, work: Path) -> Iterator[tuple[str, str]]:
+def iterate_checks(
+    archive: Path, version: str, work: Path, reference: list[str] | None = None
+) -> Iterator[tuple[str, str]]:
     """(check name, "ok" / "skip: why" / "FAIL: why") for each check, as they run."""
     work = work.absolute()
     folder = unpack(archive, work / UNPACK_FOLDER)
     read_only_mount = _can_mount_read_only(folder)
     _set_writable(folder, False)
-    bundle = Bundle(folder, version, work, mount_read_only=read_only_mount)
+    bundle = Bundle(folder, version, work, mount_read_only=read_only_mount, reference=reference)
     before = snapshot(folder)
     home = work / "home"
     try:
