@@ -74,9 +74,11 @@ def shingle_hashes(body: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
 
 def signature(body: npt.NDArray[np.uint32]) -> Signature | None:
     """The MinHash signature of an article body, or None when it has fewer than ``MIN_WORDS``
-    words: per seeded hash
-    function, the lowest 16 bits of the minimum (b-bit MinHash, Li and König 2010: two
-    different minima agree by chance once in 65,536 times, a negligible bias)."""
+    words. Each of the ``NUM_PERM`` hash functions is SplitMix64's finaliser of the shingle
+    hash xor a seed (multiply-shift ``a·h + b`` is 12% faster but its permutations are
+    correlated: on the labelled set it overestimated one pair by 0.11); a signature keeps the
+    low 16 bits of each minimum (b-bit MinHash, Li and König 2010: two different minima agree
+    by chance once in 65,536 times, a negligible bias)."""
     if int(np.count_nonzero(body != BOUNDARY)) < MIN_WORDS:
         return None
     h = shingle_hashes(body)

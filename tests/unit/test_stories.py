@@ -224,22 +224,40 @@ def test_a_store_from_a_newer_version_is_replaced(tmp_path: Path) -> None:
 def test_search_collapses_versions_into_one_hit_per_story(
     labelled: tuple[CorpusIndex, dict[str, str]],
 ) -> None:
-    index, labels = labelled
+    index, _ = labelled
     service = SearchService(index)
+    stories = Stories(index.dir)
     try:
         flat = service.search("fire", limit=1000)
         collapsed = service.search("fire", limit=1000, collapse=True)
         assert flat.stories is None and collapsed.total == flat.total
-        keys = {labels[h.path] for h in flat.hits}
-        assert collapsed.stories == len(keys) == len(collapsed.hits)
+        story = {p: s for p, (s, _) in stories.of(h.path for h in flat.hits).items()}
+        assert collapsed.stories == len(set(story.values())) == len(collapsed.hits) < flat.total
         for hit in collapsed.hits:
             group = {hit.path, *(v.path for v in hit.versions)}
-            assert {labels[p] for p in group} == {labels[hit.path]}
-            assert group == {h.path for h in flat.hits if labels[h.path] == labels[hit.path]}
+            assert group == {h.path for h in flat.hits if story[h.path] == story[hit.path]}
         # The best version stands for its story, in rank order; pages count stories.
         ranks = {h.path: i for i, h in enumerate(flat.hits)}
         assert [ranks[h.path] for h in collapsed.hits] == sorted(ranks[h.path] for h in collapsed.hits)
+        for hit in collapsed.hits:
+            assert all(ranks[v.path] > ranks[hit.path] for v in hit.versions)
         page = service.search("fire", limit=2, offset=2, collapse=True)
         assert [h.path for h in page.hits] == [h.path for h in collapsed.hits[2:4]]
     finally:
+        stories.close()
         service.close()
+
+
+def test_the_words_kept_are_the_index_tokens() -> None:
+    from reader.core.corpus import load_article
+    from reader.core.search import stemmed_tokens
+    from reader.core.wordstore import analyse
+
+    for path in sorted(DATA.glob("*.txt"))[:20]:
+        article = load_article(DATA, path.name)
+        stems, words, body_start = analyse(article)
+        expected = [s for s, _, _ in stemmed_tokens(article.title)]
+        assert [s for s in stems[:body_start] if s] == expected
+        assert [s for s in stems[body_start:] if s] == [s for s, _, _ in stemmed_tokens(article.body)]
+        assert len(words) == len(stems) and all(bool(w) == bool(s) for w, s in zip(words, stems, strict=True))
+        assert "" in stems[body_start:]  # sentence ends are kept
