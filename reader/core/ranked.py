@@ -6,11 +6,12 @@ any query shape ``ranking`` does not know, from Whoosh's own unlimited search.
 
 from __future__ import annotations
 
+from whoosh import query as wq
 from whoosh.searching import Searcher
 from whoosh.sorting import FieldFacet, MultiFacet
 
 from reader.core.query import ParsedQuery, with_phrase_bonus
-from reader.core.ranking import Matches, Unsupported, best
+from reader.core.ranking import Matches, Unsupported, best, by_rank
 
 #: Rankings a SearchService keeps (per searcher, so per index generation).
 CACHED_RANKINGS = 32
@@ -46,15 +47,82 @@ class Ranking:
         return self._ordered
 
 
+class PhraseFirst(Ranking):
+    """The ranking of a plain multi-word query: articles holding the words as a phrase first
+    (their score plus the bonus, as Whoosh adds it), then the others by score.
+
+    The phrase is checked in order of score, a chunk at a time, only as far as the pages asked
+    for need: once enough phrase articles are found, no unchecked article can reach the page.
+    Valid when the scores spread less than the bonus (every phrase article then outranks every
+    other one); ``rank`` checks that first.
+    """
+
+    def __init__(self, matches: Matches, base: Scored, phrase: wq.Query, bonus: float) -> None:
+        super().__init__(matches.total, [], ordered=False)
+        self._matches = matches
+        self._phrase = phrase
+        self._bonus = bonus
+        self._by_base = sorted(base, key=by_rank)
+        self._checked = 0
+        self._with_phrase: Scored = []
+        self._without: Scored = []
+
+    def page(self, offset: int, limit: int) -> Scored:
+        need = offset + limit
+        while not self._complete and not self._enough(need):
+            self._check(max(2 * need, 2 * self._checked, FIRST_SORT))
+        return self._ordered[offset:need]
+
+    def ordered(self) -> Scored:
+        while not self._complete:
+            self._check(len(self._by_base))
+        return self._ordered
+
+    def _enough(self, need: int) -> bool:
+        if len(self._with_phrase) < need:
+            return False
+        # The need-th phrase article beats every unchecked one, even with the bonus.
+        kth = self._ordered[need - 1][0]
+        return self._by_base[self._checked][0] + self._bonus < kth
+
+    def _check(self, count: int) -> None:
+        chunk = self._by_base[self._checked : self._checked + count]
+        found = self._matches.holding(self._phrase, [d for _, d in chunk])
+        for s, d in chunk:
+            if d in found:
+                self._with_phrase.append((s + self._bonus, d))
+            else:
+                self._without.append((s, d))
+        self._checked += len(chunk)
+        self._with_phrase.sort(key=by_rank)
+        self._complete = self._checked >= len(self._by_base)
+        self._ordered = self._with_phrase + self._without if self._complete else self._with_phrase
+
+
 def rank(searcher: Searcher, parsed: ParsedQuery, sort: str) -> Ranking:
     """Rank every match of ``parsed`` by relevance (phrase first) or by date."""
     if sort == "relevance":
         try:
             matches = Matches(searcher, parsed.query)
-            return Ranking(matches.total, matches.scored(with_phrase_bonus(parsed)), ordered=False)
+            bonused = with_phrase_bonus(parsed)
+            bonus = _phrase_bonus(bonused)
+            if bonus is None:
+                return Ranking(matches.total, matches.scored(bonused), ordered=False)
+            base = matches.scored(parsed.query)
+            scores = [s for s, _ in base]
+            if not base or max(scores) - min(scores) < bonus[1]:
+                return PhraseFirst(matches, base, *bonus)
+            return Ranking(matches.total, matches.scored(bonused), ordered=False)
         except Unsupported:
             pass
     return whoosh_ranking(searcher, parsed, sort)
+
+
+def _phrase_bonus(q: wq.Query) -> tuple[wq.Query, float] | None:
+    """The phrase part of ``with_phrase_bonus``'s query and its bonus, if it has one."""
+    if isinstance(q, wq.AndMaybe) and isinstance(q.b, wq.ConstantScoreQuery):
+        return q.b.child, float(q.b.score)
+    return None
 
 
 def whoosh_ranking(searcher: Searcher, parsed: ParsedQuery, sort: str) -> Ranking:

@@ -18,6 +18,7 @@ that already match the rest of the query. Query shapes this module does not know
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_right
 from collections.abc import Iterable
 from typing import Any
 
@@ -329,14 +330,28 @@ class Matches:
                 out.extend((s, offset + d) for d, s in segment.scores(q, docs).items())
         return out
 
+    def holding(self, q: wq.Query, docnums: list[int]) -> set[int]:
+        """Which of the matches ``docnums`` also match ``q``; a phrase is checked for them only."""
+        offsets = [offset for _, offset, _ in self.parts]
+        local: dict[int, set[int]] = {}
+        for d in docnums:
+            i = bisect_right(offsets, d) - 1
+            local.setdefault(i, set()).add(d - offsets[i])
+        out: set[int] = set()
+        for i, docs in local.items():
+            segment, offset, _ = self.parts[i]
+            out.update(offset + d for d in segment._restricted_ids(q, docs))
+        return out
+
 
 def best(scored: list[tuple[float, int]], k: int) -> list[tuple[float, int]]:
     """The ``k`` best ``(score, docnum)``: highest score first, then lowest docnum (Whoosh's
     order)."""
     if k >= len(scored):
-        return sorted(scored, key=_order)
-    return heapq.nsmallest(k, scored, key=_order)
+        return sorted(scored, key=by_rank)
+    return heapq.nsmallest(k, scored, key=by_rank)
 
 
-def _order(item: tuple[float, int]) -> tuple[float, int]:
+def by_rank(item: tuple[float, int]) -> tuple[float, int]:
+    """The sort key of Whoosh's order: highest score first, then lowest docnum."""
     return (-item[0], item[1])

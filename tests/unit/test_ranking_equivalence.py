@@ -135,3 +135,20 @@ def test_the_fast_path_answers_the_query_mix(generated: CorpusIndex) -> None:
                 pytest.fail(f"{text!r} fell back to Whoosh: {exc}")
     finally:
         service.close()
+
+
+def test_the_phrase_is_checked_only_as_far_as_the_page_needs(generated: CorpusIndex) -> None:
+    from reader.core.ranked import PhraseFirst, rank
+
+    service = SearchService(generated)
+    try:
+        searcher = service.searcher()
+        words = corpus_gen.ArticleMaker(seed=5).words
+        parsed = parse(f"{words[0]} {words[1]}", searcher.reader())
+        ranking = rank(searcher, parsed, "relevance")
+        assert isinstance(ranking, PhraseFirst) and ranking.total > 300
+        first = ranking.page(0, 50)
+        assert 0 < ranking._checked < ranking.total  # the first page did not check every match
+        assert first == ranking.ordered()[:50]  # and is what checking them all gives
+    finally:
+        service.close()
