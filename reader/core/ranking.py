@@ -143,7 +143,45 @@ class _Segment:
             candidates &= within
         if not candidates:
             return set()
-        return _checked(node, self.searcher, sorted(candidates))
+        if node.slop != 1 or not self.schema[node.fieldname].format.supports("positions"):
+            return _checked(node, self.searcher, sorted(candidates))
+        # Whoosh's phrase (slop 1) holds where word i stands at p + i: read the positions of
+        # the candidates only, and test that directly.
+        texts = [self.term_bytes(w) for w in words]
+        if any(t is None for t in texts):
+            return set()
+        found = set(candidates)
+        positions: list[dict[int, list[int]]] = []
+        for text in texts:
+            assert text is not None
+            positions.append(self._positions(node.fieldname, text, found))
+        return {d for d in found if _adjacent([pos[d] for pos in positions])}
+
+    def _positions(self, fieldname: str, text: bytes, docs: set[int]) -> dict[int, list[int]]:
+        """Where the term stands in each of ``docs`` (which all hold it)."""
+        decode = self.schema[fieldname].format.decode_positions
+        matcher: Any = self.reader.postings(fieldname, text)
+        while type(matcher).__name__ == "FilterMatcher":
+            matcher = matcher.child
+        out: dict[int, list[int]] = {}
+        if not (hasattr(matcher, "_read_ids") and hasattr(matcher, "_read_values")):
+            while matcher.is_active():
+                if matcher.id() in docs:
+                    out[matcher.id()] = decode(matcher.value())
+                matcher.next()
+            return out
+        while matcher.is_active():
+            if matcher._ids is None:
+                matcher._read_ids()
+            ids = matcher._ids
+            if any(d in docs for d in ids):
+                if matcher._values is None:
+                    matcher._read_values()
+                for d, value in zip(ids, matcher._values, strict=True):
+                    if d in docs:
+                        out[d] = decode(value)
+            matcher._next_block()
+        return out
 
     # --- pass 2: scores of the matching documents ---------------------------------------
 
@@ -285,6 +323,13 @@ def _read_postings(matcher: Any) -> tuple[list[int], list[float]]:
         weights.append(matcher.weight())
         matcher.next()
     return ids, weights
+
+
+def _adjacent(positions: list[list[int]]) -> bool:
+    """Whether word ``i`` stands at ``p + i`` for some ``p``: Whoosh's phrase with slop 1 (its
+    spans must be 1 apart, in order)."""
+    later = [set(p) for p in positions[1:]]
+    return any(all(p + i in s for i, s in enumerate(later, start=1)) for p in positions[0])
 
 
 def _checked(node: wq.Phrase, searcher: Searcher, candidates: list[int]) -> set[int]:
