@@ -15,7 +15,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from reader.core.anchoring import Quote, anchor, quote_at, text_hash
+from reader.core.anchoring import Quote, anchor
 from reader.core.annotations import COLORS, Annotation, AnnotationError, new_id, now
 from reader.core.catalog import ArticleRow
 from reader.core.corpus import inside_corpus
@@ -288,16 +288,7 @@ def _from_item(item: dict[str, Any], corpus: str, text_for: TextFor) -> Annotati
     if found is None or text is None:
         # Kept, as an orphan, with its quote and note: never dropped.
         return replace(base, exact=quote.exact, prefix=quote.prefix, suffix=quote.suffix, state="orphaned")
-    q = quote_at(text, found.start, found.end)
-    return replace(
-        base,
-        exact=q.exact,
-        prefix=q.prefix,
-        suffix=q.suffix,
-        start=found.start,
-        end=found.end,
-        text_hash=text_hash(text),
-    )
+    return base.attached(text, found.start, found.end)
 
 
 def _file_quote(selector: dict[str, Any] | None) -> Quote:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from reader.core.anchoring import Quote, anchor, quote_at, text_hash
 
@@ -101,6 +102,39 @@ class Annotation:
     @property
     def quote(self) -> Quote:
         return Quote(self.exact, self.prefix, self.suffix)
+
+    def attached(self, text: str, start: int, end: int, **changes: Any) -> Annotation:
+        """This annotation attached to ``text[start:end]`` of an article: its quote, offsets and
+        the text's hash taken from there, anchored; ``changes`` set other fields too. The one
+        place an annotation is (re-)anchored: the window, import and sync all come here."""
+        q = quote_at(text, start, end)
+        return replace(
+            self,
+            exact=q.exact,
+            prefix=q.prefix,
+            suffix=q.suffix,
+            start=start,
+            end=end,
+            text_hash=text_hash(text),
+            state="anchored",
+            **changes,
+        )
+
+    def reanchored(self, text: str) -> Annotation | None:
+        """This annotation checked against its article's current ``text``: None when nothing
+        changes; else found again (``attached`` there) or, when its passage is gone, orphaned
+        (kept with its quote and note, never dropped)."""
+        if self.kind == "bookmark":
+            if self.start > len(text):
+                return replace(self, start=len(text), end=len(text))
+            return None
+        if self.text_hash == text_hash(text) and self.state == "anchored":
+            return None
+        found = anchor(text, self.quote, self.start, self.end)
+        if found is None:
+            return None if self.state == "orphaned" else replace(self, state="orphaned", modified=now())
+        moved = self.state == "orphaned" or found.how != "position"
+        return self.attached(text, found.start, found.end, modified=now() if moved else self.modified)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -190,6 +224,12 @@ def new_bookmark(corpus: str, path: str, position: int, title: str, date: str | 
         stamp,
         stamp,
     )
+
+
+def reanchored(annotations: Iterable[Annotation], text: str) -> list[Annotation]:
+    """Those of one article's ``annotations`` that change against its current ``text``
+    (``Annotation.reanchored``), changed."""
+    return [changed for a in annotations if (changed := a.reanchored(text)) is not None]
 
 
 class AnnotationStore:
@@ -381,55 +421,20 @@ class AnnotationStore:
         self, annotation: Annotation, text: str, start: int, end: int, path: str | None = None
     ) -> Annotation:
         """Attach a (typically orphaned) highlight to ``text[start:end]`` of an article."""
-        q = quote_at(text, start, end)
-        changed = replace(
-            annotation,
-            path=path or annotation.path,
-            exact=q.exact,
-            prefix=q.prefix,
-            suffix=q.suffix,
-            start=start,
-            end=end,
-            text_hash=text_hash(text),
-            state="anchored",
-            modified=now(),
-        )
+        changed = annotation.attached(text, start, end, path=path or annotation.path, modified=now())
         self.put(changed)
         return changed
 
+    def for_path(self, corpus: str, path: str) -> list[Annotation]:
+        """Every annotation of one article, anchored or orphaned."""
+        return self._query("corpus = ? AND path = ?", (corpus, path))
+
     def reanchor_article(self, corpus: str, path: str, text: str) -> list[Annotation]:
-        """Re-anchor the highlights of one article against its current ``text``.
+        """Re-anchor the annotations of one article against its current ``text`` and save them.
 
         Returns the annotations that changed. Highlights that cannot be found become orphaned.
         """
-        digest = text_hash(text)
-        changed = []
-        for a in self._query("corpus = ? AND path = ?", (corpus, path)):
-            if a.kind == "bookmark":
-                if a.start > len(text):
-                    changed.append(replace(a, start=len(text), end=len(text)))
-                continue
-            if a.text_hash == digest and a.state == "anchored":
-                continue
-            found = anchor(text, a.quote, a.start, a.end)
-            if found is None:
-                if a.state != "orphaned":
-                    changed.append(replace(a, state="orphaned", modified=now()))
-                continue
-            q = quote_at(text, found.start, found.end)
-            changed.append(
-                replace(
-                    a,
-                    exact=q.exact,
-                    prefix=q.prefix,
-                    suffix=q.suffix,
-                    start=found.start,
-                    end=found.end,
-                    text_hash=digest,
-                    state="anchored",
-                    modified=now() if a.state == "orphaned" or found.how != "position" else a.modified,
-                )
-            )
+        changed = reanchored(self.for_path(corpus, path), text)
         if changed and not self.read_only:
             self.put_many(changed)
         return changed

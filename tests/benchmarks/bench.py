@@ -43,7 +43,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(ROOT), str(HERE)]
 
 SEARCH_LIMIT = 50
-APP_PAGE = 50  # reader.gui.tasks.library.PAGE_SIZE: what the window actually asks for
+APP_PAGE = 50  # reader.gui.operations.search.PAGE_SIZE: what the window actually asks for
 LIST_ROWS = 100_000
 GUI_QUERY = "oil prices"
 
@@ -774,14 +774,14 @@ def gui_driver(corpus: Path, data_dir: Path, t0: float, mode: str) -> int:
         if mode == "opened":
             QTimer.singleShot(0, search)
 
-    def on_listed(_generation: int, rows: object) -> None:
+    def on_listed(rows: object) -> None:
         if "list_shown" not in marks:
             mark("list_shown")
             marks["list_rows"] = len(rows)  # type: ignore[arg-type]
             if mode == "listed":
                 QTimer.singleShot(0, search)
 
-    def on_searched(_generation: int, result: Any) -> None:
+    def on_searched(result: Any) -> None:
         if "search_sent" in marks and "first_search" not in marks:
             mark("first_search")
             marks["first_search_total"] = result.total
@@ -792,8 +792,8 @@ def gui_driver(corpus: Path, data_dir: Path, t0: float, mode: str) -> int:
         maybe_quit()
 
     library.index_opened.connect(on_opened)
-    library.articles_listed.connect(on_listed)
-    library.search_finished.connect(on_searched)
+    window.search_controller.listed.connect(on_listed)
+    window.search_controller.searched.connect(on_searched)
     library.sync_finished.connect(on_synced)
     QTimer.singleShot(300_000, app.quit)
     app.exec()

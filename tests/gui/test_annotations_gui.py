@@ -188,17 +188,16 @@ def test_export_and_import_from_the_window(
     select(app, "OSCE Minsk group")
     app.window.pane.highlight_selection("green")
     qtbot.waitUntil(lambda: highlights_listed(app) == 1)
-    library = app.session.library
-    assert library is not None
+    controller = app.window.annotations
     markdown, w3c = tmp_path / "out.md", tmp_path / "out.jsonld"
-    library.export_annotations("markdown", markdown)
-    library.export_annotations("w3c", w3c)
+    controller.export_to("markdown", markdown)
+    controller.export_to("w3c", w3c)
     qtbot.waitUntil(lambda: w3c.exists())
     assert "> OSCE Minsk group" in markdown.read_text("utf-8")
     (h,) = app.window.pane.highlights
-    library.delete_annotation(h.id)
+    controller.delete(h.id)
     qtbot.waitUntil(lambda: highlights_listed(app) == 0)
-    library.import_annotations(w3c)
+    controller.import_from(w3c)
     qtbot.waitUntil(lambda: highlights_listed(app) == 1)
     assert app.window.pane.highlights[0].id == h.id
     assert "Imported 1 annotations" in app.window.statusBar().currentMessage()

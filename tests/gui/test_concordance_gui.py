@@ -63,9 +63,7 @@ def test_rows_stream_in_batches_and_a_new_query_replaces_them(
     app: App, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(conc, "CHUNK_ARTICLES", 1)  # one signal per article
-    library = app.session.library
-    assert library is not None
-    with qtbot.waitSignals([library.concordance_rows_found] * 2, timeout=10000):
+    with qtbot.waitSignals([app.window.concordance.rows_found] * 2, timeout=10000):
         show_concordance(app, qtbot, "Minsk")
     app.window.search_edit.clear()
     show_concordance(app, qtbot, "harbour")

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import QUrl
 from pytestqt.qtbot import QtBot
 
-import reader.gui.tasks.library as library_module
+import reader.gui.operations.index as index_ops
 import reader.gui.views.reading_pane as reading_pane
 from reader.core.index import segment_files
 from reader.gui.window.main_window import DELETED
@@ -97,7 +97,7 @@ def test_the_poll_sees_what_the_watcher_cannot(
 ) -> None:
     # Too many files to watch (limit 0 here): an in-place edit of a file that is not open sends
     # the folder watcher nothing; the poll finds it.
-    monkeypatch.setattr(library_module, "MAX_WATCHED_FILES", 0)
+    monkeypatch.setattr(index_ops, "MAX_WATCHED_FILES", 0)
     app = start_app(corpus, **{**LIVE, "poll_ms": 300})
     assert not any(p.endswith(".txt") for p in app.library.watcher.watched())
     with open(corpus / "scattered.txt", "a", encoding="utf-8") as fh:

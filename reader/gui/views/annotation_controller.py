@@ -7,22 +7,20 @@ once, and shows the result. It never touches SQLite itself.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QTabWidget, QWidget
 
-from reader.core.anchoring import quote_at, text_hash
 from reader.core.annotations import Annotation, new_bookmark, new_highlight, now
-from reader.gui.tasks.library import Library, LoadedArticle
+from reader.core.index import SyncReport
+from reader.gui.operations import annotations as annotation_ops
+from reader.gui.operations.annotations import Changed
+from reader.gui.operations.articles import LoadedArticle
+from reader.gui.tasks.library import Library
 from reader.gui.views.annotation_panels import AnnotationListModel, AnnotationPanel
 from reader.gui.views.reading_pane import HIGHLIGHT_LABELS, ReadingPane
-
-if TYPE_CHECKING:
-    from reader.gui.window.main_window import MainWindow
 
 
 def ask_note(parent: QWidget, title: str, initial: str = "") -> str | None:
@@ -36,13 +34,15 @@ class AnnotationController(QObject):
 
     Signals:
         open_requested(str path, int offset): open this article scrolled to ``offset``.
+        message(str text, int ms): something to say in the status bar for ``ms`` milliseconds.
     """
 
     open_requested = Signal(str, int)
+    message = Signal(str, int)
 
-    def __init__(self, window: MainWindow, pane: ReadingPane, tabs: QTabWidget) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, parent: QWidget, pane: ReadingPane, tabs: QTabWidget) -> None:
+        super().__init__(parent)
+        self.parent_widget = parent
         self.pane = pane
         self.tabs = tabs
         self.library: Library | None = None
@@ -81,7 +81,7 @@ class AnnotationController(QObject):
         pane.highlight_requested.connect(self._on_pane_highlight_requested)
         pane.highlight_action_requested.connect(self._on_pane_highlight_action_requested)
 
-        self.bookmark_action = QAction("&Bookmark", window)
+        self.bookmark_action = QAction("&Bookmark", parent)
         self.bookmark_action.setCheckable(True)
         self.bookmark_action.setShortcut(QKeySequence("Ctrl+D"))
         self.bookmark_action.setToolTip("Bookmark the open article (Ctrl+D)")
@@ -91,7 +91,7 @@ class AnnotationController(QObject):
             lambda on: self.bookmark_action.setText("★ Bookmarked" if on else "☆ Bookmark")
         )
         self.bookmark_action.setText("☆ Bookmark")
-        self.undo_action = QAction("&Undo Delete", window)
+        self.undo_action = QAction("&Undo Delete", parent)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.undo_action.setEnabled(False)
         self.undo_action.triggered.connect(self.undo_delete)
@@ -129,10 +129,39 @@ class AnnotationController(QObject):
         self.undo_stack.clear()
         self.undo_action.setEnabled(False)
         self.model.set_annotations([])
-        library.annotations_listed.connect(self._on_library_annotations_listed)
-        library.annotation_saved.connect(self._on_library_annotation_saved)
-        library.annotation_deleted.connect(self._on_library_annotation_deleted)
         library.notice.connect(self._on_library_notice)
+        library.index_opened.connect(self.refresh)
+        library.sync_finished.connect(self._on_library_sync_finished)
+
+    def refresh(self) -> None:
+        """List the corpus's annotations again (after the index opened, or a sync changed any)."""
+        if self.library is not None:
+            annotation_ops.list_all(self.library.tasks, self._on_annotations_changed).run()
+
+    def save(self, annotation: Annotation) -> None:
+        """Create or replace an annotation; committed on the writer lane, then shown."""
+        if self.library is not None:
+            annotation_ops.save(self.library.tasks, annotation, self._on_annotations_changed).run()
+
+    def update(self, annotation_id: str, **changes: object) -> None:
+        if self.library is not None:
+            annotation_ops.update(
+                self.library.tasks, annotation_id, changes, self._on_annotations_changed
+            ).run()
+
+    def delete(self, annotation_id: str) -> None:
+        if self.library is not None:
+            annotation_ops.delete(self.library.tasks, annotation_id, self._on_annotations_changed).run()
+
+    def export_to(self, fmt: str, target: Path) -> None:
+        """Write the annotations to ``target`` ("w3c" or "markdown")."""
+        if self.library is not None:
+            annotation_ops.export(self.library.tasks, fmt, target, self._on_annotations_changed).run()
+
+    def import_from(self, source: Path) -> None:
+        """Add the W3C Web Annotations in ``source`` (all or nothing)."""
+        if self.library is not None:
+            annotation_ops.import_file(self.library.tasks, source, self._on_annotations_changed).run()
 
     # --- what the user does ----------------------------------------------------------
 
@@ -142,10 +171,10 @@ class AnnotationController(QObject):
             return
         existing = self.bookmark_for(article.path)
         if existing is not None:
-            self.library.delete_annotation(existing.id)
+            self.delete(existing.id)
         else:
             date = article.date.isoformat() if article.date else None
-            self.library.save_annotation(
+            self.save(
                 new_bookmark(
                     str(self.library.corpus), article.path, self.pane.reading_position(), article.title, date
                 )
@@ -156,9 +185,9 @@ class AnnotationController(QObject):
 
     def undo_delete(self) -> None:
         if self.library is not None and self.undo_stack:
-            self.library.save_annotation(self.undo_stack.pop())
+            self.save(self.undo_stack.pop())
             self.undo_action.setEnabled(bool(self.undo_stack))
-            self.window.statusBar().showMessage("Restored.", 4000)
+            self.message.emit("Restored.", 4000)
 
     def reattach_selected_orphan(self) -> None:
         orphan = self.orphans.current()
@@ -167,34 +196,19 @@ class AnnotationController(QObject):
         if self.library is None or orphan is None:
             return
         if span is None or article is None:
-            self.window.statusBar().showMessage(
-                "Select the passage in an article first, then re-attach.", 6000
-            )
+            self.message.emit("Select the passage in an article first, then re-attach.", 6000)
             return
-        text = article.plain_text
-        q = quote_at(text, *span)
         date = article.date.isoformat() if article.date else None
-        self.library.save_annotation(
-            replace(
-                orphan,
-                path=article.path,
-                exact=q.exact,
-                prefix=q.prefix,
-                suffix=q.suffix,
-                start=span[0],
-                end=span[1],
-                text_hash=text_hash(text),
-                state="anchored",
-                title=article.title,
-                date=date,
-                modified=now(),
+        self.save(
+            orphan.attached(
+                article.plain_text, *span, path=article.path, title=article.title, date=date, modified=now()
             )
         )
 
     def delete_selected_orphan(self) -> None:
         orphan = self.orphans.current()
         if self.library is not None and orphan is not None:
-            self.library.delete_annotation(orphan.id)
+            self.delete(orphan.id)
 
     def export(self, fmt: str) -> None:
         if self.library is None:
@@ -205,18 +219,21 @@ class AnnotationController(QObject):
             else (".md", "Markdown (*.md)")
         )
         start = str(Path.home() / f"annotations{suffix}")
-        target, _ = QFileDialog.getSaveFileName(self.window, "Export annotations", start, kind)
+        target, _ = QFileDialog.getSaveFileName(self.parent_widget, "Export annotations", start, kind)
         if target:
-            self.library.export_annotations(fmt, Path(target))
+            self.export_to(fmt, Path(target))
 
     def import_file(self) -> None:
         if self.library is None:
             return
         source, _ = QFileDialog.getOpenFileName(
-            self.window, "Import annotations", str(Path.home()), "W3C Web Annotations (*.jsonld *.json)"
+            self.parent_widget,
+            "Import annotations",
+            str(Path.home()),
+            "W3C Web Annotations (*.jsonld *.json)",
         )
         if source:
-            self.library.import_annotations(Path(source))
+            self.import_from(Path(source))
 
     def show_highlights(self, text: str) -> None:
         """The ``in:highlights`` search scope: the Highlights panel, filtered."""
@@ -249,13 +266,11 @@ class AnnotationController(QObject):
         if self.library is None or article is None:
             return
         if self._outside:
-            self.window.statusBar().showMessage(
-                "This file is not in the corpus: open its folder to highlight it.", 6000
-            )
+            self.message.emit("This file is not in the corpus: open its folder to highlight it.", 6000)
             return
         note = ""
         if with_note:
-            answer = ask_note(self.window, "Highlight with note")
+            answer = ask_note(self.parent_widget, "Highlight with note")
             if answer is None:
                 return
             note = answer
@@ -272,31 +287,40 @@ class AnnotationController(QObject):
             date,
         )
         self.pane.set_highlights([*self.pane.highlights, highlight])
-        self.library.save_annotation(highlight)
+        self.save(highlight)
 
     @Slot(object, str)
     def _on_pane_highlight_action_requested(self, highlight: Annotation, action: str) -> None:
         if self.library is None:
             return
         if action == "delete":
-            self.library.delete_annotation(highlight.id)
+            self.delete(highlight.id)
         elif action == "note":
-            answer = ask_note(self.window, "Edit note", highlight.note)
+            answer = ask_note(self.parent_widget, "Edit note", highlight.note)
             if answer is not None:
-                self.library.update_annotation(highlight.id, note=answer)
+                self.update(highlight.id, note=answer)
         else:
-            self.library.update_annotation(highlight.id, color=action)
+            self.update(highlight.id, color=action)
 
     @Slot(object)
     def _on_panel_annotation_activated(self, annotation: Annotation) -> None:
         if annotation.state == "orphaned":
-            self.window.statusBar().showMessage(
+            self.message.emit(
                 "This passage is no longer in its article; select it again and use Re-attach.", 8000
             )
         self.open_requested.emit(annotation.path, annotation.start)
 
-    @Slot(object)
-    def _on_library_annotations_listed(self, items: list[Annotation]) -> None:
+    def _on_annotations_changed(self, changed: Changed) -> None:
+        if changed.saved is not None and changed.saved.kind == "bookmark":
+            self.message.emit("Bookmarked.", 3000)
+        if changed.deleted is not None:
+            self.undo_stack.append(changed.deleted)
+            self.undo_action.setEnabled(True)
+            what = "Bookmark removed" if changed.deleted.kind == "bookmark" else "Highlight deleted"
+            self.message.emit(f"{what}. Ctrl+Z undoes it.", 8000)
+        if changed.message:
+            self.message.emit(changed.message, 10000)
+        items = changed.annotations
         self._annotations = list(items)
         self.model.set_annotations(items)
         self._update_tabs()
@@ -312,20 +336,13 @@ class AnnotationController(QObject):
             )
 
     @Slot(object)
-    def _on_library_annotation_saved(self, annotation: Annotation) -> None:
-        if annotation.kind == "bookmark":
-            self.window.statusBar().showMessage("Bookmarked.", 3000)
-
-    @Slot(object)
-    def _on_library_annotation_deleted(self, annotation: Annotation) -> None:
-        self.undo_stack.append(annotation)
-        self.undo_action.setEnabled(True)
-        what = "Bookmark removed" if annotation.kind == "bookmark" else "Highlight deleted"
-        self.window.statusBar().showMessage(f"{what}. Ctrl+Z undoes it.", 8000)
+    def _on_library_sync_finished(self, report: SyncReport) -> None:
+        if report.changed or report.rebuilt:
+            self.refresh()  # re-anchored or orphaned by the sync
 
     @Slot(str)
     def _on_library_notice(self, message: str) -> None:
-        self.window.statusBar().showMessage(message, 10000)
+        self.message.emit(message, 10000)
         if "database" in message:
-            box = QMessageBox(QMessageBox.Icon.Warning, "Corpus Reader", message, parent=self.window)
+            box = QMessageBox(QMessageBox.Icon.Warning, "Corpus Reader", message, parent=self.parent_widget)
             box.open()

@@ -37,8 +37,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.core.concordance import Concordance, Occurrence, sort_key
+from reader.core.concordance import DEFAULT_WIDTH, Concordance, Occurrence, sort_key
 from reader.core.index import SyncReport
+from reader.gui.operations import concordance as concordance_ops
 from reader.gui.tasks.library import Library
 
 OccurrenceRole = Qt.ItemDataRole.UserRole + 20
@@ -241,9 +242,11 @@ class ConcordanceController(QObject):
 
     Signals:
         open_requested(str path, int offset): open this article at the occurrence.
+        rows_found(list[Occurrence] rows): the next batch of rows came in (and was shown).
     """
 
     open_requested = Signal(str, int)
+    rows_found = Signal(object)
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -260,7 +263,6 @@ class ConcordanceController(QObject):
         self.query = ""
         self.run: Concordance | None = None
         self.finished = False
-        self._generation = 0
         self._shown_query: str | None = None  # the query whose concordance the table holds
         self.panel.occurrence_activated.connect(self._on_panel_occurrence_activated)
 
@@ -274,9 +276,6 @@ class ConcordanceController(QObject):
 
     def set_library(self, library: Library) -> None:
         self.library = library
-        library.concordance_started.connect(self._on_library_concordance_started)
-        library.concordance_rows_found.connect(self._on_library_concordance_rows_found)
-        library.concordance_finished.connect(self._on_library_concordance_finished)
         library.sync_finished.connect(self._on_library_sync_finished)
         self._shown_query = None
         self.model.clear()
@@ -298,11 +297,18 @@ class ConcordanceController(QObject):
         self.run = None
         self.finished = False
         if not self.query:
-            self.library.cancel_concordance()
+            concordance_ops.cancel(self.library.tasks)
             self.panel.header_label.setText("Type a search to see every occurrence in context.")
             return
         self.panel.header_label.setText(f"Finding “{self.query}” in context…")
-        self._generation = self.library.concordance(self.query)
+        concordance_ops.start(
+            self.library.tasks,
+            self.query,
+            DEFAULT_WIDTH,
+            self._on_concordance_started,
+            self._on_concordance_rows_found,
+            self._on_concordance_finished,
+        ).run()
 
     def _say(self) -> None:
         run = self.run
@@ -338,21 +344,16 @@ class ConcordanceController(QObject):
         if report.changed and self.shown:
             self.refresh(force=True)
 
-    @Slot(int, object)
-    def _on_library_concordance_started(self, generation: int, run: Concordance) -> None:
-        if generation == self._generation:
-            self.run = run
-            self._say()
+    def _on_concordance_started(self, run: Concordance) -> None:
+        self.run = run
+        self._say()
 
-    @Slot(int, object)
-    def _on_library_concordance_rows_found(self, generation: int, rows: list[Occurrence]) -> None:
-        if generation == self._generation:
-            self.model.append(rows)
-            self._say()
+    def _on_concordance_rows_found(self, rows: list[Occurrence]) -> None:
+        self.model.append(rows)
+        self._say()
+        self.rows_found.emit(rows)
 
-    @Slot(int, object)
-    def _on_library_concordance_finished(self, generation: int, run: Concordance) -> None:
-        if generation == self._generation:
-            self.run = run
-            self.finished = True
-            self._say()
+    def _on_concordance_finished(self, run: Concordance) -> None:
+        self.run = run
+        self.finished = True
+        self._say()

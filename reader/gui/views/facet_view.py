@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QMenu, QToolButton, QWidget
 
 from reader.core.facets import Facets, facet_in, source_value, with_facet, without_facet
 from reader.core.index import SyncReport
+from reader.gui.operations.insights import count_facets
 from reader.gui.tasks.library import Library
 
 MAX_LABEL_CHARS = 24
@@ -40,7 +41,6 @@ class FacetController(QObject):
         self.facets = Facets()
         self.have_counts = False  # the menus show counts, not the empty ones of a search on its way
         self._counted: str | None = None
-        self._generation = 0
         self.widget = QWidget(parent)
         self.source_button = QToolButton(self.widget)
         self.year_button = QToolButton(self.widget)
@@ -67,7 +67,6 @@ class FacetController(QObject):
         self.facets = Facets()
         self.have_counts = False  # the menus show counts, not the empty ones of a search on its way
         self._fill_menus()
-        library.facets_counted.connect(self._on_library_facets_counted)
         library.sync_finished.connect(self._on_library_sync_finished)
 
     def set_query(self, text: str) -> None:
@@ -82,7 +81,7 @@ class FacetController(QObject):
         if self.library is None or not self.library.ready:
             return
         self._counted = self.query
-        self._generation = self.library.count_facets(self.query)
+        count_facets(self.library.tasks, self.query, self._on_facets_counted).run()
 
     def _picker(self, facet: str, value: str | None) -> Callable[[], None]:
         return lambda: self.pick(facet, value)
@@ -129,10 +128,7 @@ class FacetController(QObject):
         self.source_button.setToolTip("Filter the results by source: counts of every match")
         self.year_button.setToolTip("Filter the results by year: counts of every match")
 
-    @Slot(int, object)
-    def _on_library_facets_counted(self, generation: int, facets: Facets) -> None:
-        if generation != self._generation:
-            return
+    def _on_facets_counted(self, facets: Facets) -> None:
         self.facets = facets
         self.have_counts = True
         self._fill_menus()

@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from reader.core.index import SyncReport
-from reader.core.saved_searches import SavedSearchCount
+from reader.core.saved_searches import SavedSearch, SavedSearchCount
+from reader.gui.operations import saved_searches as saved_ops
 from reader.gui.tasks.library import Library
 
 SavedRole = Qt.ItemDataRole.UserRole + 1
@@ -154,9 +155,11 @@ class SavedSearchController(QObject):
 
     Signals:
         search_requested(str text): a saved search was opened: search for its query.
+        message(str text): something to say in the status bar.
     """
 
     search_requested = Signal(str)
+    message = Signal(str)
 
     def __init__(self, window: QWidget, tabs: QTabWidget, after: QWidget) -> None:
         super().__init__(window)
@@ -164,7 +167,6 @@ class SavedSearchController(QObject):
         self.tabs = tabs
         self.library: Library | None = None
         self.query = ""
-        self._generation = 0
         self.model = SavedSearchModel(self)
         self.panel = SavedSearchPanel(self.model)
         tabs.insertTab(tabs.indexOf(after) + 1, self.panel, "Saved")
@@ -182,7 +184,6 @@ class SavedSearchController(QObject):
         self._update_tab()
         library.index_opened.connect(self.recount)
         library.sync_finished.connect(self._on_library_sync_finished)
-        library.saved_searches_counted.connect(self._on_library_saved_searches_counted)
 
     def set_query(self, text: str) -> None:
         """The window searched for ``text`` (what Save Search saves)."""
@@ -192,7 +193,7 @@ class SavedSearchController(QObject):
     @Slot()
     def recount(self) -> None:
         if self.library is not None and self.library.ready:
-            self._generation = self.library.count_saved_searches()
+            saved_ops.count(self.library.tasks, self._on_saved_searches_counted).run()
 
     @Slot()
     def save_current(self) -> None:
@@ -201,20 +202,20 @@ class SavedSearchController(QObject):
         name = ask_name(self.window, self.query)
         if name is None or not name.strip():
             return
-        self.library.save_search(name, self.query)
+        saved_ops.save(self.library.tasks, name, self.query, self._on_search_saved).run()
 
     @Slot()
     def delete_selected(self) -> None:
         item = self.panel.current()
         if item is not None and self.library is not None:
-            self.library.delete_saved_search(item.search.id)
+            saved_ops.delete(self.library.tasks, item.search.id, lambda _none: self.recount()).run()
 
     def open(self, item: SavedSearchCount) -> None:
         """Search for the saved query and mark its matches seen."""
         if self.library is None:
             return
         self.search_requested.emit(item.search.query)
-        self.library.open_saved_search(item.search.id)
+        saved_ops.mark_seen(self.library.tasks, item.search.id, lambda _seen: self.recount()).run()
 
     def _update_tab(self) -> None:
         new = self.model.total_new()
@@ -229,10 +230,11 @@ class SavedSearchController(QObject):
     def _on_library_sync_finished(self, _report: SyncReport) -> None:
         self.recount()
 
-    @Slot(int, object)
-    def _on_library_saved_searches_counted(self, generation: int, items: list[SavedSearchCount]) -> None:
-        if generation < self._generation:
-            return
+    def _on_search_saved(self, saved: SavedSearch) -> None:
+        self.message.emit(f"Saved the search “{saved.query}” as “{saved.name}”")
+        self.recount()
+
+    def _on_saved_searches_counted(self, items: list[SavedSearchCount]) -> None:
         current = self.panel.current()
         self.model.set_items(items)
         self._update_tab()

@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, QObject, QSettings, QStringListModel, Qt, Sig
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCompleter, QLineEdit
 
+from reader.gui.operations.search import complete_word
 from reader.gui.tasks.library import Library
 
 HISTORY_KEY = "search/history"
@@ -54,13 +55,11 @@ class SearchCompleter(QObject):
         self.completer.activated.connect(self._on_completer_activated)
         edit.installEventFilter(self)
         self._prefix = ""  # the word whose completions the model holds
-        self._generation = 0
         edit.textEdited.connect(self._on_edit_text_edited)
 
     def set_library(self, library: Library) -> None:
         self.library = library
         self._prefix = ""
-        library.words_completed.connect(self._on_library_words_completed)
 
     def show_popup(self) -> bool:
         """Offer the completions of the search bar's text; False when there are none."""
@@ -96,11 +95,11 @@ class SearchCompleter(QObject):
         if not prefix or self.library is None or not self.library.ready:
             self._set_completions([])
             return
-        self._generation = self.library.complete_word(prefix)
+        complete_word(self.library.tasks, prefix, self._on_words_completed).run()
 
-    @Slot(int, str, object)
-    def _on_library_words_completed(self, generation: int, prefix: str, words: list[str]) -> None:
-        if generation != self._generation or prefix != self._prefix:
+    def _on_words_completed(self, answer: tuple[str, list[str]]) -> None:
+        prefix, words = answer
+        if prefix != self._prefix:
             return
         self._set_completions(words)
 

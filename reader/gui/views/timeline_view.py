@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVB
 
 from reader.core.index import SyncReport
 from reader.core.timeline import Timeline, date_range_in, with_date_range, without_date_range
+from reader.gui.operations.insights import count_timeline
 from reader.gui.tasks.library import Library
 
 CHART_HEIGHT = 56
@@ -162,7 +163,6 @@ class TimelineController(QObject):
         self.library: Library | None = None
         self.query = ""
         self._counted: str | None = None  # the query the chart shows
-        self._generation = 0
         self.widget = QWidget(parent)
         self.chart = TimelineChart(self.widget)
         self.summary = QLabel("", self.widget)
@@ -189,7 +189,6 @@ class TimelineController(QObject):
     def set_library(self, library: Library) -> None:
         self.library = library
         self._counted = None
-        library.timeline_counted.connect(self._on_library_timeline_counted)
         library.sync_finished.connect(self._on_library_sync_finished)
         library.batch_committed.connect(self.recount)
 
@@ -209,7 +208,7 @@ class TimelineController(QObject):
         if self.library is None or not self.library.ready:
             return
         self._counted = self.query
-        self._generation = self.library.count_timeline(self._counted)
+        count_timeline(self.library.tasks, self._counted, self._on_timeline_counted).run()
 
     @Slot()
     def clear_range(self) -> None:
@@ -232,10 +231,7 @@ class TimelineController(QObject):
     def _on_chart_range_picked(self, start: dt.date, end: dt.date) -> None:
         self.query_edited.emit(with_date_range(self.query, start, end))
 
-    @Slot(int, object)
-    def _on_library_timeline_counted(self, generation: int, timeline: Timeline) -> None:
-        if generation != self._generation:
-            return
+    def _on_timeline_counted(self, timeline: Timeline) -> None:
         self.chart.set_timeline(timeline, date_range_in(self.query))
         self._say()
 

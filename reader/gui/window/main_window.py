@@ -1,13 +1,18 @@
-"""The main window: search bar, article list and reading pane over one corpus folder."""
+"""The main window: search bar, article list and reading pane over one corpus folder.
+
+The window only composes: each part is built by one ``_init_*`` step, and the behaviour lives
+in controllers that get the widgets they work on (never the window): ``SearchController`` (the
+search bar and the list), ``SyncStatus`` (the status bar), ``OpenFiles`` (files opened with the
+app) and the feature controllers of ``reader/gui/views/``. What is left here is the reading pane's
+article: which one is open, and reloading it when the index changes it.
+"""
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,7 +23,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
     QSizePolicy,
     QSplitter,
     QTabWidget,
@@ -28,35 +32,27 @@ from PySide6.QtWidgets import (
 )
 
 from reader import __version__
-from reader.core.corpus import ARTICLE_SUFFIXES, original_file
+from reader.core.corpus import original_file
 from reader.core.index import SyncReport
-from reader.core.search import SearchResult
-from reader.core.similar import SimilarResult
-from reader.gui.tasks.library import Library, LoadedArticle
+from reader.gui.operations import articles as article_ops
+from reader.gui.operations.articles import LoadedArticle
+from reader.gui.tasks.library import Library
 from reader.gui.views.annotation_controller import AnnotationController
-from reader.gui.views.article_list import (
-    ArticleDelegate,
-    ArticleListModel,
-    PathRole,
-    Row,
-    make_article_view,
-    row_from_hit,
-)
+from reader.gui.views.article_list import ArticleDelegate, ArticleListModel, PathRole, make_article_view
 from reader.gui.views.concordance_view import ConcordanceController
 from reader.gui.views.facet_view import FacetController
 from reader.gui.views.insights_view import InsightsController
-from reader.gui.views.problems_dialog import ProblemsButton
 from reader.gui.views.reading_pane import ReadingPane
 from reader.gui.views.saved_searches_view import SavedSearchController
 from reader.gui.views.search_completer import SearchCompleter
 from reader.gui.views.theme import ThemeController
 from reader.gui.views.timeline_view import TimelineController
 from reader.gui.views.versions_view import VersionsController
+from reader.gui.window.open_files import OpenFiles
+from reader.gui.window.search_controller import SearchController
+from reader.gui.window.sync_status import SyncStatus
 
-SEARCH_DELAY_MS = 250
 DELETED = "This article was deleted from the folder."
-# "Best match" lists all articles newest first when there is no query.
-SORTS = (("Best match", "relevance"), ("Newest first", "date"), ("Oldest first", "date-asc"))
 
 QUERY_HELP = """<h3>Search</h3>
 <table cellpadding=3>
@@ -88,46 +84,49 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.settings = settings
         self.library: Library | None = None
-        self._query = ""
-        self._sort_in_browse = "date"
-        self._generation = 0
-        self._refresh_generation = -1
-        self._article_generation = 0
-        self._current_terms: dict[str, set[str]] = {}
-        self._pending_select: str | None = None
-        self._pending_offset: tuple[str, int] | None = None
-        self._file_to_select: tuple[Path, str] | None = None  # (corpus, id): see show_file
+        self._pending_offset: tuple[str, int] | None = None  # scroll there once it is shown
         self.setWindowTitle("Corpus Reader")
         self.setObjectName("CorpusReaderMainWindow")
         if icon is not None:
             self.setWindowIcon(icon)
+        self._init_search_bar()
+        self._init_list_side()
+        self._init_reading_side()
+        self._init_tabs()
+        self._init_toolbar_buttons()
+        self._init_layout()
+        self._init_status_bar()
+        self._init_open_files()
+        self._init_connections()
+        self.theme = ThemeController(settings, self)
+        self._init_menus()
+        self._restore_state()
 
-        # Search bar and sort.
+    # --- setup -------------------------------------------------------------------------
+
+    def _init_search_bar(self) -> None:
         self.search_edit = QLineEdit(self)
         self.search_edit.setPlaceholderText(
             'Search articles   (e.g. Minsk group, "exact phrase", title:fire)'
         )
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setAccessibleName("Search")
-        self.completions = SearchCompleter(self.search_edit, settings)
-        self.completions.completion_chosen.connect(self.search)
+        self.completions = SearchCompleter(self.search_edit, self.settings)
         self.sort_combo = QComboBox(self)
-        for label, value in SORTS:
-            self.sort_combo.addItem(label, value)
         self.sort_combo.setAccessibleName("Sort")
-        top = QWidget(self)
-        top_layout = QHBoxLayout(top)
-        top_layout.setContentsMargins(8, 8, 8, 4)
-        top_layout.addWidget(self.search_edit, 1)
-        top_layout.addWidget(self.sort_combo)
+        self.top = QWidget(self)
+        self.top_layout = QHBoxLayout(self.top)
+        self.top_layout.setContentsMargins(8, 8, 8, 4)
+        self.top_layout.addWidget(self.search_edit, 1)
+        self.top_layout.addWidget(self.sort_combo)
         self.collapse_box = QCheckBox("One row per story", self)
         self.collapse_box.setToolTip(
             "Show copies and versions of an article as one row (click “▸ N versions” to see them)"
         )
-        self.collapse_box.setChecked(bool(settings.value("search/collapse_versions", True, type=bool)))
-        top_layout.addWidget(self.collapse_box)
+        self.collapse_box.setChecked(bool(self.settings.value("search/collapse_versions", True, type=bool)))
+        self.top_layout.addWidget(self.collapse_box)
 
-        # List side.
+    def _init_list_side(self) -> None:
         self.header_label = QLabel("Opening…", self)
         self.header_label.setObjectName("listHeader")
         self.note_label = QLabel("", self)
@@ -138,12 +137,21 @@ class MainWindow(QMainWindow):
         self.model = ArticleListModel(self)
         self.delegate = ArticleDelegate(self)
         self.list_view = make_article_view(self.model, self.delegate, self)
-        left = QWidget(self)
-        left_layout = QVBoxLayout(left)
+        self.search_controller = SearchController(
+            self.search_edit,
+            self.sort_combo,
+            self.collapse_box,
+            self.list_view,
+            self.model,
+            self.delegate,
+            self.header_label,
+            self.note_label,
+        )
+        self.list_side = QWidget(self)
+        left_layout = QVBoxLayout(self.list_side)
         left_layout.setContentsMargins(8, 0, 0, 0)
         left_layout.setSpacing(4)
         self.facets = FacetController(self)
-        self.facets.query_edited.connect(self.search)
         # Ignored: a long header beside the facet menus must not widen the list side.
         self.header_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         header_row = QHBoxLayout()
@@ -153,31 +161,28 @@ class MainWindow(QMainWindow):
         left_layout.addLayout(header_row)
         left_layout.addWidget(self.note_label)
         self.timeline = TimelineController(self)
-        self.timeline.query_edited.connect(self.search)
         left_layout.addWidget(self.timeline.widget)
         left_layout.addWidget(self.list_view, 1)
 
-        # Reading side.
+    def _init_reading_side(self) -> None:
         self.pane = ReadingPane(self)
         self.pane.hit_label.setParent(self)
         self.pane.original_requested.connect(self._on_open_original_triggered)
 
+    def _init_tabs(self) -> None:
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(left, "Articles")
+        self.tabs.addTab(self.list_side, "Articles")
         self.annotations = AnnotationController(self, self.pane, self.tabs)
-        self.annotations.open_requested.connect(self.open_article)
         self.saved = SavedSearchController(self, self.tabs, self.annotations.bookmarks)
-        self.saved.search_requested.connect(self.search)
         self.concordance = ConcordanceController(self)
-        self.concordance.open_requested.connect(self.open_article)
         self.versions = VersionsController(self.tabs, self)
-        self.versions.open_requested.connect(self.open_article)
         self.insights = InsightsController(self.tabs, self)
-        self.insights.search_requested.connect(self.search)
+
+    def _init_toolbar_buttons(self) -> None:
         self.bookmark_button = QToolButton(self)
         self.bookmark_button.setDefaultAction(self.annotations.bookmark_action)
-        top_layout.addWidget(self.bookmark_button)
+        self.top_layout.addWidget(self.bookmark_button)
         self.more_like_action = QAction("More &Like This", self)
         self.more_like_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
         self.more_like_action.setToolTip("List the articles most like the open one (Ctrl+Shift+L)")
@@ -185,26 +190,26 @@ class MainWindow(QMainWindow):
         self.more_like_action.triggered.connect(self.show_more_like)
         self.more_like_button = QToolButton(self)
         self.more_like_button.setDefaultAction(self.more_like_action)
-        top_layout.addWidget(self.more_like_button)
+        self.top_layout.addWidget(self.more_like_button)
         self.save_search_button = QToolButton(self)
         self.save_search_button.setDefaultAction(self.saved.save_action)
-        top_layout.addWidget(self.save_search_button)
+        self.top_layout.addWidget(self.save_search_button)
         self.concordance_button = QToolButton(self)
         self.concordance_button.setDefaultAction(self.concordance.toggle_action)
-        top_layout.addWidget(self.concordance_button)
+        self.top_layout.addWidget(self.concordance_button)
 
+    def _init_layout(self) -> None:
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(self.pane)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setChildrenCollapsible(False)
-
         central = QWidget(self)
         central_layout = QVBoxLayout(central)
         central_layout.setContentsMargins(0, 0, 0, 0)
         central_layout.setSpacing(0)
-        central_layout.addWidget(top)
+        central_layout.addWidget(self.top)
         # The concordance is wide by nature: a panel across the window, under list and article.
         self.vsplitter = QSplitter(Qt.Orientation.Vertical, self)
         self.vsplitter.addWidget(self.splitter)
@@ -215,43 +220,47 @@ class MainWindow(QMainWindow):
         central_layout.addWidget(self.vsplitter, 1)
         self.setCentralWidget(central)
 
-        # Status bar: sync progress, hit counter.
-        self.progress_bar = QProgressBar(self)
-        self.progress_bar.setMaximumWidth(160)
-        self.progress_bar.setTextVisible(False)
-        self.progress_bar.hide()
-        self.problems_button = ProblemsButton(self)
-        self.statusBar().addPermanentWidget(self.problems_button)
-        self.statusBar().addPermanentWidget(self.pane.hit_label)
-        self.statusBar().addPermanentWidget(self.progress_bar)
-        self._announce_sync = True  # say "Index up to date" after the first sync and F5 only
+    def _init_status_bar(self) -> None:
+        """Sync progress and the skipped files (SyncStatus), the hit counter."""
+        self.sync_status = SyncStatus(self, self.statusBar(), self.header_label)
+        self.sync_status.add_to(self.statusBar(), self.pane.hit_label)
+        self.progress_bar = self.sync_status.progress_bar
+        self.problems_button = self.sync_status.problems_button
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DELAY_MS)
-        self._debounce.timeout.connect(self._run_search)
+    def _init_open_files(self) -> None:
+        self.open_files = OpenFiles(self, self.list_view, self.model, self.statusBar(), self._load_file)
 
-        self.search_edit.textEdited.connect(self._on_search_edit_text_edited)
-        self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
-        self.sort_combo.currentIndexChanged.connect(self._on_sort_combo_changed)
-        self.collapse_box.toggled.connect(self._on_collapse_box_toggled)
+    def _init_connections(self) -> None:
+        search = self.search_controller
+        search.query_run.connect(self._on_search_query_run)
+        search.scope_requested.connect(self.annotations.show_highlights)
+        search.submitted.connect(self.completions.record)
+        search.results_shown.connect(self._on_search_results_shown)
+        for edited in (
+            self.completions.completion_chosen,
+            self.facets.query_edited,
+            self.timeline.query_edited,
+        ):
+            edited.connect(self.search)
+        self.saved.search_requested.connect(self.search)
+        self.saved.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self.annotations.message.connect(self.statusBar().showMessage)
+        self.annotations.open_requested.connect(self.open_article)
+        self.concordance.open_requested.connect(self.open_article)
+        self.versions.open_requested.connect(self.open_article)
+        self.insights.search_requested.connect(self.search)
+        self.collapse_box.toggled.connect(lambda on: self.settings.setValue("search/collapse_versions", on))
         for keys, expanded in (("Right", True), ("Left", False)):
             shortcut = QShortcut(QKeySequence(keys), self.list_view)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-            shortcut.activated.connect(lambda expanded=expanded: self._expand_current(expanded))
-        self.note_label.linkActivated.connect(self._on_note_label_link_activated)
+            shortcut.activated.connect(
+                lambda expanded=expanded: self.search_controller.expand_current(expanded)
+            )
         self.list_view.selectionModel().currentChanged.connect(self._on_list_current_changed)
         self.list_view.activated.connect(lambda _index: self.pane.view.setFocus())
-        self.model.more_requested.connect(self._on_model_more_requested)
         self.pane.zoom_changed.connect(lambda steps: self.settings.setValue("reader/zoom", steps))
 
-        self.theme = ThemeController(settings, self)
-        self._build_menus()
-        self._restore_state()
-
-    # --- setup -------------------------------------------------------------------------
-
-    def _build_menus(self) -> None:
+    def _init_menus(self) -> None:
         def action(
             menu_name: str,
             text: str,
@@ -269,7 +278,7 @@ class MainWindow(QMainWindow):
         menus = {name: bar.addMenu(name) for name in ("&File", "&View", "&Annotations", "&Go", "&Help")}
         self.annotations.build_menu(menus["&Annotations"])
         action("&File", "&Open Folder…", QKeySequence.StandardKey.Open, self.choose_corpus)
-        action("&File", "&Re-scan Folder", "F5", self._on_rescan_triggered)
+        action("&File", "&Re-scan Folder", "F5", self.sync_status.rescan)
         self.open_original_action = action(
             "&File", "Open the &Original File", "Ctrl+Shift+O", self._on_open_original_triggered
         )
@@ -333,17 +342,10 @@ class MainWindow(QMainWindow):
         """Show the corpus behind ``library`` (the window does not own it)."""
         self.library = library
         library.index_opened.connect(self._on_library_index_opened)
-        library.rebuild_started.connect(self._on_library_rebuild_started)
-        library.waiting_for_writer.connect(self._on_library_waiting_for_writer)
-        library.sync_progress.connect(self._on_library_sync_progress)
-        library.batch_committed.connect(self._on_library_batch_committed)
+        library.batch_committed.connect(self.search_controller.refresh)
         library.sync_finished.connect(self._on_library_sync_finished)
-        library.articles_listed.connect(self._on_library_articles_listed)
-        library.search_finished.connect(self._on_library_search_finished)
-        library.similar_found.connect(self._on_library_similar_found)
-        library.article_loaded.connect(self._on_library_article_loaded)
-        library.article_failed.connect(self._on_library_article_failed)
-        library.error_occurred.connect(self._on_library_error_occurred)
+        self.sync_status.set_library(library)
+        self.search_controller.set_library(library)
         self.annotations.set_library(library)
         self.concordance.set_library(library)
         self.versions.set_lane(library.analysis)
@@ -352,22 +354,18 @@ class MainWindow(QMainWindow):
         self.completions.set_library(library)
         self.facets.set_library(library)
         self.timeline.set_library(library)
+        self.open_files.set_corpus(library.corpus)
         self.setWindowTitle(f"{library.corpus.name} — Corpus Reader")
-        self.model.set_rows([])
-        self.header_label.setText("Opening the index…")
         self.pane.show_placeholder("Select an article to read it.")
         self.more_like_action.setEnabled(False)
-        self.problems_button.set_problems(str(library.corpus), [])
-        self._announce_sync = True
-        self.statusBar().showMessage(f"Corpus: {library.corpus}")
 
     def open_article(self, path: str, offset: int = -1) -> None:
         """Open the article ``path``, scrolled to ``offset`` in its plain text (-1: the top)."""
         if self.library is None:
             return
-        self._select_quietly(path)
+        self.search_controller.select_quietly(path)
         self._pending_offset = (path, offset) if offset >= 0 else None
-        self._article_generation = self.library.load_article(path, self._current_terms)
+        self._load_article(path)
 
     def choose_corpus(self) -> None:
         start = str(self.library.corpus) if self.library else str(Path.home())
@@ -376,35 +374,9 @@ class MainWindow(QMainWindow):
             self.corpus_change_requested.emit(Path(folder))
 
     def show_file(self, path: Path) -> str | None:
-        """Show the article file at ``path`` (opened with the app from a file manager or a command
-        line). An article of the corpus is selected in the list and its id returned; any other file
-        is read on its own, without changing the corpus, and None returned."""
-        if self.library is None:
-            return None
-        corpus = self.library.corpus
-        self.list_view.selectionModel().currentChanged.connect(
-            self._on_list_current_changed_forget_file, Qt.ConnectionType.UniqueConnection
-        )
-        self.model.modelReset.connect(self._on_model_reset_select_file, Qt.ConnectionType.UniqueConnection)
-        article_id = _article_id_in(corpus, path)
-        if article_id is None:
-            self._file_to_select = None
-            self.list_view.setCurrentIndex(QModelIndex())
-            self._article_generation = self.library.load_file(path.absolute())
-            self.setWindowTitle(f"{path.name} (not in the corpus) — Corpus Reader")
-            self.statusBar().showMessage(f"{_OUTSIDE}{path.absolute()}")
-            return None
-        self._forget_outside_file()
-        row = self.model.row_of(article_id)
-        if row >= 0:
-            self.list_view.setCurrentIndex(self.model.index(row))
-            self.list_view.scrollTo(self.model.index(row))
-        else:
-            self._article_generation = self.library.load_file(path, article_id)  # shown at once
-        # Selected (again) when the list arrives: it may be loading, narrowed by a search, or about
-        # to be replaced by a refresh that was asked for before this selection.
-        self._file_to_select = (corpus, article_id)
-        return article_id
+        """Show the article file at ``path`` (see ``OpenFiles.show``): its id in the corpus, or
+        None when it is read on its own."""
+        return self.open_files.show(path)
 
     def bring_to_front(self) -> None:
         """Show the window un-minimised, raised and active (a later launch asked for it)."""
@@ -415,31 +387,6 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
-    @Slot()
-    def _on_model_reset_select_file(self) -> None:
-        if self._file_to_select is None or self.library is None:
-            return
-        corpus, article_id = self._file_to_select
-        row = self.model.row_of(article_id) if corpus == self.library.corpus else -1
-        if row >= 0:
-            self._file_to_select = None
-            self.list_view.setCurrentIndex(self.model.index(row))  # loads it again, with its highlights
-            self.list_view.scrollTo(self.model.index(row))
-
-    @Slot(QModelIndex, QModelIndex)
-    def _on_list_current_changed_forget_file(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if not current.isValid():
-            return
-        if self._file_to_select is not None and current.data(PathRole) != self._file_to_select[1]:
-            self._file_to_select = None  # the user went on to another article
-        self._forget_outside_file()
-
-    def _forget_outside_file(self) -> None:
-        if self.library is not None:
-            self.setWindowTitle(f"{self.library.corpus.name} — Corpus Reader")
-        if self.statusBar().currentMessage().startswith(_OUTSIDE):
-            self.statusBar().clearMessage()
-
     # --- searching ---------------------------------------------------------------------
 
     def focus_search(self) -> None:
@@ -448,9 +395,7 @@ class MainWindow(QMainWindow):
 
     def search(self, text: str) -> None:
         """Search for ``text`` now (as if typed and Enter pressed)."""
-        self.search_edit.setText(text)
-        self._debounce.stop()
-        self._run_search()
+        self.search_controller.search(text)
         self.completions.record(text)
 
     def show_more_like(self) -> None:
@@ -458,252 +403,31 @@ class MainWindow(QMainWindow):
         article = self.pane.article
         if self.library is None or article is None or not self.more_like_action.isEnabled():
             return
-        self.header_label.setText(f"Finding articles like “{article.title}”…")
         self.tabs.setCurrentIndex(0)
-        self._generation = self.library.more_like(article.path)
+        self.search_controller.more_like(article.path, article.title)
 
     def clear_search(self) -> None:
         self.search_edit.clear()
-        self._debounce.stop()
-        self._run_search()
+        self.search_controller.run_now()
 
-    def _sort(self) -> str:
-        return str(self.sort_combo.currentData())
+    # --- the open article --------------------------------------------------------------
 
-    def _collapse(self) -> bool:
-        return self.collapse_box.isChecked()
+    def _load_article(self, path: str) -> None:
+        assert self.library is not None
+        self.library.watcher.follow(str(self.library.corpus / path))  # an edit shows at once
+        article_ops.load(
+            self.library.tasks, path, self.search_controller.terms, self._on_article_loaded
+        ).failure(lambda exc: self._on_article_failed(path, exc)).run()
 
-    def _expand_current(self, expanded: bool) -> None:
-        """Right shows the versions under the current story's row, Left hides them."""
-        row = self.list_view.currentIndex().row()
-        self.model.set_expanded(row, expanded)
-
-    def _on_collapse_box_toggled(self, on: bool) -> None:
-        self.settings.setValue("search/collapse_versions", on)
-        if self._query:
-            self._run_search()
-
-    def _run_search(self) -> None:
-        if self.library is None or not self.library.ready:
-            return
-        self._query = self.search_edit.text().strip()
-        scope = re.match(r"in:(highlights|notes)\b\s*", self._query, re.I)
-        if scope:
-            self.annotations.show_highlights(self._query[scope.end() :])
-            return
-        self.concordance.set_query(self._query)
-        self.insights.set_query(self._query)
-        self.saved.set_query(self._query)
-        self.facets.set_query(self._query)
-        self.timeline.set_query(self._query)
-        if self._query:
-            self._generation = self.library.search(self._query, self._sort(), collapse=self._collapse())
-        else:
-            self._current_terms = {}
-            sort = self._sort() if self._sort() != "relevance" else "date"
-            self._generation = self.library.list_articles(sort)
-
-    def _keep_selection(self, generation: int) -> None:
-        """Before a refresh's rows replace the list: reselect what is selected now, if it is among
-        them (the user may have picked an article while the refresh was on its way)."""
-        if generation == self._refresh_generation and self._pending_select is None:
-            self._pending_select = self._selected_path()
-
-    def _refresh(self) -> None:
-        """Re-run the current listing or search, keeping the selected article selected."""
-        self._pending_select = self._selected_path()
-        self._run_search()
-        self._refresh_generation = self._generation
-
-    def _selected_path(self) -> str | None:
-        index = self.list_view.currentIndex()
-        return index.data(PathRole) if index.isValid() else None
-
-    def _reselect(self) -> None:
-        path, self._pending_select = self._pending_select, None
-        if path is not None:
-            self._select_quietly(path)
-
-    def _select_quietly(self, path: str) -> bool:
-        """Select ``path`` in the list, if it is there, without loading it again."""
-        row = self.model.row_of(path)
-        if row < 0:
-            return False
-        self.list_view.selectionModel().blockSignals(True)
-        self.list_view.setCurrentIndex(self.model.index(row))
-        self.list_view.selectionModel().blockSignals(False)
-        self.list_view.scrollTo(self.model.index(row))
-        return True
-
-    # --- slots -------------------------------------------------------------------------
-
-    @Slot(str)
-    def _on_search_edit_text_edited(self, _text: str) -> None:
-        self._debounce.start()
-
-    @Slot()
-    def _on_search_edit_return_pressed(self) -> None:
-        self._debounce.stop()
-        self._run_search()
-        self.completions.record(self._query)
-        if self.model.rowCount() and not self.list_view.currentIndex().isValid():
-            self.list_view.setFocus()
-
-    @Slot(int)
-    def _on_sort_combo_changed(self, _i: int) -> None:
-        self._refresh()
-
-    @Slot(str)
-    def _on_note_label_link_activated(self, link: str) -> None:
-        if link.startswith("suggest:"):
-            self.search(link.removeprefix("suggest:"))
-
-    def _on_escape(self) -> None:
-        if self.pane.find_bar.isVisible():
-            self.pane.close_find()
-        else:
-            self.clear_search()
-            self.search_edit.setFocus()
-
-    @Slot(QModelIndex, QModelIndex)
-    def _on_list_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if self.library is None or not current.isValid():
-            return
-        self._article_generation = self.library.load_article(current.data(PathRole), self._current_terms)
-        self.completions.record(self._query)  # a search the user read from is worth offering again
-
-    @Slot(int)
-    def _on_model_more_requested(self, loaded: int) -> None:
-        if self.library is not None and self._query:
-            self.library.search(self._query, self._sort(), offset=loaded, collapse=self._collapse())
-
-    @Slot()
-    def _on_library_index_opened(self) -> None:
-        self._run_search()
+    def _load_file(self, path: Path, article_id: str) -> None:
         if self.library is not None:
-            self.library.list_annotations()
-            if self.library.rebuilding:
-                self._on_library_rebuild_started()
+            article_ops.load_file(self.library.tasks, path, article_id, self._on_article_loaded).failure(
+                lambda exc: self._on_article_failed(article_id, exc)
+            ).run()
 
-    @Slot()
-    def _on_library_rebuild_started(self) -> None:
-        self.progress_bar.setMaximum(0)  # busy until the first file is read
-        self.progress_bar.show()
-        self.statusBar().showMessage("Rebuilding the index…")
-
-    @Slot()
-    def _on_library_waiting_for_writer(self) -> None:
-        self.statusBar().showMessage("Waiting for another Corpus Reader to finish indexing…")
-
-    @Slot(int, int)
-    def _on_library_sync_progress(self, done: int, total: int) -> None:
-        self.progress_bar.setMaximum(max(total, 1))
-        self.progress_bar.setValue(done)
-        self.progress_bar.show()
-        what = "Rebuilding the index…" if self.library is not None and self.library.rebuilding else "Indexing"
-        self.statusBar().showMessage(f"{what} {done:,} / {total:,}")
-
-    @Slot()
-    def _on_library_batch_committed(self) -> None:
-        self._refresh()
-
-    @Slot(object)
-    def _on_library_sync_finished(self, report: SyncReport) -> None:
-        self.progress_bar.hide()
-        parts = []
-        if report.rebuilt:
-            parts.append("Index rebuilt")
-        if report.changed:
-            parts.append(f"{report.added:,} added, {report.updated:,} updated, {report.removed:,} removed")
-        else:
-            parts.append("Index up to date")
-        if self.library is not None:
-            self.problems_button.set_problems(str(self.library.corpus), report.problems)
-        if report.changed or report.rebuilt or self._announce_sync:
-            self.statusBar().showMessage(" · ".join(parts))
-        self._announce_sync = False
-        if report.changed or report.rebuilt:
-            self.versions.refresh()
-            self.insights.refresh(force=self.insights.visible)
-            self._refresh()
-            if self.library is not None:
-                self.library.list_annotations()
-            article = self.pane.article
-            if article is not None and article.path in report.updated_paths:
-                self.open_article(article.path, self.pane.reading_position())
-            elif article is not None and article.path in report.removed_paths:
-                reason = dict(report.problems).get(article.path)
-                self.pane.show_placeholder(
-                    DELETED if reason is None else f"This article can no longer be read: {reason}."
-                )
-
-    @Slot(int, object)
-    def _on_library_articles_listed(self, generation: int, rows: list[Row]) -> None:
-        if generation != self._generation:
-            return
-        self._keep_selection(generation)
-        self.delegate.show_snippets = False
-        self.model.set_rows(rows)
-        n = len(rows)
-        self.header_label.setText(f"{n:,} article{'s' if n != 1 else ''}")
-        self.note_label.hide()
-        self._reselect()
-
-    @Slot(int, object)
-    def _on_library_search_finished(self, generation: int, result: SearchResult) -> None:
-        if generation != self._generation:
-            return
-        rows = [row_from_hit(h) for h in result.hits]
-        if result.offset > 0:
-            self.model.append_rows(rows)
-            return
-        self._current_terms = result.terms
-        self._keep_selection(generation)
-        self.delegate.show_snippets = True
-        # Collapsed, the list has a row per story.
-        self.model.set_rows(rows, result.total if result.stories is None else result.stories)
-        self.list_view.scrollToTop()
-        n = result.total
-        if result.stories is not None and result.stories != n:
-            s = result.stories
-            self.header_label.setText(
-                f"{s:,} stor{'ies' if s != 1 else 'y'}, {n:,} articles for “{result.query}”"
-            )
-        else:
-            self.header_label.setText(f"{n:,} result{'s' if n != 1 else ''} for “{result.query}”")
-        notes = [_escape(note) for note in result.notes]
-        if n == 0:
-            notes.insert(0, "No articles match.")
-        if result.suggestion:
-            suggestion = _escape(result.suggestion)
-            notes.append(f'Did you mean <a href="suggest:{suggestion}">{suggestion}</a>?')
-        self.note_label.setText(" ".join(notes))
-        self.note_label.setVisible(bool(notes))
-        self._reselect()
-        if self.pane.article is not None and self.model.row_of(self.pane.article.path) >= 0:
-            # Re-mark the open article for the new query.
-            self._article_generation = (
-                self.library.load_article(self.pane.article.path, self._current_terms) if self.library else 0
-            )
-
-    @Slot(int, object)
-    def _on_library_similar_found(self, generation: int, result: SimilarResult) -> None:
-        if generation != self._generation:
-            return
-        self._keep_selection(generation)
-        self.delegate.show_snippets = True
-        self.model.set_rows([row_from_hit(h) for h in result.hits], len(result.hits))
-        self.list_view.scrollToTop()
-        n = len(result.hits)
-        self.header_label.setText(f"{n:,} article{'s' if n != 1 else ''} like “{result.title}”")
-        terms = ", ".join(result.key_terms) if result.key_terms else "none found"
-        self.note_label.setText(_escape(f"Its key terms: {terms}. Search again to return to the results."))
-        self.note_label.show()
-
-    @Slot(int, object)
-    def _on_library_article_loaded(self, generation: int, loaded: LoadedArticle) -> None:
-        if self.library is None or generation != self.library.latest_article:
-            return
+    def _on_article_loaded(self, loaded: LoadedArticle) -> None:
+        if loaded.problem:
+            self.statusBar().showMessage(loaded.problem)
         self.more_like_action.setEnabled(not loaded.outside)
         self.pane.show_article(loaded.article, loaded.marks, loaded.highlights)
         self.versions.show_article(None if loaded.outside else loaded.article.path)
@@ -717,24 +441,57 @@ class MainWindow(QMainWindow):
         ):
             self.pane.scroll_to_offset(pending[1], third=True)
 
-    @Slot(int, str, str)
-    def _on_library_article_failed(self, generation: int, path: str, reason: str) -> None:
-        if self.library is None or generation != self.library.latest_article:
-            return
-        self.pane.show_placeholder(f"Cannot show {path}: {reason}.")
+    def _on_article_failed(self, path: str, exc: Exception) -> None:
+        self.pane.show_placeholder(f"Cannot show {path}: {exc}.")
+
+    # --- slots -------------------------------------------------------------------------
 
     @Slot(str)
-    def _on_library_error_occurred(self, message: str) -> None:
-        self.progress_bar.hide()
-        self.statusBar().showMessage(message)
-        if self.library is not None and not self.library.ready:
-            self.header_label.setText("The index could not be opened.")
-            QMessageBox.warning(self, "Corpus Reader", message)
+    def _on_search_query_run(self, query: str) -> None:
+        for view in (self.concordance, self.insights, self.saved, self.facets, self.timeline):
+            view.set_query(query)
 
-    def _on_rescan_triggered(self) -> None:
-        if self.library is not None:
-            self._announce_sync = True
-            self.library.sync()
+    @Slot()
+    def _on_search_results_shown(self) -> None:
+        article = self.pane.article
+        if article is not None and self.model.row_of(article.path) >= 0:
+            self._load_article(article.path)  # marked again for the new query
+
+    def _on_escape(self) -> None:
+        if self.pane.find_bar.isVisible():
+            self.pane.close_find()
+        else:
+            self.clear_search()
+            self.search_edit.setFocus()
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_list_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self.library is None or not current.isValid():
+            return
+        self._load_article(current.data(PathRole))
+        self.completions.record(self.search_controller.query)  # a search read from is worth offering
+
+    @Slot()
+    def _on_library_index_opened(self) -> None:
+        self.search_controller.run()
+        if self.library is not None and self.library.rebuilding:
+            self.sync_status.show_rebuilding()
+
+    @Slot(object)
+    def _on_library_sync_finished(self, report: SyncReport) -> None:
+        if not (report.changed or report.rebuilt):
+            return
+        self.versions.refresh()
+        self.insights.refresh(force=self.insights.visible)
+        self.search_controller.refresh()
+        article = self.pane.article
+        if article is not None and article.path in report.updated_paths:
+            self.open_article(article.path, self.pane.reading_position())
+        elif article is not None and article.path in report.removed_paths:
+            reason = dict(report.problems).get(article.path)
+            self.pane.show_placeholder(
+                DELETED if reason is None else f"This article can no longer be read: {reason}."
+            )
 
     def _on_open_original_triggered(self) -> None:
         """Open the open article's file (a saved page, a feed, a mail folder) in the application
@@ -767,25 +524,3 @@ class MainWindow(QMainWindow):
         self.settings.setValue("reader/zoom", self.pane.zoom)
         self.settings.sync()
         super().closeEvent(event)
-
-
-_OUTSIDE = "A file outside the corpus: "
-
-
-def _article_id_in(corpus: Path, path: Path) -> str | None:
-    """The id of ``path`` as an article of ``corpus`` (as the index names it), else None."""
-    if path.suffix.lower() not in ARTICLE_SUFFIXES:
-        return None
-    for candidate in (path.absolute(), path.resolve()):
-        try:
-            relative = candidate.relative_to(corpus)
-        except ValueError:
-            continue
-        # The index skips hidden files and folders ("..": an unresolved path, the next candidate).
-        if not any(part.startswith(".") for part in relative.parts):
-            return relative.as_posix()
-    return None
-
-
-def _escape(text: str) -> str:
-    return html.escape(text, quote=True)

@@ -1,0 +1,74 @@
+"""The article list's operations: listing, searching (a page at a time), more like this, and
+the search bar's word completions. Listing, searching and more-like-this share one key: the
+newest of them is what the list shows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from reader.core.search import SearchResult
+from reader.core.similar import SimilarResult, more_like_this
+from reader.gui.tasks.runner import ReadOp, TaskRunner
+from reader.gui.views.article_list import Row, row_from_article
+
+PAGE_SIZE = 50  # hits with snippets a search answers with; scrolling asks for more
+LIST = "list"  # the key of what the article list shows
+
+
+def list_articles(tasks: TaskRunner, sort: str, success: Callable[[list[Row]], None]) -> ReadOp[list[Row]]:
+    """Every article, newest (``date``) or oldest (``date-asc``) first, as list rows."""
+    order = "date-asc" if sort == "date-asc" else "date"
+    # The rows are built on the lane, not on the GUI thread: 100,000 of them take a while.
+    op = ReadOp(tasks, lambda ctx: [row_from_article(a) for a in ctx.catalog.articles(order)], success)
+    op.supersedes(LIST).described("Cannot list articles")
+    return op
+
+
+def search(
+    tasks: TaskRunner, text: str, sort: str, collapse: bool, success: Callable[[SearchResult], None]
+) -> ReadOp[SearchResult]:
+    """The first page of hits for ``text``; with ``collapse``, one hit per story (its other
+    matching versions attached)."""
+    op = ReadOp(
+        tasks,
+        lambda ctx: ctx.service.search(text, limit=PAGE_SIZE, offset=0, sort=sort, collapse=collapse),
+        success,
+    )
+    op.supersedes(LIST).described("Search failed")
+    return op
+
+
+def next_page(
+    tasks: TaskRunner,
+    text: str,
+    sort: str,
+    collapse: bool,
+    offset: int,
+    success: Callable[[SearchResult], None],
+) -> ReadOp[SearchResult]:
+    """The page of hits from ``offset``: part of the latest search, stale with it."""
+    op = ReadOp(
+        tasks,
+        lambda ctx: ctx.service.search(text, limit=PAGE_SIZE, offset=offset, sort=sort, collapse=collapse),
+        success,
+    )
+    op.continues(LIST, tasks.generations.latest(LIST)).described("Search failed")
+    return op
+
+
+def more_like(
+    tasks: TaskRunner, path: str, success: Callable[[SimilarResult], None]
+) -> ReadOp[SimilarResult]:
+    """The articles most like ``path``, in place of the latest search or listing."""
+    op = ReadOp(tasks, lambda ctx: more_like_this(ctx.searcher(), ctx.corpus, path), success)
+    op.supersedes(LIST).described("Cannot find similar articles")
+    return op
+
+
+def complete_word(
+    tasks: TaskRunner, prefix: str, success: Callable[[tuple[str, list[str]]], None]
+) -> ReadOp[tuple[str, list[str]]]:
+    """Corpus words beginning with ``prefix`` (a nicety: a failure is not reported)."""
+    op = ReadOp(tasks, lambda ctx: (prefix, ctx.catalog.words_with_prefix(prefix.lower())), success)
+    op.supersedes("completion").failure(lambda _exc: None)
+    return op

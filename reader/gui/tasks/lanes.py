@@ -1,0 +1,117 @@
+"""What each lane's jobs work with. A context is used only on its lane's thread (one SQLite
+connection per lane), except ``attach``, which the writer lane's open and rebuild hand over."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from reader.core.annotations import AnnotationStore
+from reader.core.catalog import Catalog
+from reader.core.index import CorpusIndex
+from reader.core.search import SearchService
+
+
+def _no_interleave() -> None:
+    pass
+
+
+class _Context:
+    def __init__(self, corpus: Path, annotations_db: Path, notice: Callable[[str], None]) -> None:
+        self.corpus = corpus
+        self._annotations_db = annotations_db
+        #: Tell the user something that is not an error (the library's ``notice`` signal).
+        self.notify = notice
+        self._store: AnnotationStore | None = None
+        #: Set by the lane: runs the quick jobs queued meanwhile (see runner.Lane.interleave).
+        self.interleave: Callable[[], None] = _no_interleave
+
+    def annotations(self) -> AnnotationStore:
+        """This lane's connection to the annotations database, opened on first use."""
+        if self._store is None:
+            self._store = AnnotationStore(self._annotations_db)
+            if self._store.notice:
+                self.notify(self._store.notice)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+class ReaderContext(_Context):
+    """The reader lane's: the open index's searcher and catalog, and annotations to read."""
+
+    def __init__(self, corpus: Path, annotations_db: Path, notice: Callable[[str], None]) -> None:
+        super().__init__(corpus, annotations_db, notice)
+        self.index: CorpusIndex | None = None
+        self._service: SearchService | None = None
+        self._catalog: Catalog | None = None
+        #: State an operation keeps between its jobs (a running concordance), by operation.
+        self.state: dict[str, Any] = {}
+
+    def attach(self, index: CorpusIndex) -> None:
+        """Read ``index`` from now on (again after a rebuild: the old searcher and catalog
+        belong to the removed index)."""
+        self.detach()
+        self.index = index
+        self._service = SearchService(index)
+        self._catalog = index.catalog()
+
+    def detach(self) -> None:
+        if self._service is not None:
+            self._service.close()
+        if self._catalog is not None:
+            self._catalog.close()
+        self._service = self._catalog = None
+        self.state.clear()
+
+    @property
+    def service(self) -> SearchService:
+        if self._service is None:
+            raise RuntimeError("the index is not open")
+        return self._service
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            raise RuntimeError("the index is not open")
+        return self._catalog
+
+    def searcher(self) -> Any:
+        """The current Whoosh searcher (reopened by the service after index changes)."""
+        return self.service.searcher()
+
+    def close(self) -> None:
+        self.detach()
+        self.index = None
+        super().close()
+
+
+class WriterContext(_Context):
+    """The writer lane's: the index it opens, syncs and rebuilds, and annotations to write."""
+
+    def __init__(
+        self,
+        corpus: Path,
+        index_dir: Path,
+        annotations_db: Path,
+        cancel: threading.Event,
+        notice: Callable[[str], None],
+    ) -> None:
+        super().__init__(corpus, annotations_db, notice)
+        self.index_dir = index_dir
+        #: Set at shutdown: a running sync stops at the next file.
+        self.cancel = cancel
+        self.index: CorpusIndex | None = None
+        #: Stories were brought up to date once this session (operations/index.py).
+        self.stories_checked = False
+
+    def close(self) -> None:
+        if self.index is not None:
+            self.index.close()
+            self.index = None
+        super().close()
