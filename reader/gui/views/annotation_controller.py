@@ -99,7 +99,7 @@ class AnnotationController(QObject):
     def build_menu(self, menu: QMenu) -> None:
         # The menu's own item: a plain command (the star button beside the search bar shows the
         # state; a menu item with both a check box and a star said it twice).
-        self.bookmark_menu_action = QAction("&Bookmark Article", self.window)
+        self.bookmark_menu_action = QAction("&Bookmark Article", self.parent_widget)
         self.bookmark_menu_action.setEnabled(self.bookmark_action.isEnabled())
         self.bookmark_menu_action.triggered.connect(self.bookmark_action.trigger)
         self.bookmark_action.enabledChanged.connect(self.bookmark_menu_action.setEnabled)
