@@ -2,6 +2,7 @@
 
     python tests/benchmarks/bench.py [--corpus DIR] [--articles N] [--json FILE] [--repeat K] [--skip-gui]
     python tests/benchmarks/bench.py --bundle DIR/corpus-reader/corpus-reader [--corpus DIR] [--repeat K]
+    python tests/benchmarks/bench.py --formats N [--corpus DIR_OF_SAVED_PAGES] [--json FILE]
 
 Not a test: CI does not run it. Without ``--corpus`` it generates N news-like articles
 (``corpus_gen.py``, seeded) in a temporary folder; with ``--corpus`` it works on a temporary copy, so
@@ -121,11 +122,12 @@ def article_files(corpus: Path) -> list[Any]:
 
 def parse_file(corpus: Path, rel: str) -> Any:
     """Read and parse one file exactly as the app does; None when the app would skip it."""
-    from reader.core.corpus import ArticleError, article_from_bytes, read_bytes
+    from reader.core.corpus import ArticleError, extract_articles, read_bytes, read_limit
 
     try:
-        data, truncated = read_bytes(corpus / rel)
-        return article_from_bytes(rel, data, truncated)
+        data, truncated = read_bytes(corpus / rel, read_limit(rel))
+        articles = extract_articles(rel, data, truncated).articles
+        return articles[0] if articles else None
     except ArticleError:
         return None
 
@@ -991,6 +993,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--skip-gui", action="store_true", help="no article list and no window launch")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument(
+        "--formats",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only the formats rows: N generated articles as text and as saved pages, extraction and "
+        "cold index (bench_formats.py); with --corpus, also that folder of real saved pages",
+    )
+    parser.add_argument(
         "--bundle",
         type=Path,
         metavar="PROGRAM",
@@ -1004,6 +1014,18 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["--gui-driver"]:
         return gui_driver(Path(argv[1]), Path(argv[2]), float(argv[3]), argv[4])
     args = build_parser().parse_args(argv)
+    if args.formats:
+        import bench_formats  # beside this file, like corpus_gen
+
+        work = Path(tempfile.mkdtemp(prefix="corpus-reader-bench-"))
+        try:
+            formats = bench_formats.measure(work, args.formats, args.seed, args.corpus)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        print(bench_formats.report(formats))
+        if args.json:
+            args.json.write_text(json.dumps({"formats": formats}, indent=2), "utf-8")
+        return 0
     if args.bundle:
         import bundle_launch
 
