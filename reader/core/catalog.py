@@ -22,7 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-CATALOG_VERSION = 3
+from reader.core.analysis import fold
+
+#: 3: files of several articles. 4: the article's language; words keyed by their folded form too.
+CATALOG_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class ArticleRow:
     date: dt.date | None
     source: str
     url: str = ""
+    language: str | None = None  # ISO 639-1, None when the detector was unsure
 
 
 class FileState(NamedTuple):
@@ -62,8 +66,12 @@ class Catalog:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=5000")
+        self._db.create_function("fold", 1, fold, deterministic=True)
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version == 0:
+        if version == 3:
+            with self.transaction():
+                self._migrate_from_3()
+        elif version == 0:
             with self.transaction():
                 self._db.execute(
                     """
@@ -83,7 +91,8 @@ class Catalog:
                         date TEXT,
                         source TEXT NOT NULL,
                         url TEXT NOT NULL DEFAULT '',
-                        digest TEXT NOT NULL
+                        digest TEXT NOT NULL,
+                        language TEXT
                     )"""
                 )
                 self._db.execute("CREATE INDEX IF NOT EXISTS articles_file ON articles (file)")
@@ -96,13 +105,27 @@ class Catalog:
                         mtime_ns INTEGER
                     )"""
                 )
-                self._db.execute(
-                    "CREATE TABLE IF NOT EXISTS words "
-                    "(word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID"
-                )
+                self._create_words()
                 self._db.execute(f"PRAGMA user_version={CATALOG_VERSION}")
         elif version != CATALOG_VERSION:
             raise sqlite3.DatabaseError(f"catalog version {version}, expected {CATALOG_VERSION}")
+
+    def _create_words(self) -> None:
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS words "
+            "(word TEXT PRIMARY KEY, df INTEGER NOT NULL, folded TEXT NOT NULL) WITHOUT ROWID"
+        )
+        self._db.execute("CREATE INDEX IF NOT EXISTS words_folded ON words (folded)")
+
+    def _migrate_from_3(self) -> None:
+        """Version 3 (before languages): the rows stay; an article's language is unknown until
+        its file is indexed again (the index version of languages re-reads every file anyway)."""
+        self._db.execute("ALTER TABLE articles ADD COLUMN language TEXT")
+        self._db.execute("ALTER TABLE words RENAME TO words_3")
+        self._create_words()
+        self._db.execute("INSERT INTO words SELECT word, df, fold(word) FROM words_3")
+        self._db.execute("DROP TABLE words_3")
+        self._db.execute(f"PRAGMA user_version={CATALOG_VERSION}")
 
     def close(self) -> None:
         self._db.close()
@@ -168,8 +191,10 @@ class Catalog:
             "date-asc": "date IS NULL, date ASC, title COLLATE NOCASE",
             "title": "title COLLATE NOCASE, path",
         }[sort]
-        rows = self._db.execute(f"SELECT path, title, date, source, url FROM articles ORDER BY {order}")
-        return [ArticleRow(p, t, _date(d), s, u) for p, t, d, s, u in rows]
+        rows = self._db.execute(
+            f"SELECT path, title, date, source, url, language FROM articles ORDER BY {order}"
+        )
+        return [ArticleRow(p, t, _date(d), s, u, lang) for p, t, d, s, u, lang in rows]
 
     def rows_for(self, paths: Iterable[str]) -> dict[str, ArticleRow]:
         out: dict[str, ArticleRow] = {}
@@ -177,32 +202,58 @@ class Catalog:
         for i in range(0, len(paths), 500):
             chunk = paths[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            for p, t, d, s, u in self._db.execute(
-                f"SELECT path, title, date, source, url FROM articles WHERE path IN ({marks})", chunk
+            for p, t, d, s, u, lang in self._db.execute(
+                f"SELECT path, title, date, source, url, language FROM articles WHERE path IN ({marks})",
+                chunk,
             ):
-                out[p] = ArticleRow(p, t, _date(d), s, u)
+                out[p] = ArticleRow(p, t, _date(d), s, u, lang)
         return out
 
+    def language_of(self, path: str) -> str | None:
+        """The detected language of the article ``path`` (None: unsure, or not indexed)."""
+        row = self._db.execute("SELECT language FROM articles WHERE path = ?", (path,)).fetchone()
+        return str(row[0]) if row and row[0] else None
+
+    def languages(self) -> list[tuple[str | None, int]]:
+        """How many articles each language has (None: not detected), most first."""
+        rows = self._db.execute(
+            "SELECT language, count(*) AS n FROM articles GROUP BY language ORDER BY n DESC, language"
+        )
+        return [(lang, int(n)) for lang, n in rows]
+
     def word_count(self, word: str) -> int:
-        """In how many articles ``word`` (lower case) has appeared."""
-        row = self._db.execute("SELECT df FROM words WHERE word = ?", (word,)).fetchone()
-        return int(row[0]) if row else 0
+        """In how many articles ``word`` has appeared, in any of its written forms (compared
+        folded: ``Gdansk`` counts the articles of ``Gdańsk``)."""
+        row = self._db.execute("SELECT sum(df) FROM words WHERE folded = ?", (fold(word),)).fetchone()
+        return int(row[0]) if row and row[0] else 0
 
     def words_near(self, word: str, maxdist: int = 2, prefix: int = 1) -> list[tuple[str, int]]:
-        """Words sharing the first ``prefix`` letters and of a length within ``maxdist``."""
+        """Words (folded) sharing the first ``prefix`` letters of ``word`` (folded) and of a length
+        within ``maxdist``, with the articles they appear in."""
+        word = fold(word)
         start = word[:prefix]
         rows = self._db.execute(
-            "SELECT word, df FROM words WHERE word >= ? AND word < ? AND length(word) BETWEEN ? AND ?",
+            "SELECT folded, sum(df) FROM words WHERE folded >= ? AND folded < ? "
+            "AND length(folded) BETWEEN ? AND ? GROUP BY folded",
             (start, start + "\U0010ffff", len(word) - maxdist, len(word) + maxdist),
         )
         return [(w, int(df)) for w, df in rows]
 
+    def written_form(self, folded: str) -> str:
+        """The form (lower case) in which a folded word is written in most articles."""
+        row = self._db.execute(
+            "SELECT word FROM words WHERE folded = ? ORDER BY df DESC, word LIMIT 1", (folded,)
+        ).fetchone()
+        return str(row[0]) if row else folded
+
     def words_with_prefix(self, prefix: str, limit: int = 10) -> list[str]:
-        """The corpus's words beginning with ``prefix`` (lower case), in most articles first."""
+        """The corpus's words (lower case, as written) beginning with ``prefix`` (compared folded),
+        in most articles first."""
+        prefix = fold(prefix)
         if not prefix:
             return []
         rows = self._db.execute(
-            "SELECT word FROM words WHERE word >= ? AND word < ? ORDER BY df DESC, word LIMIT ?",
+            "SELECT word FROM words WHERE folded >= ? AND folded < ? ORDER BY df DESC, word LIMIT ?",
             (prefix, prefix + "\U0010ffff", limit),
         )
         return [w for (w,) in rows]
@@ -212,14 +263,15 @@ class Catalog:
     def add_words(self, counts: Mapping[str, int]) -> None:
         """Add article counts of words (see ``spelling.py``)."""
         self._db.executemany(
-            "INSERT INTO words VALUES (?, ?) ON CONFLICT(word) DO UPDATE SET df = df + excluded.df",
+            "INSERT INTO words VALUES (?1, ?2, fold(?1)) "
+            "ON CONFLICT(word) DO UPDATE SET df = df + excluded.df",
             counts.items(),
         )
 
     def put_article(self, row: ArticleRow, file: str, digest: str) -> None:
         """Add or replace one article of ``file`` (``digest``: of its content, see ``index.py``)."""
         self._db.execute(
-            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 row.path,
                 file,
@@ -228,6 +280,7 @@ class Catalog:
                 row.source,
                 row.url,
                 digest,
+                row.language,
             ),
         )
 

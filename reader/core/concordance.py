@@ -18,9 +18,12 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 from whoosh.sorting import FieldFacet, MultiFacet
 
+from reader.core.analysis import fold, tokens
 from reader.core.corpus import Article, ArticleError, load_article
+from reader.core.expansion import phrase_query
 from reader.core.index import CorpusIndex
-from reader.core.query import marked_terms, parse, positive_leaves
+from reader.core.query import leaf_field, marked_terms, parse, positive_leaves, sequence_words
+from reader.core.schema import TEXT_FIELDS
 from reader.core.search import find_marks, stemmed_tokens, suggest_query
 
 #: The most occurrences one concordance lists.
@@ -73,7 +76,11 @@ class Occurrence:
 
 
 def occurrences_in(
-    article: Article, terms: dict[str, set[str]], width: int = DEFAULT_WIDTH, shape: QueryShape | None = None
+    article: Article,
+    terms: dict[str, set[str]],
+    width: int = DEFAULT_WIDTH,
+    shape: QueryShape | None = None,
+    language: str | None = None,
 ) -> list[Occurrence]:
     """Every occurrence of ``terms`` in ``article``, with ``width`` characters of context.
 
@@ -83,7 +90,7 @@ def occurrences_in(
     """
     text = article.plain_text
     out = []
-    for start, end in _occurrence_spans(text, find_marks(article, terms), shape):
+    for start, end in _occurrence_spans(text, find_marks(article, terms, language), shape, language):
         left = _flat(text[max(0, start - width * 2) : start])[-width:]
         right = _flat(text[end : end + width * 2])[:width]
         match = _flat(text[start:end])
@@ -93,46 +100,58 @@ def occurrences_in(
 
 @dataclass(frozen=True)
 class QueryShape:
-    """Which stems a query wants on their own and which only as phrases (tuples of stems)."""
+    """Which terms a query wants on their own, and which only as phrases (a phrase: the terms
+    each of its positions accepts)."""
 
     loose: frozenset[str]
-    phrases: tuple[tuple[str, ...], ...]
+    phrases: tuple[tuple[frozenset[str], ...], ...]
 
 
-def query_shape(q: wq.Query, plain_words: list[str]) -> QueryShape:
+def query_shape(q: wq.Query, plain_words: list[str], languages: tuple[str, ...] = ()) -> QueryShape:
     """The shape of a parsed query (negated parts left out, as ``marked_terms`` does)."""
     loose: set[str] = set()
-    phrases: set[tuple[str, ...]] = set()
+    phrases: set[tuple[frozenset[str], ...]] = set()
     for node in positive_leaves(q):
         if isinstance(node, wq.Term):
             loose.add(str(node.text))
-        else:
-            phrases.add(tuple(str(w) for w in node.words))
+        elif leaf_field(node) in TEXT_FIELDS:
+            phrases.add(sequence_words(node))
     if len(plain_words) > 1:
         # An unquoted "Minsk group": where the words stand together, they are one occurrence.
-        phrases.add(tuple(stem for stem, _, _ in stemmed_tokens(" ".join(plain_words))))
+        words = [fold(word) for word, _, _ in tokens(" ".join(plain_words))]
+        bonus = phrase_query("body", words, languages)
+        if isinstance(bonus, (wq.Phrase, wq.Sequence)):
+            phrases.add(sequence_words(bonus))
     return QueryShape(frozenset(loose), tuple(sorted(phrases, key=len, reverse=True)))
 
 
 def _occurrence_spans(
-    text: str, marks: list[tuple[int, int]], shape: QueryShape | None
+    text: str, marks: list[tuple[int, int]], shape: QueryShape | None, language: str | None = None
 ) -> Iterator[tuple[int, int]]:
     if shape is None:
         yield from marks
         return
     for start, end in marks:
-        tokens = [(stem, start + s, start + e) for stem, s, e in stemmed_tokens(text[start:end])]
+        words = [
+            (set(terms), start + s, start + e) for terms, s, e in stemmed_tokens(text[start:end], language)
+        ]
         i = 0
-        while i < len(tokens):
-            stems = tuple(t[0] for t in tokens[i:])
-            phrase = next((p for p in shape.phrases if stems[: len(p)] == p), None)
+        while i < len(words):
+            phrase = next((p for p in shape.phrases if _phrase_at(words, i, p)), None)
             if phrase is not None:
-                yield tokens[i][1], tokens[i + len(phrase) - 1][2]
+                yield words[i][1], words[i + len(phrase) - 1][2]
                 i += len(phrase)
                 continue
-            if tokens[i][0] in shape.loose:
-                yield tokens[i][1], tokens[i][2]
+            if words[i][0] & shape.loose:
+                yield words[i][1], words[i][2]
             i += 1
+
+
+def _phrase_at(words: list[tuple[set[str], int, int]], i: int, phrase: tuple[frozenset[str], ...]) -> bool:
+    """Whether the words from ``i`` on begin with ``phrase`` (each position one of its terms)."""
+    if len(words) - i < len(phrase):
+        return False
+    return all(words[i + k][0] & position for k, position in enumerate(phrase))
 
 
 def _flat(text: str) -> str:
@@ -157,18 +176,18 @@ class Concordance:
     capped: bool = False
     limit: int = MAX_OCCURRENCES
     suggestion: str | None = None  # "Did you mean …" when no article matches
-    _paths: list[str] = field(default_factory=list, repr=False)
+    _paths: list[tuple[str, str | None]] = field(default_factory=list, repr=False)  # (path, language)
 
     def chunks(self, index: CorpusIndex, width: int = DEFAULT_WIDTH) -> Iterator[list[Occurrence]]:
         """Occurrences, a chunk of articles at a time, until the cap."""
         for i in range(0, len(self._paths), CHUNK_ARTICLES):
             batch: list[Occurrence] = []
-            for path in self._paths[i : i + CHUNK_ARTICLES]:
+            for path, language in self._paths[i : i + CHUNK_ARTICLES]:
                 try:
                     article = load_article(index.corpus, path)
                 except ArticleError:
                     continue  # deleted since the last sync: the next run will not list it
-                found = occurrences_in(article, self.terms, width, self.shape)
+                found = occurrences_in(article, self.terms, width, self.shape, language)
                 room = self.limit - self.total
                 if len(found) > room:
                     batch.extend(found[:room])
@@ -196,10 +215,11 @@ def start_concordance(
         if parsed.is_empty:
             return run
         run.terms = marked_terms(parsed.query)
-        run.shape = query_shape(parsed.query, parsed.plain_words)
+        run.shape = query_shape(parsed.query, parsed.plain_words, parsed.languages)
         order = MultiFacet([FieldFacet("dated", reverse=True), FieldFacet("date")])
         results = searcher.search(parsed.query, limit=None, sortedby=order)
-        run._paths = [str(searcher.stored_fields(docnum)["path"]) for _, docnum in results.top_n]
+        stored = [searcher.stored_fields(docnum) for _, docnum in results.top_n]
+        run._paths = [(str(f["path"]), f.get("lang") or None) for f in stored]
         run.articles = len(run._paths)
         if not run.articles:
             catalog = index.catalog()

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from reader.core import formats
+from reader.core.dates import parse_date
 
 TEXT_SUFFIXES = (".txt", ".md")
 #: Every file name ending the corpus walk picks up (text and the formats of ``formats``).
@@ -286,64 +287,6 @@ def _clean(text: str) -> str:
 
 
 # --- Parsing -------------------------------------------------------------------------------
-
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|wed|thu|fri|sat|sun),?\s+"
-_MONTH = r"([A-Za-z]{3,9})\.?"
-_DATE_PATTERNS = [
-    (re.compile(rf"^(?:{_WEEKDAY})?(\d{{1,2}})\s+{_MONTH},?\s+(\d{{4}})$", re.I), "dmy"),
-    (re.compile(rf"^(?:{_WEEKDAY})?{_MONTH}\s+(\d{{1,2}}),?\s+(\d{{4}})$", re.I), "mdy"),
-    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), "ymd-num"),
-    (re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$"), "dmy-num"),
-]
-
-
-def parse_date(line: str) -> dt.date | None:
-    """Parse a date line such as ``30 July 2020``, ``July 30, 2020``, ``2020-07-30`` or
-    ``30.07.2020``; return None when the line is not (only) a date."""
-    line = line.strip()
-    if len(line) > 40:
-        return None
-    for pattern, order in _DATE_PATTERNS:
-        m = pattern.match(line)
-        if not m:
-            continue
-        try:
-            if order == "dmy":
-                day, month, year = int(m[1]), _MONTHS.get(m[2].lower()), int(m[3])
-            elif order == "mdy":
-                month, day, year = _MONTHS.get(m[1].lower()), int(m[2]), int(m[3])
-            elif order == "ymd-num":
-                year, month, day = int(m[1]), int(m[2]), int(m[3])
-            else:
-                day, month, year = int(m[1]), int(m[2]), int(m[3])
-            if month is None:
-                return None
-            return dt.date(year, month, day)
-        except ValueError:
-            return None
-    return None
-
 
 _CREDIT = re.compile(
     r"^(?:photo(?:graph)?s?|image|picture|illustration|video|credits?|фото)(?:\s+by)?\s*[:—–-]",

@@ -1,9 +1,11 @@
-"""Facets of search results: how many matching articles come from each source and each year.
+"""Facets of search results: how many matching articles come from each source, each year and
+each language.
 
-Counted over every matching article (stored source lines and the sortable ``date`` column; no
-article file is opened). A facet the user picks travels in the query text, as
-``source:"…"`` or ``date:YYYY``, so the search bar always says what the list shows; the counts of
-a facet are taken without its own clause, so another value can be picked in its place.
+Counted over every matching article (stored source lines and languages, the sortable ``date``
+column; no article file is opened). A facet the user picks travels in the query text, as
+``source:"…"``, ``date:YYYY`` or ``lang:ru``, so the search bar always says what the list shows;
+the counts of a facet are taken without its own clause, so another value can be picked in its
+place.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from reader.core.timeline import matching_dates
 MAX_SOURCES = 40
 SOURCE_CLAUSE = re.compile(r'\s*\bsource:"[^"]*"', re.I)
 YEAR_CLAUSE = re.compile(r"\s*\bdate:(\d{4})(?![\d-])", re.I)
+LANGUAGE_CLAUSE = re.compile(r"\s*\blang:([a-z]{2,3})\b", re.I)
+_CLAUSES = {"source": SOURCE_CLAUSE, "year": YEAR_CLAUSE, "language": LANGUAGE_CLAUSE}
 
 
 @dataclass
@@ -32,6 +36,8 @@ class Facets:
     no_source: int = 0
     years: list[tuple[int, int]] = field(default_factory=list)
     undated: int = 0
+    languages: list[tuple[str, int]] = field(default_factory=list)  # ISO 639-1, most frequent first
+    no_language: int = 0  # articles whose language was not detected
 
 
 def facet_counts(searcher: Searcher, text: str, max_sources: int = MAX_SOURCES) -> Facets:
@@ -54,6 +60,15 @@ def facet_counts(searcher: Searcher, text: str, max_sources: int = MAX_SOURCES) 
         else:
             facets.undated += 1
     facets.years = sorted(years.items(), reverse=True)
+
+    languages: Counter[str] = Counter()
+    for docnum in matching_docnums(searcher, without_facet(text, "language")):
+        language = searcher.stored_fields(docnum).get("lang")
+        if language:
+            languages[str(language)] += 1
+        else:
+            facets.no_language += 1
+    facets.languages = sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))
     return facets
 
 
@@ -63,21 +78,25 @@ def source_value(source: str) -> str:
 
 
 def facet_in(text: str, facet: str) -> str | None:
-    """The value of ``facet`` ("source" or "year") picked in the query ``text``, if any."""
+    """The value of ``facet`` ("source", "year" or "language") picked in the query ``text``."""
     if facet == "source":
         m = SOURCE_CLAUSE.search(text)
         return m[0].strip()[len('source:"') : -1] if m else None
-    m = YEAR_CLAUSE.search(text)
-    return m[1] if m else None
+    m = _CLAUSES[facet].search(text)
+    return m[1].lower() if m else None
 
 
 def without_facet(text: str, facet: str) -> str:
-    pattern = SOURCE_CLAUSE if facet == "source" else YEAR_CLAUSE
-    return pattern.sub("", text).strip()
+    return _CLAUSES[facet].sub("", text).strip()
 
 
 def with_facet(text: str, facet: str, value: str) -> str:
     """``text`` with its ``facet`` clause replaced by (or extended with) ``value``."""
     base = without_facet(text, facet)
-    clause = f'source:"{source_value(value)}"' if facet == "source" else f"date:{int(value):04d}"
+    if facet == "source":
+        clause = f'source:"{source_value(value)}"'
+    elif facet == "language":
+        clause = f"lang:{value.lower()}"
+    else:
+        clause = f"date:{int(value):04d}"
     return f"{base} {clause}" if base else clause

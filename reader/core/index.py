@@ -8,7 +8,6 @@ only those whose content hash changed.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import errno
 import gc
 import hashlib
@@ -24,8 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import StemmingAnalyzer
-from whoosh.fields import DATETIME, ID, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.util.filelock import FileLock
 from whoosh.writing import SegmentWriter
@@ -41,34 +38,13 @@ from reader.core.corpus import (
     read_limit,
     walk_corpus,
 )
+from reader.core.language import article_language
+from reader.core.schema import SCHEMA_VERSION, TEXT_FIELDS, document_for, make_analyzer, make_schema
 from reader.core.spelling import Vocabulary, words_of
 
-#: Bump when the schema or the way documents are built changes: the index is then rebuilt.
-#: 3: articles of files in other formats (FILE#KEY ids), the catalog's files table.
-SCHEMA_VERSION = 3
+__all__ = ["SCHEMA_VERSION", "TEXT_FIELDS", "CorpusIndex", "document_for", "make_analyzer", "open_index"]
 
-TEXT_FIELDS = ("title", "body", "source")
 INDEX_NAME = "articles"
-
-
-def make_analyzer() -> StemmingAnalyzer:
-    # No stop list: with stop words dropped, "Minsk the group" would match the phrase
-    # "Minsk group"; single letters stay searchable too ("Plan B").
-    return StemmingAnalyzer(stoplist=None, minsize=1)
-
-
-def make_schema() -> Schema:
-    analyzer = make_analyzer()
-    return Schema(
-        path=ID(unique=True, stored=True),
-        title=TEXT(analyzer=analyzer, field_boost=2.0, stored=True),
-        body=TEXT(analyzer=analyzer),
-        # Indexed: the source line and photo credits; stored: the source line alone.
-        source=TEXT(analyzer=analyzer, stored=True),
-        date=DATETIME(stored=True, sortable=True),
-        # 1 for dated articles: sorting by date puts undated articles last in both directions.
-        dated=NUMERIC(sortable=True),
-    )
 
 
 @dataclass
@@ -463,14 +439,15 @@ class CorpusIndex:
             if before.get(article.path) == article_digest:
                 report.unchanged += 1
                 continue
-            doc = document_for(article)
+            language = article_language(article)
+            doc = document_for(article, language)
             if fresh:
                 get_writer().add_document(**doc)
             else:
                 get_writer().update_document(**doc)
             written += 1
             vocabulary.add(words_of(article.lines))
-            row = ArticleRow(article.path, article.title, article.date, article.source, article.url)
+            row = ArticleRow(article.path, article.title, article.date, article.source, article.url, language)
             catalog.put_article(row, st.path, article_digest)
             (report.updated_paths if article.path in before else report.added_paths).append(article.path)
         for path in before.keys() - seen:
@@ -507,21 +484,6 @@ def digest_of(article: Article) -> str:
         article.plain_text,
     )
     return hashlib.blake2b("\x00".join(parts).encode("utf-8"), digest_size=16).hexdigest()
-
-
-def document_for(article: Article) -> dict[str, object]:
-    """The Whoosh fields of one article."""
-    doc: dict[str, object] = {
-        "path": article.path,
-        "title": article.title,
-        "body": article.body,
-        "source": "\n".join([article.source, *article.credits]),
-        "_stored_source": article.source,
-    }
-    if article.date is not None:
-        doc["date"] = dt.datetime.combine(article.date, dt.time())
-    doc["dated"] = int(article.date is not None)
-    return doc
 
 
 def _unwritable(folder: Path) -> str | None:

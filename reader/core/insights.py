@@ -36,8 +36,7 @@ from whoosh.searching import Searcher
 
 from reader.core.concordance import query_shape
 from reader.core.query import matching_docnums, parse
-from reader.core.search import stemmed_tokens
-from reader.core.wordstore import BOUNDARY, WordStore
+from reader.core.wordstore import BOUNDARY, WordStore, word_stems
 
 DEFAULT_WINDOW = 5
 DEFAULT_MIN_FREQ = 3
@@ -141,10 +140,17 @@ def node_sequences(searcher: Searcher, text: str, store: WordStore) -> list[tupl
     parsed = parse(text, searcher.reader())
     if parsed.is_empty:
         return []
-    shape = query_shape(parsed.query, parsed.plain_words)
-    wanted = [(stem,) for stem in sorted(shape.loose)] + list(shape.phrases)
-    ids = store.term_ids({s for seq in wanted for s in seq})
-    return [tuple(ids[s] for s in seq) for seq in wanted if all(s in ids for s in seq)]
+    shape = query_shape(parsed.query, parsed.plain_words, parsed.languages)
+    words = set(shape.loose) | {t for phrase in shape.phrases for position in phrase for t in position}
+    ids = store.term_ids(words)
+    out: list[tuple[int, ...]] = [(ids[stem],) for stem in sorted(shape.loose) if stem in ids]
+    for phrase in shape.phrases:
+        # A position of a phrase may accept a word's forms in several languages: the store keeps
+        # one term per word, so the first form it knows stands for the position.
+        known = [sorted(t for t in position if t in ids) for position in phrase]
+        if all(known):
+            out.append(tuple(ids[forms[0]] for forms in known))
+    return out
 
 
 def insights(
@@ -383,7 +389,7 @@ def _stop_ids(store: WordStore, df: Counts, docs: int) -> npt.NDArray[np.bool_]:
     stop[BOUNDARY] = True
     best: tuple[int, list[int]] = (0, [])
     for words in stoplists.values():
-        stems = {stem for w in words for stem, _, _ in stemmed_tokens(w)}
+        stems = {stem for w in words for stem, _, _ in word_stems(w)}
         ids = [i for i in store.term_ids(stems).values() if i < len(df)]
         used = int(df[ids].sum()) if ids else 0
         if used > best[0]:

@@ -18,7 +18,9 @@ from whoosh.qparser import FuzzyTermPlugin, MultifieldParser, PlusMinusPlugin
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from reader.core.index import TEXT_FIELDS, make_analyzer, make_schema
+from reader.core.analysis import fold, query_terms, tokens
+from reader.core.expansion import corpus_languages, expand, phrase_query
+from reader.core.schema import TEXT_FIELDS, make_schema
 
 MAX_QUERY_CHARS = 1000
 #: A wildcard or fuzzy term expands to at most this many index terms.
@@ -27,7 +29,7 @@ MAX_EXPANSION = 256
 #: they rank above every article where the words only occur apart.
 PHRASE_BONUS = 1000.0
 
-_FIELDS = (*TEXT_FIELDS, "date")
+_FIELDS = (*TEXT_FIELDS, "date", "lang")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _PLAIN_WORD = re.compile(r"^[^\W_][\w'’.-]*$")
 
@@ -40,6 +42,7 @@ class ParsedQuery:
     query: wq.Query
     notes: list[str] = field(default_factory=list)
     plain_words: list[str] = field(default_factory=list)  # the words of an operator-free query
+    languages: tuple[str, ...] = ()  # the corpus's languages the words were expanded for
 
     @property
     def is_empty(self) -> bool:
@@ -54,10 +57,15 @@ def make_parser() -> MultifieldParser:
     return parser
 
 
+#: Typographic dashes and apostrophes inside a word read as the ASCII ones ("Nagorno–Karabakh").
+_TYPOGRAPHIC_IN_WORD = re.compile(r"(?<=\w)[‐‑‒–—―−’‘ʼ](?=\w)")
+
+
 def sanitize(text: str) -> tuple[str, list[str]]:
     """Repair what the parser would misread; return the repaired text and notes for the user."""
     notes: list[str] = []
     text = "".join(" " if (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0) else ch for ch in text)
+    text = _TYPOGRAPHIC_IN_WORD.sub(lambda m: fold(m[0]), text)
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
         notes.append(f"Query cut to its first {MAX_QUERY_CHARS} characters.")
@@ -125,9 +133,17 @@ def plain_words(text: str) -> list[str]:
 SimilarWords = Callable[[str, int], list[str]]
 
 
-def parse(text: str, reader: IndexReader | None = None, similar: SimilarWords | None = None) -> ParsedQuery:
-    """Parse a user query. With a ``reader``, wildcard and fuzzy terms are expanded (bounded);
-    with ``similar``, fuzzy terms are matched against the corpus's unstemmed words."""
+def parse(
+    text: str,
+    reader: IndexReader | None = None,
+    similar: SimilarWords | None = None,
+    languages: tuple[str, ...] | None = None,
+) -> ParsedQuery:
+    """Parse a user query. Its words are expanded into their terms in the ``languages`` of the
+    corpus (by default those of ``reader``'s index). With a ``reader``, wildcard and fuzzy terms
+    are expanded (bounded); with ``similar``, fuzzy terms are matched against the corpus's words."""
+    if languages is None:
+        languages = corpus_languages(reader)
     cleaned, notes = sanitize(text)
     parser = make_parser()
     try:
@@ -143,10 +159,10 @@ def parse(text: str, reader: IndexReader | None = None, similar: SimilarWords | 
         elif re.search(r"\w", cleaned):
             notes.append("Only very common words (like 'the') or operators: nothing to search for.")
     if not _is_null(q):
-        q = _drop_unsearchable_terms(q, parser, notes)
+        q = expand(_drop_unsearchable_terms(q, parser, notes), languages)
     if reader is not None and not _is_null(q):
-        q = _bound_expansions(q, reader, notes, _fuzzy_words(cleaned), similar)
-    parsed = ParsedQuery(text, q, notes)
+        q = _bound_expansions(q, reader, notes, languages, similar)
+    parsed = ParsedQuery(text, q, notes, languages=languages)
     parsed.plain_words = plain_words(cleaned)
     return parsed
 
@@ -183,31 +199,20 @@ def _is_null(q: wq.Query) -> bool:
     return q is wq.NullQuery or isinstance(q, type(wq.NullQuery))
 
 
-def _fuzzy_words(cleaned: str) -> dict[str, str]:
-    """The words marked ``~`` in a query, keyed by their stem (what the parser keeps)."""
-    analyzer = make_analyzer()
-    out = {}
-    for word in re.findall(r"(\w+)~", cleaned):
-        stems = [t.text for t in analyzer(word)]
-        if len(stems) == 1:
-            out[stems[0]] = word.lower()
-    return out
-
-
 def _bound_expansions(
     q: wq.Query,
     reader: IndexReader,
     notes: list[str],
-    fuzzy_words: dict[str, str],
+    languages: tuple[str, ...],
     similar: SimilarWords | None,
 ) -> wq.Query:
     """Replace wildcard and fuzzy terms by an OR of at most MAX_EXPANSION real index terms.
 
     A fuzzy term is matched on whole words, not stems ("goverment~" finds "government", not
-    every word a letter away from the stem "gover"), sharing at least the first letter.
+    every word a letter away from the stem "gover"), sharing at least the first letter; the
+    words found are looked for in all their forms.
     """
     capped: list[str] = []
-    analyzer = make_analyzer()
 
     def expand(node: wq.Query) -> wq.Query:
         if not isinstance(node, wq.MultiTerm):
@@ -216,10 +221,10 @@ def _bound_expansions(
         if isinstance(node, wq.FuzzyTerm):
             node.maxdist = min(node.maxdist, 2)
             node.prefixlength = max(node.prefixlength, 1)
-            raw = fuzzy_words.get(str(node.text))
-            if similar is not None and raw is not None:
-                stems = {t.text for w in similar(raw, node.maxdist) for t in analyzer(w)}
-                texts = sorted(stems)[: MAX_EXPANSION + 1]
+            if similar is not None:
+                raw = str(node.text)  # folded, not stemmed (the analyzer's query mode)
+                stems = {t for w in similar(raw, node.maxdist) for t in query_terms(w, languages)}
+                texts = list(sorted(stems)[: MAX_EXPANSION + 1])
             else:
                 texts = list(islice(node._btexts(reader), MAX_EXPANSION + 1))
         else:
@@ -243,22 +248,22 @@ def with_phrase_bonus(parsed: ParsedQuery) -> wq.Query:
     """For an unquoted multi-word query, rank articles holding the words as a phrase first."""
     if len(parsed.plain_words) < 2:
         return parsed.query
-    analyzer = make_analyzer()
-    words = [t.text for t in analyzer(" ".join(parsed.plain_words))]
+    words = [fold(word) for word, _, _ in tokens(" ".join(parsed.plain_words))]
     if len(words) < 2:
         return parsed.query
-    phrases = wq.Or([wq.Phrase(f, words) for f in TEXT_FIELDS])
+    phrases = wq.Or([phrase_query(f, words, parsed.languages) for f in TEXT_FIELDS])
     return wq.AndMaybe(parsed.query, wq.ConstantScoreQuery(phrases, PHRASE_BONUS))
 
 
-def positive_leaves(q: wq.Query) -> Iterator[wq.Term | wq.Phrase]:
-    """The terms and phrases a query looks for, leaving out negated parts."""
+def positive_leaves(q: wq.Query) -> Iterator[wq.Term | wq.Phrase | wq.Sequence]:
+    """The terms and phrases (a Sequence is a phrase of alternatives) a query looks for, leaving
+    out negated parts."""
     if isinstance(q, wq.Not):
         return
     if isinstance(q, wq.AndNot):
         yield from positive_leaves(q.a)
         return
-    if isinstance(q, (wq.Term, wq.Phrase)):
+    if isinstance(q, (wq.Term, wq.Phrase, wq.Sequence)):
         yield q
         return
     for child in q.children():
@@ -268,14 +273,15 @@ def positive_leaves(q: wq.Query) -> Iterator[wq.Term | wq.Phrase]:
 class MarkedTerms(dict[str, set[str]]):
     """The index terms (stems) per field that a query looks for, as a dict, plus its phrases.
 
-    ``phrases`` holds each field's phrases (tuples of stems); ``phrase_only`` the stems that the
+    ``phrases`` holds each field's phrases (for each position, the terms it accepts: one stem, or
+    the forms of a word in several languages); ``phrase_only`` the stems that the
     query has only inside a phrase: those are marked only where the whole phrase stands, never on
     their own (``"fire kills"`` marks no lone *fire*).
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self.phrases: dict[str, list[tuple[str, ...]]] = {}
+        self.phrases: dict[str, list[tuple[frozenset[str], ...]]] = {}
         self.phrase_only: dict[str, set[str]] = {}
 
     def __bool__(self) -> bool:
@@ -288,25 +294,41 @@ def marked_terms(q: wq.Query) -> MarkedTerms:
     loose: dict[str, set[str]] = {}
     in_phrases: dict[str, set[str]] = {}
     for node in positive_leaves(q):
-        if node.fieldname not in TEXT_FIELDS:
+        fieldname = leaf_field(node)
+        if fieldname not in TEXT_FIELDS:
             continue
         if isinstance(node, wq.Term):
-            loose.setdefault(node.fieldname, set()).add(str(node.text))
-            out.setdefault(node.fieldname, set()).add(str(node.text))
+            loose.setdefault(fieldname, set()).add(str(node.text))
+            out.setdefault(fieldname, set()).add(str(node.text))
         else:
-            words = tuple(str(w) for w in node.words)
-            if not words:
+            positions = sequence_words(node)
+            if not positions:
                 continue
-            phrases = out.phrases.setdefault(node.fieldname, [])
-            if words not in phrases:
-                phrases.append(words)
-            in_phrases.setdefault(node.fieldname, set()).update(words)
-            out.setdefault(node.fieldname, set()).update(words)
+            phrases = out.phrases.setdefault(fieldname, [])
+            if positions not in phrases:
+                phrases.append(positions)
+            words = {t for position in positions for t in position}
+            in_phrases.setdefault(fieldname, set()).update(words)
+            out.setdefault(fieldname, set()).update(words)
     for fieldname, phrase_words in in_phrases.items():
         only = phrase_words - loose.get(fieldname, set())
         if only:
             out.phrase_only[fieldname] = only
     return out
+
+
+def leaf_field(node: wq.Term | wq.Phrase | wq.Sequence) -> str:
+    """The field a term or phrase looks in."""
+    if isinstance(node, wq.Sequence):
+        return next((str(f) for f, _ in node.iter_all_terms()), "")
+    return str(node.fieldname)
+
+
+def sequence_words(node: wq.Phrase | wq.Sequence) -> tuple[frozenset[str], ...]:
+    """The terms each position of a phrase accepts."""
+    if isinstance(node, wq.Phrase):
+        return tuple(frozenset({str(w)}) for w in node.words)
+    return tuple(frozenset(str(t) for _, t in part.iter_all_terms()) for part in node.subqueries)
 
 
 def matching_docnums(searcher: Searcher, text: str, all_when_empty: bool = True) -> list[int]:

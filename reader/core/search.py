@@ -7,15 +7,14 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from whoosh.lang.porter import stem as porter_stem
 from whoosh.searching import Searcher
 
+from reader.core.analysis import fold, token_terms
 from reader.core.catalog import Catalog
 from reader.core.corpus import Article, ArticleError, load_article
-from reader.core.index import CorpusIndex, make_analyzer
+from reader.core.index import CorpusIndex
 from reader.core.query import ParsedQuery, marked_terms, parse, sanitize
 from reader.core.ranked import CACHED_RANKINGS, Ranking, rank
 from reader.core.spelling import closest
@@ -37,6 +36,7 @@ class Hit:
     score: float
     snippet: str = ""
     snippet_marks: tuple[Span, ...] = ()
+    language: str | None = None  # ISO 639-1, None when not detected
     #: With versions collapsed: the other matching versions of this hit's story, best first.
     versions: tuple[Hit, ...] = ()
 
@@ -59,6 +59,7 @@ class Hit:
             score=score,
             snippet=snippet,
             snippet_marks=marks,
+            language=fields.get("lang") or None,
             versions=versions,
         )
 
@@ -70,6 +71,7 @@ class Hit:
             "source": self.source,
             "score": round(self.score, 4),
             "snippet": self.snippet,
+            "language": self.language,
         }
 
 
@@ -232,7 +234,7 @@ class SearchService:
             article = load_article(self.index.corpus, hit.path)
         except ArticleError:
             return hit
-        text, marks = snippet(article, terms)
+        text, marks = snippet(article, terms, language=hit.language)
         return replace(hit, snippet=text, snippet_marks=tuple(marks))
 
     def suggest(self, parsed: ParsedQuery) -> str | None:
@@ -240,7 +242,8 @@ class SearchService:
         return suggest_query(parsed, self.searcher(), self.catalog(), self.similar_words)
 
     def similar_words(self, word: str, maxdist: int) -> list[str]:
-        """Corpus words within ``maxdist`` edits of ``word`` (sharing its first letter)."""
+        """Corpus words (folded) within ``maxdist`` edits of ``word`` (sharing its first letter)."""
+        word = fold(word)
         near = closest(word, self.catalog().words_near(word, maxdist=maxdist, prefix=1), maxdist)
         return [word, *(w for _, _, w in near)]
 
@@ -258,12 +261,12 @@ def suggest_query(
     corrected = cleaned
     for m in reversed(list(re.finditer(r"(?<![\w:*~-])([^\W\d_]{3,30})(?![\w*~:])", cleaned))):
         word = m[1]
-        lower = word.lower()
-        if word in {"AND", "OR", "NOT", "TO"} or catalog.word_count(lower):
+        folded = fold(word)
+        if word in {"AND", "OR", "NOT", "TO"} or catalog.word_count(folded):
             continue
-        ranked = closest(lower, catalog.words_near(lower, maxdist=2, prefix=1))
+        ranked = closest(folded, catalog.words_near(folded, maxdist=2, prefix=1))
         if ranked:
-            best = ranked[0][2]
+            best = catalog.written_form(ranked[0][2])  # "Gdańsk", not "gdansk"
             replacement = best.capitalize() if word[0].isupper() else best
             corrected = corrected[: m.start(1)] + replacement + corrected[m.end(1) :]
             changed = True
@@ -277,17 +280,11 @@ def suggest_query(
 
 # --- Marking terms in an article -----------------------------------------------------------
 
-_analyzer = make_analyzer()
-# The same tokens as the index's analyzer (its tokenizer pattern, lower case, Porter stems),
-# without its per-token objects: marking terms in every hit's article must be cheap.
-_TOKEN = _analyzer[0].expression
-_stem = lru_cache(maxsize=100_000)(porter_stem)
 
-
-def stemmed_tokens(text: str) -> Iterator[tuple[str, int, int]]:
-    """``(stem, start, end)`` for each word of ``text``, as the index analyzes it."""
-    for m in _TOKEN.finditer(text):
-        yield _stem(m.group().lower()), m.start(), m.end()
+def stemmed_tokens(text: str, language: str | None = None) -> Iterator[tuple[tuple[str, ...], int, int]]:
+    """``(terms, start, end)`` for each word of ``text``, as the index analyzes it for an article
+    of ``language`` (offsets into ``text`` as written)."""
+    return token_terms(text, language)
 
 
 def line_fields(article: Article) -> list[str]:
@@ -300,28 +297,30 @@ def line_fields(article: Article) -> list[str]:
     return fields
 
 
-def find_marks(article: Article, terms: Mapping[str, set[str]]) -> list[Span]:
-    """Spans of ``article.plain_text`` that match the query terms, stemmed forms included.
+def find_marks(article: Article, terms: Mapping[str, set[str]], language: str | None = None) -> list[Span]:
+    """Spans of ``article.plain_text`` (in ``language``) that match the query terms: every word
+    whose index terms (folded, stemmed) are among them, marked as written.
 
     A word that the query has only inside a phrase (``MarkedTerms.phrase_only``) is marked only
     where the whole phrase stands. Adjacent matched words (a phrase such as "Minsk group") merge
     into one span.
     """
-    phrases: Mapping[str, list[tuple[str, ...]]] = getattr(terms, "phrases", {})
+    phrases: Mapping[str, list[tuple[frozenset[str], ...]]] = getattr(terms, "phrases", {})
     phrase_only: Mapping[str, set[str]] = getattr(terms, "phrase_only", {})
     spans: list[Span] = []
     offset = 0
+    text = article.plain_text  # (a property that joins the lines: once, not once per mark)
     for line, fieldname in zip(article.lines, line_fields(article), strict=True):
         wanted = terms.get(fieldname)
         if wanted:
-            tokens = list(stemmed_tokens(line))
+            tokens = list(token_terms(line, language))
             marked = _marked_tokens(
                 tokens, wanted, phrase_only.get(fieldname, set()), phrases.get(fieldname, [])
             )
             for i in marked:
-                _stem, token_start, token_end = tokens[i]
+                _terms, token_start, token_end = tokens[i]
                 start, end = offset + token_start, offset + token_end
-                if spans and _joinable(article.plain_text, spans[-1][1], start):
+                if spans and _joinable(text, spans[-1][1], start):
                     spans[-1] = (spans[-1][0], end)
                 else:
                     spans.append((start, end))
@@ -330,21 +329,26 @@ def find_marks(article: Article, terms: Mapping[str, set[str]]) -> list[Span]:
 
 
 def _marked_tokens(
-    tokens: list[tuple[str, int, int]],
+    tokens: list[tuple[tuple[str, ...], int, int]],
     wanted: set[str],
     phrase_only: set[str],
-    phrases: list[tuple[str, ...]],
+    phrases: list[tuple[frozenset[str], ...]],
 ) -> list[int]:
-    """The indexes of ``tokens`` to mark: wanted words, but phrase-only words only in a phrase."""
-    marked = [i for i, (stem, _, _) in enumerate(tokens) if stem in wanted and stem not in phrase_only]
+    """The indexes of ``tokens`` to mark: wanted words, but phrase-only words only in a phrase
+    (a word matches when one of its terms is wanted; a phrase position, when one is among the
+    position's terms)."""
+    marked = [
+        i
+        for i, (terms, _, _) in enumerate(tokens)
+        if any(t in wanted and t not in phrase_only for t in terms)
+    ]
     if not phrase_only:
         return marked
-    stems = [t[0] for t in tokens]
     extra: set[int] = set()
     for phrase in phrases:
         n = len(phrase)
-        for i in range(len(stems) - n + 1):
-            if stems[i] == phrase[0] and tuple(stems[i : i + n]) == phrase:
+        for i in range(len(tokens) - n + 1):
+            if all(not phrase[k].isdisjoint(tokens[i + k][0]) for k in range(n)):
                 extra.update(range(i, i + n))
     if not extra:
         return marked
@@ -357,11 +361,11 @@ def _joinable(text: str, end: int, start: int) -> bool:
 
 
 def snippet(
-    article: Article, terms: dict[str, set[str]], width: int = SNIPPET_CHARS
+    article: Article, terms: dict[str, set[str]], width: int = SNIPPET_CHARS, language: str | None = None
 ) -> tuple[str, list[Span]]:
     """A window of body text around the densest cluster of marks (``…`` where cut)."""
     text = article.plain_text
-    marks = find_marks(article, terms)
+    marks = find_marks(article, terms, language)
     lines_before_body = 1 + (1 if article.date_line else 0)
     body_start = sum(len(line) + 1 for line in article.lines[:lines_before_body])
     body_end = body_start + len(article.body)

@@ -14,15 +14,15 @@ from pathlib import Path
 
 from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS
-from whoosh.lang.porter import stem as porter_stem
 from whoosh.searching import Searcher
 
+from reader.core.analysis import LangText, index_terms
 from reader.core.corpus import load_article
 from reader.core.search import Hit, stemmed_tokens
 
 TOP = 10
 KEY_TERMS = 12
-_STOP_STEMS = frozenset({porter_stem(w) for w in STOP_WORDS} | set(STOP_WORDS))
+_STOP_STEMS = frozenset({t for w in STOP_WORDS for t in index_terms(w, "en")} | set(STOP_WORDS))
 
 
 @dataclass
@@ -40,14 +40,16 @@ def more_like_this(
     article = load_article(corpus, path)
     result = SimilarResult(path, article.title)
     docnum = searcher.document_number(path=path)
+    language = (searcher.stored_fields(docnum).get("lang") or None) if docnum is not None else None
     text = f"{article.title}\n{article.body}"
     # The index keeps every word (phrases must match exactly), so common words are left out here.
-    candidates = searcher.key_terms_from_text("body", text, numterms=numterms * 3)
+    # Whoosh analyzes the text as the index does: in the article's language.
+    candidates = searcher.key_terms_from_text("body", LangText(text, language), numterms=numterms * 3)
     stems = [(s, w) for s, w in candidates if s not in _STOP_STEMS and len(s) > 1 and not s.isdigit()]
     stems = stems[:numterms]
     if not stems:
         return result
-    words = _surface_words(text)
+    words = _surface_words(text, language)
     order = {stem: i for i, (stem, _) in enumerate(stems)}
     result.key_terms = [words.get(stem, stem) for stem, _ in stems]
     q = wq.Or([wq.Term("body", stem, boost=weight) for stem, weight in stems])
@@ -72,9 +74,10 @@ def more_like_this(
     return result
 
 
-def _surface_words(text: str) -> dict[str, str]:
-    """For each stem of ``text``, the word (lower case) it most often stands for there."""
+def _surface_words(text: str, language: str | None) -> dict[str, str]:
+    """For each term of ``text``, the word (lower case) it most often stands for there."""
     seen: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    for stem, start, end in stemmed_tokens(text):
-        seen[stem][text[start:end].lower()] += 1
+    for terms, start, end in stemmed_tokens(text, language):
+        for term in terms:
+            seen[term][text[start:end].lower()] += 1
     return {stem: forms.most_common(1)[0][0] for stem, forms in seen.items()}

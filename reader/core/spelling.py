@@ -9,19 +9,18 @@ index and speeds up indexing.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 
-#: Words worth suggesting: letters only (no digits), at least three of them.
-_WORD = re.compile(r"[^\W\d_]{3,40}")
+from reader.core.analysis import letter_words
 
 
 def words_of(texts: Iterable[str]) -> set[str]:
-    """The distinct lower-case words of an article's texts."""
+    """The distinct lower-case words of an article's texts worth suggesting: letters only (no
+    digits), at least three of them, in any script, as written (the catalog folds them too)."""
     out: set[str] = set()
     for text in texts:
-        out.update(m.lower() for m in _WORD.findall(text))
+        out.update(letter_words(text))
     return out
 
 

@@ -2,7 +2,7 @@
 
 The Whoosh index does not store article bodies, and re-reading and re-analysing 10,000 files
 for a collocates table would take far longer than the two seconds it may. So each article's
-stemmed words (the same tokens as the index: ``search.stemmed_tokens``) are kept here as a
+stemmed words (``word_stems``: Whoosh's tokens and Porter stems of the lower-case words) are kept here as a
 zlib-compressed array of 32-bit term ids, with ``0`` where a sentence or line ends, beside its
 MinHash signature and story (``stories.py``). The terms table counts each term in the corpus
 (tokens and articles) for keyness.
@@ -23,14 +23,30 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+from whoosh.lang.porter import stem as porter_stem
 
 from reader.core.catalog import Catalog
 from reader.core.corpus import Article, ArticleError, load_article
-from reader.core.search import _TOKEN, _stem
+
+# Whoosh's default token pattern and Porter stems of the lower-case words: the index's analysis
+# before languages, which the stories' threshold was chosen on. Deliberately not the index's
+# folded, per-language terms (analysis.py): with those, two Wikinews articles full of Hindi in the
+# labelled set joined as one story. English words get the same stems either way.
+_TOKEN = re.compile(r"\w+(\.?\w+)*")
+_stem = lru_cache(maxsize=100_000)(porter_stem)
+
+
+def word_stems(text: str) -> Iterator[tuple[str, int, int]]:
+    """``(stem, start, end)`` of each word of ``text`` as this store keeps it (the reference for
+    ``analyse``, and for the words insights looks up)."""
+    for m in _TOKEN.finditer(text):
+        yield _stem(m.group().lower()), m.start(), m.end()
+
 
 STORE_VERSION = 1
 STORE_NAME = "words.sqlite3"
@@ -61,9 +77,9 @@ def analyse(article: Article) -> tuple[list[str], list[str], int]:
     """The article's title and body as stems (``""`` at sentence and line ends) with the
     lower-case word each stem came from, and where the body starts in those lists.
 
-    The tokens are exactly ``search.stemmed_tokens``' (the index's pattern, lower case, the same
-    stems; a test holds them equal), found in one C-level pass per text instead of a generator
-    step per word: five times faster on the articles of a cold build.
+    The tokens are exactly ``word_stems``' (a test holds them equal), found in one C-level pass
+    per text instead of a generator step per word: five times faster on the articles of a cold
+    build.
     """
     stems: list[str] = []
     words: list[str] = []

@@ -1,13 +1,15 @@
 """Benchmark Corpus Reader's indexing, sync, search, article list and start-up.
 
-    python tests/benchmarks/bench.py [--corpus DIR] [--articles N] [--json FILE] [--repeat K] [--skip-gui]
+    python tests/benchmarks/bench.py [--corpus DIR] [--articles N] [--languages en,ru,de,fr,es,tr]
+        [--json FILE] [--repeat K] [--skip-gui]
     python tests/benchmarks/bench.py --bundle DIR/corpus-reader/corpus-reader [--corpus DIR] [--repeat K]
     python tests/benchmarks/bench.py --formats N [--corpus DIR_OF_SAVED_PAGES] [--json FILE]
 
 Not a test: CI does not run it. Without ``--corpus`` it generates N news-like articles
-(``corpus_gen.py``, seeded) in a temporary folder; with ``--corpus`` it works on a temporary copy, so
-the 1% change/add/delete step never touches the original. Every figure of ours is shown next to
-two baselines run in the same process on the same files and queries:
+(``corpus_gen.py``, seeded; with ``--languages``, ``multilingual_gen.py``: articles in those
+languages in turn, each with its own query mix) in a temporary folder; with ``--corpus`` it
+works on a temporary copy, so the 1% change/add/delete step never touches the original. Every
+figure of ours is shown next to two baselines run in the same process on the same files and queries:
 
 * bare Whoosh: the same parser, ``create_in`` with a simple schema, one writer, default settings,
   one commit (the floor any Whoosh app stands on);
@@ -84,6 +86,20 @@ def query_mix(year: int) -> list[Query]:
     ]
 
 
+def multilingual_mix(languages: list[str], year: int) -> list[Query]:
+    """Per language: its words, phrases and folded spellings; then one date range."""
+    import multilingual_gen
+
+    lo, hi = f"{year}-01-01", f"{year}-06-30"
+    out = [
+        Query(f"{code} {kind}", text, fts)
+        for code in languages
+        for kind, text, fts in multilingual_gen.QUERIES.get(code, [])
+    ]
+    out.append(Query("date range", f"date:[{lo} to {hi}]", None, (lo, hi)))
+    return out
+
+
 # --- helpers -------------------------------------------------------------------------------
 
 
@@ -141,6 +157,11 @@ def prepare_corpus(args: argparse.Namespace, work: Path) -> tuple[Path, dict[str
     if args.corpus is not None:
         shutil.copytree(args.corpus, corpus)
         origin = f"copy of {args.corpus}"
+    elif args.languages:
+        import multilingual_gen
+
+        multilingual_gen.generate(corpus, args.articles, args.languages, seed=args.seed)
+        origin = f"generated (multilingual_gen: {','.join(args.languages)}; seed {args.seed})"
     else:
         import corpus_gen
 
@@ -987,6 +1008,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--articles", type=int, default=20_000, metavar="N", help="generated corpus size (20000)"
     )
+    parser.add_argument(
+        "--languages",
+        type=lambda text: [code.strip() for code in text.split(",") if code.strip()],
+        metavar="CODES",
+        help="generate a multilingual corpus in these languages (of en,ru,de,fr,es,tr), in turn",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
     parser.add_argument("--repeat", type=int, default=3, metavar="K", help="runs of the cheap measures (3)")
@@ -1041,7 +1068,7 @@ def main(argv: list[str] | None = None) -> int:
         corpus, info = prepare_corpus(args, work)
         files = article_files(corpus)
         parse, year = measure_parse(corpus, files)
-        queries = query_mix(year)
+        queries = multilingual_mix(args.languages, year) if args.languages else query_mix(year)
         results: dict[str, Any] = {
             "meta": {
                 "repeat": args.repeat,

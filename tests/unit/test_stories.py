@@ -250,8 +250,8 @@ def test_search_collapses_versions_into_one_hit_per_story(
 
 def test_the_words_kept_are_the_index_tokens() -> None:
     from reader.core.corpus import load_article
-    from reader.core.search import stemmed_tokens
     from reader.core.wordstore import analyse
+    from reader.core.wordstore import word_stems as stemmed_tokens
 
     for path in sorted(DATA.glob("*.txt"))[:20]:
         article = load_article(DATA, path.name)

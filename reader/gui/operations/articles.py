@@ -3,6 +3,7 @@ article file on its own (opened from outside). Both share one key: the newest is
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ class LoadedArticle:
     bookmark: Annotation | None = None
     outside: bool = False  # read on its own, not an article of the corpus: no annotations
     problem: str = ""  # the annotations could not be read (the article shows all the same)
+    language: str | None = None  # detected when indexed (ISO 639-1); None: unsure or outside
 
 
 def load(
@@ -34,12 +36,14 @@ def load(
 
     def work(ctx: ReaderContext) -> LoadedArticle:
         article = load_article(ctx.corpus, path)
-        marks = find_marks(article, terms) if terms else []
+        language = _language_of(ctx, path)
+        # Marked in the article's language: the terms the index holds for its words.
+        marks = find_marks(article, terms, language) if terms else []
         try:
             store = ctx.annotations()
             current = store.for_path(str(ctx.corpus), path)
         except Exception as exc:  # the article shows all the same
-            return LoadedArticle(article, marks, problem=f"Cannot read annotations: {exc}")
+            return LoadedArticle(article, marks, problem=f"Cannot read annotations: {exc}", language=language)
         changed = reanchored(current, article.plain_text)
         if changed and not store.read_only:
             WriteOp(tasks, lambda w: w.annotations().put_many(changed)).described("Not saved").run()
@@ -47,9 +51,17 @@ def load(
         shown = [now.get(a.id, a) for a in current]
         highlights = [a for a in shown if a.kind == "highlight" and a.state == "anchored"]
         bookmark = next((a for a in shown if a.kind == "bookmark"), None)
-        return LoadedArticle(article, marks, highlights, bookmark)
+        return LoadedArticle(article, marks, highlights, bookmark, language=language)
 
     return ReadOp(tasks, work, success, needs_index=False).supersedes(ARTICLE)
+
+
+def _language_of(ctx: ReaderContext, path: str) -> str | None:
+    """The article's language as the catalog has it (None before the index is open)."""
+    try:
+        return ctx.catalog.language_of(path)
+    except (RuntimeError, sqlite3.Error):
+        return None
 
 
 def load_file(

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOpti
 
 from reader.core.catalog import ArticleRow
 from reader.core.search import Hit
+from reader.gui.views.local_dates import local_date
 
 VERSION_INDENT = 22
 PathRole = Qt.ItemDataRole.UserRole + 1
@@ -65,16 +66,10 @@ class Row:
         return f"{note} · {', '.join(self.sources)}" if self.sources else note
 
 
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-
-
 def _meta(date: dt.date | None, source: str) -> str:
     parts = []
     if date is not None:
-        parts.append(f"{date.day} {_MONTHS[date.month - 1]} {date.year}")
+        parts.append(local_date(date))
     if source:
         parts.append(source)
     return " · ".join(parts) or "no date"

@@ -1,9 +1,9 @@
-"""Facets beside the list header: "Source" and "Year" menus listing "value (count)".
+"""Facets beside the list header: "Source", "Year" and "Language" menus listing "value (count)".
 
-Picking a value writes ``source:"…"`` or ``date:YYYY`` into the query (replacing the facet's
-clause, if any) and searches, so the search bar always says what the list shows; "All sources" /
-"All years" takes the clause out again. The counts are of every matching article, counted on
-the library's search worker.
+Picking a value writes ``source:"…"``, ``date:YYYY`` or ``lang:ru`` into the query (replacing the
+facet's clause, if any) and searches, so the search bar always says what the list shows; "All
+sources" / "All years" / "All languages" takes the clause out again. The counts are of every
+matching article, counted on the library's search worker.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QMenu, QToolButton, QWidget
 
 from reader.core.facets import Facets, facet_in, source_value, with_facet, without_facet
 from reader.core.index import SyncReport
+from reader.core.language import language_name
 from reader.gui.operations.insights import count_facets
 from reader.gui.tasks.library import Library
 
@@ -46,9 +47,12 @@ class FacetController(QObject):
         self.year_button = QToolButton(self.widget)
         self.source_menu = QMenu(self.source_button)
         self.year_menu = QMenu(self.year_button)
+        self.language_button = QToolButton(self.widget)
+        self.language_menu = QMenu(self.language_button)
         for button, menu, name in (
             (self.source_button, self.source_menu, "Source"),
             (self.year_button, self.year_menu, "Year"),
+            (self.language_button, self.language_menu, "Language"),
         ):
             button.setMenu(menu)
             button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -59,6 +63,7 @@ class FacetController(QObject):
         layout.setSpacing(2)
         layout.addWidget(self.source_button)
         layout.addWidget(self.year_button)
+        layout.addWidget(self.language_button)
         self._fill_menus()
 
     def set_library(self, library: Library) -> None:
@@ -87,7 +92,7 @@ class FacetController(QObject):
         return lambda: self.pick(facet, value)
 
     def pick(self, facet: str, value: str | None) -> None:
-        """Filter by ``value`` of ``facet`` ("source" or "year"); None drops the filter."""
+        """Filter by ``value`` of ``facet`` ("source", "year" or "language"); None drops it."""
         text = without_facet(self.query, facet) if value is None else with_facet(self.query, facet, value)
         self.query_edited.emit(text)
 
@@ -125,8 +130,26 @@ class FacetController(QObject):
             self.year_menu.addAction("No dates").setEnabled(False)
         if f.undated:
             self.year_menu.addAction(f"{f.undated:,} undated").setEnabled(False)
+        self._fill_language_menu()
         self.source_button.setToolTip("Filter the results by source: counts of every match")
         self.year_button.setToolTip("Filter the results by year: counts of every match")
+
+    def _fill_language_menu(self) -> None:
+        language = facet_in(self.query, "language")
+        self.language_button.setText(f"Language: {language_name(language)}" if language else "Language")
+        self.language_menu.clear()
+        everything = self.language_menu.addAction("All languages", self._picker("language", None))
+        everything.setEnabled(language is not None)
+        self.language_menu.addSeparator()
+        for code, n in self.facets.languages:
+            act = self.language_menu.addAction(
+                f"{language_name(code)} ({n:,})", self._picker("language", code)
+            )
+            act.setCheckable(True)
+            act.setChecked(language == code)
+        if self.facets.no_language:
+            self.language_menu.addAction(f"{self.facets.no_language:,} not detected").setEnabled(False)
+        self.language_button.setToolTip("Filter the results by language: counts of every match")
 
     def _on_facets_counted(self, facets: Facets) -> None:
         self.facets = facets

@@ -49,7 +49,9 @@ from reader.core.anchoring import snap_to_words
 from reader.core.annotation_io import COLOR_CSS
 from reader.core.annotations import Annotation
 from reader.core.corpus import Article
+from reader.core.language import language_name
 from reader.core.search import line_fields
+from reader.gui.views.local_dates import local_date
 
 MAX_TEXT_WIDTH = 720  # px at zoom 0: about 75 characters a line
 BASE_POINT_SIZE = 11.5
@@ -139,6 +141,15 @@ class ArticleView(QTextBrowser):
         super().changeEvent(event)
 
 
+def article_meta(article: Article, language: str | None) -> str:
+    """The pane's header line: "30 July 2020 · MFA Russia · Russian"."""
+    parts = [local_date(article.date) if article.date else "No date"]
+    if article.source:
+        parts.append(" ".join(article.source.split())[:80])
+    parts.append(language_name(language) if language else "Language not detected")
+    return " · ".join(parts)
+
+
 class ReadingPane(QWidget):
     """Shows one article with the user's highlights, marks for search hits and a find bar.
 
@@ -169,6 +180,13 @@ class ReadingPane(QWidget):
 
         self.view = ArticleView(self)
         self.view.tooltip_at = self._tooltip_at
+        # The header line: the date in the user's locale, the source, the detected language.
+        self.meta_label = QLabel("", self)
+        self.meta_label.setObjectName("articleMeta")
+        self.meta_label.setContentsMargins(12, 4, 12, 2)
+        self.meta_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.meta_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.meta_label.hide()
         self.hit_label = QLabel("", self)
         self.hit_label.setObjectName("hitCounter")
         self.find_edit = QLineEdit(self)
@@ -212,6 +230,7 @@ class ReadingPane(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.link_bar)
         layout.addWidget(self.find_bar)
+        layout.addWidget(self.meta_label)
         layout.addWidget(self.view, 1)
 
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -229,6 +248,7 @@ class ReadingPane(QWidget):
 
     def show_placeholder(self, message: str) -> None:
         self.article = None
+        self.meta_label.hide()
         self.highlights = []
         self._query_marks = []
         self.link_bar.hide()
@@ -245,10 +265,17 @@ class ReadingPane(QWidget):
         self._set_marks([])
 
     def show_article(
-        self, article: Article, marks: list[tuple[int, int]], highlights: list[Annotation] | None = None
+        self,
+        article: Article,
+        marks: list[tuple[int, int]],
+        highlights: list[Annotation] | None = None,
+        language: str | None = None,
     ) -> None:
-        """Show ``article``; ``marks`` are spans of its plain text to mark as search hits."""
+        """Show ``article`` (written in ``language``, if known); ``marks`` are spans of its plain
+        text to mark as search hits."""
         self.article = article
+        self.meta_label.setText(article_meta(article, language))
+        self.meta_label.show()
         self.highlights = list(highlights or [])
         self._query_marks = list(marks)
         self._show_links(article)

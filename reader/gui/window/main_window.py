@@ -429,7 +429,7 @@ class MainWindow(QMainWindow):
         if loaded.problem:
             self.statusBar().showMessage(loaded.problem)
         self.more_like_action.setEnabled(not loaded.outside)
-        self.pane.show_article(loaded.article, loaded.marks, loaded.highlights)
+        self.pane.show_article(loaded.article, loaded.marks, loaded.highlights, loaded.language)
         self.versions.show_article(None if loaded.outside else loaded.article.path)
         self.annotations.article_shown(loaded)
         pending, self._pending_offset = self._pending_offset, None

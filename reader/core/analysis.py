@@ -1,0 +1,431 @@
+"""How text becomes index terms, in any language: tokens, folding, per-language stemming.
+
+One place decides it for the index, the query parser and everything that finds a query's words
+in an article again (the reading pane's marks, snippets, the concordance, more-like-this), so the
+same word is the same term everywhere.
+
+* **Tokens** are runs of letters, digits and combining marks (a word is never split at a
+  combining mark, whatever the normalisation of the file), as Whoosh's default ``\\w+(\\.?\\w+)*``
+  otherwise. Han characters and kana are one token each: CJK text has no spaces, and single
+  characters keep it searchable (a quoted phrase finds a word of several characters).
+* **Folding** (``fold``): lower case, compatibility forms (NFKD), diacritics stripped
+  (``Gdańsk`` = ``gdansk``, ``Österreich`` = ``osterreich``), the letters that do not decompose
+  (``ß`` = ``ss``, ``ł``, ``ø``, ``đ``, ``ð``, ``þ``, ``æ``, ``œ``, dotless ``ı``), Russian
+  ``ё`` = ``е``, typographic apostrophes and dashes. Cyrillic letters keep their own marks (``й``
+  is not ``и``).
+* **Stemming**: each article's words by the Snowball stemmer of its language (PyStemmer, C);
+  English keeps Whoosh's own Porter stemmer, so English terms are what they always were. A word
+  in another script than its article's language (a Latin name in a Russian article) is stemmed
+  by the default stemmer of its script. A word whose folded form differs from its written form
+  (``Österreich``) is indexed under both stems at the same position, so accents typed or not
+  find each other in both directions.
+
+A query word is looked for under its terms in every language of the corpus (``query_terms``).
+Everything here is plain functions and lazily rebuilt caches: importable and usable in a spawned
+worker process.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
+from typing import Any
+
+from whoosh.analysis import Analyzer, Token
+from whoosh.lang.porter import stem as porter_stem
+
+#: Snowball algorithm (PyStemmer) of each language, by ISO 639-1 code. English is Porter.
+SNOWBALL = {
+    "ar": "arabic",
+    "ca": "catalan",
+    "cs": "czech",
+    "da": "danish",
+    "de": "german",
+    "el": "greek",
+    "eo": "esperanto",
+    "es": "spanish",
+    "et": "estonian",
+    "eu": "basque",
+    "fa": "persian",
+    "fi": "finnish",
+    "fr": "french",
+    "ga": "irish",
+    "hi": "hindi",
+    "hu": "hungarian",
+    "hy": "armenian",
+    "id": "indonesian",
+    "it": "italian",
+    "lt": "lithuanian",
+    "nb": "norwegian",
+    "ne": "nepali",
+    "nl": "dutch",
+    "no": "norwegian",
+    "pl": "polish",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sr": "serbian",
+    "sv": "swedish",
+    "ta": "tamil",
+    "tr": "turkish",
+    "yi": "yiddish",
+}
+
+#: The scripts a language is written in (Latin when not listed).
+LANGUAGE_SCRIPTS: dict[str, frozenset[str]] = {
+    **{code: frozenset({"cyrillic"}) for code in ("ru", "uk", "be", "bg", "mk", "kk", "ky", "mn", "tg")},
+    "sr": frozenset({"cyrillic", "latin"}),
+    "el": frozenset({"greek"}),
+    "hy": frozenset({"armenian"}),
+    "ka": frozenset({"georgian"}),
+    **{code: frozenset({"arabic"}) for code in ("ar", "fa", "ur", "ps")},
+    **{code: frozenset({"hebrew"}) for code in ("he", "yi")},
+    **{code: frozenset({"devanagari"}) for code in ("hi", "ne", "mr")},
+    "ta": frozenset({"tamil"}),
+    **{code: frozenset({"cjk"}) for code in ("zh", "ja", "ko")},
+}
+_LATIN = frozenset({"latin"})
+
+#: The stemmer for words of a script in an article of another (or unknown) language. Not for
+#: the Arabic script (Arabic, Persian and Urdu stem differently: the Arabic stemmer cuts Persian
+#: words wrongly) nor Devanagari (Hindi, Nepali, Marathi): their words are stemmed only in an
+#: article detected as of that language.
+SCRIPT_DEFAULT = {
+    "latin": "en",
+    "cyrillic": "ru",
+    "greek": "el",
+    "armenian": "hy",
+    "tamil": "ta",
+}
+
+# --- folding --------------------------------------------------------------------------------
+
+_SPECIAL = {
+    "ß": "ss",
+    "ẞ": "ss",
+    "ł": "l",
+    "Ł": "l",
+    "ø": "o",
+    "Ø": "o",
+    "đ": "d",
+    "Đ": "d",
+    "ð": "d",
+    "Ð": "d",
+    "þ": "th",
+    "Þ": "th",
+    "æ": "ae",
+    "Æ": "ae",
+    "œ": "oe",
+    "Œ": "oe",
+    "ı": "i",
+    "İ": "i",
+    "ħ": "h",
+    "Ħ": "h",
+    "ŧ": "t",
+    "Ŧ": "t",
+    "ŀ": "l",
+    "Ŀ": "l",
+    "ё": "е",
+    "Ё": "е",
+    "ς": "σ",
+    **dict.fromkeys("’‘‛ʼ′`´", "'"),
+    **dict.fromkeys("‐‑‒–—―−", "-"),
+}
+
+
+def _strippable(ch: str) -> bool:
+    """Diacritics that folding removes: the generic combining marks, Hebrew points, Arabic
+    harakat (not the vowel signs of Indic scripts, which are letters of the word)."""
+    o = ord(ch)
+    return (
+        0x300 <= o <= 0x36F
+        or 0x1AB0 <= o <= 0x1AFF
+        or 0x1DC0 <= o <= 0x1DFF
+        or 0x20D0 <= o <= 0x20FF
+        or 0xFE20 <= o <= 0xFE2F
+        or 0x591 <= o <= 0x5C7
+        or 0x64B <= o <= 0x65F
+        or o == 0x670
+    )
+
+
+@lru_cache(maxsize=20_000)
+def _fold_char(ch: str) -> str:
+    special = _SPECIAL.get(ch)
+    if special is not None:
+        return special
+    if "\u0400" <= ch <= "\u052f" or "\u3000" <= ch <= "\ud7ff":
+        return ch.lower()  # Cyrillic keeps й and ї; CJK, kana and Hangul stay as written
+    decomposed = unicodedata.normalize("NFKD", ch).lower()
+    return "".join(c for c in decomposed if not _strippable(c))
+
+
+def fold(text: str) -> str:
+    """``text`` as search compares it: lower case, without diacritics (see the module notes)."""
+    if text.isascii():
+        return text.lower()
+    text = unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", "".join(map(_fold_char, text)))
+
+
+# --- tokens ---------------------------------------------------------------------------------
+
+
+def _mark_class() -> str:
+    """A regex class body of every combining mark of the Basic Multilingual Plane."""
+    ranges: list[list[int]] = []
+    for o in range(0x300, 0x10000):
+        if unicodedata.category(chr(o)).startswith("M"):
+            if ranges and ranges[-1][1] == o - 1:
+                ranges[-1][1] = o
+            else:
+                ranges.append([o, o])
+    return "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
+
+
+_MARKS = _mark_class()
+_W = rf"[\w{_MARKS}]"
+TOKEN = re.compile(rf"{_W}+(?:\.?{_W}+)*")
+#: A run of letters (with their combining marks): a word as did-you-mean and completion know it.
+LETTERS = re.compile(rf"(?:[^\W\d_]|[{_MARKS}]){{3,40}}")
+# Han ideographs (with the compatibility and extension blocks) and kana: one token per character.
+_CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+_CJK = re.compile(f"[{_CJK_CHARS}]")
+_CJK_SPLIT = re.compile(f"[{_CJK_CHARS}]|[^{_CJK_CHARS}]+")
+
+
+def letter_words(text: str) -> Iterator[str]:
+    """The words of ``text`` made of letters only (no digits; 3 to 40 of them), lower case as
+    written (NFC); CJK runs are left out (they have no word boundaries to suggest from)."""
+    if text.isascii():
+        yield from (word.lower() for word in LETTERS.findall(text))
+        return
+    for word in LETTERS.findall(text):
+        if word.isascii():
+            yield word.lower()
+        elif not _CJK.search(word):
+            yield unicodedata.normalize("NFC", word).lower()
+
+
+def tokens(text: str) -> Iterator[tuple[str, int, int]]:
+    """``(word, start, end)`` for each word of ``text``, as written (offsets into ``text``)."""
+    if text.isascii() or not _CJK.search(text):
+        for m in TOKEN.finditer(text):
+            yield m.group(), m.start(), m.end()
+        return
+    for m in TOKEN.finditer(text):
+        word = m.group()
+        if word.isascii() or not _CJK.search(word):
+            yield word, m.start(), m.end()
+            continue
+        base = m.start()
+        for piece in _CJK_SPLIT.finditer(word):
+            part = piece.group().strip("._")
+            if part:
+                start = base + piece.start() + piece.group().find(part)
+                yield part, start, start + len(part)
+
+
+# --- scripts and stemmers -------------------------------------------------------------------
+
+
+def script_of(word: str) -> str:
+    """The script of a (folded) word, by its first letter; digits and symbols count as Latin."""
+    for ch in word:
+        o = ord(ch)
+        if o < 0x370 or 0x1E00 <= o <= 0x1EFF:
+            if ch.isalpha():
+                return "latin"
+            continue
+        if o < 0x400 or 0x1F00 <= o <= 0x1FFF:
+            return "greek"
+        if o < 0x530:
+            return "cyrillic"
+        if o < 0x590:
+            return "armenian"
+        if o < 0x600:
+            return "hebrew"
+        if o < 0x700 or 0x750 <= o <= 0x77F:
+            return "arabic"
+        if 0x900 <= o <= 0x97F:
+            return "devanagari"
+        if 0xB80 <= o <= 0xBFF:
+            return "tamil"
+        if 0x10A0 <= o <= 0x10FF:
+            return "georgian"
+        if o >= 0x3040:
+            return "cjk"
+        return "other"
+    return "latin"
+
+
+_stemmer_lock = threading.Lock()
+_stemmers: dict[str, Callable[[str], str] | None] = {}
+
+
+def stemmer(language: str | None) -> Callable[[str], str] | None:
+    """The stemming function of ``language`` (ISO 639-1), or None when it has none."""
+    if language is None:
+        return None
+    if language == "en":
+        return _porter  # Whoosh's: English terms stay what they were before other languages
+    with _stemmer_lock:  # (PyStemmer objects are not thread-safe; one per thread is overkill)
+        if language not in _stemmers:
+            _stemmers[language] = _snowball(language)
+        return _stemmers[language]
+
+
+def _porter(word: str) -> str:
+    return str(porter_stem(word))
+
+
+def _snowball(language: str) -> Callable[[str], str] | None:
+    algorithm = SNOWBALL.get(language)
+    if algorithm is None:
+        return None
+    import Stemmer  # PyStemmer
+
+    if algorithm not in Stemmer.algorithms():
+        return None
+    lock = threading.Lock()
+    stem_word = Stemmer.Stemmer(algorithm).stemWord
+
+    def stem(word: str) -> str:
+        with lock:
+            return str(stem_word(word))
+
+    return stem
+
+
+def stemmed_languages() -> list[str]:
+    """The languages with a stemmer here (ISO 639-1 codes)."""
+    return sorted(code for code in {"en", *SNOWBALL} if stemmer(code) is not None)
+
+
+def _stem_for(language: str | None, script: str) -> Callable[[str], str] | None:
+    if language is not None and script in LANGUAGE_SCRIPTS.get(language, _LATIN):
+        return stemmer(language)
+    return stemmer(SCRIPT_DEFAULT.get(script))
+
+
+# --- terms ----------------------------------------------------------------------------------
+
+_CACHE_LIMIT = 400_000
+_terms_cache: dict[str | None, dict[str, tuple[str, ...]]] = {}
+
+
+def index_terms(word: str, language: str | None) -> tuple[str, ...]:
+    """The index terms of one word (as ``tokens`` gives it) of an article in ``language``."""
+    cache = _terms_cache.get(language)
+    if cache is None:
+        cache = _terms_cache.setdefault(language, {})
+    terms = cache.get(word)
+    if terms is None:
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        terms = cache[word] = _compute_terms(word, language)
+    return terms
+
+
+def _compute_terms(word: str, language: str | None) -> tuple[str, ...]:
+    low = word.lower() if word.isascii() else unicodedata.normalize("NFC", word).lower()
+    folded = fold(low)
+    if not folded:
+        return ()
+    stem = _stem_for(language, script_of(folded))
+    if stem is None:
+        return (folded,)
+    plain = stem(folded)
+    if folded == low:
+        return (plain,)
+    # The stemmer of the written form (it knows the language's letters), folded, as well.
+    written = fold(stem(low))
+    return (plain,) if written == plain else (plain, written)
+
+
+def query_terms(word: str, languages: Iterable[str | None] = ()) -> tuple[str, ...]:
+    """Every term ``word`` can have in an article of any of ``languages`` (or of no known
+    language): the alternatives a query word is looked for under."""
+    out = dict.fromkeys(index_terms(word, None))
+    for language in languages:
+        out.update(dict.fromkeys(index_terms(word, language)))
+    return tuple(out)
+
+
+def token_terms(text: str, language: str | None) -> Iterator[tuple[tuple[str, ...], int, int]]:
+    """``(terms, start, end)`` for each word of ``text`` in an article of ``language``."""
+    for word, start, end in tokens(text):
+        terms = index_terms(word, language)
+        if terms:
+            yield terms, start, end
+
+
+class LangText(str):
+    """Article text that carries its article's language (ISO 639-1 or None) to the analyzer."""
+
+    language: str | None
+
+    def __new__(cls, text: str, language: str | None) -> LangText:
+        self = super().__new__(cls, text)
+        self.language = language
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (LangText, (str(self), self.language))
+
+
+class ArticleAnalyzer(Analyzer):  # type: ignore[misc]
+    """The analyzer of the index's text fields.
+
+    Indexing (``mode="index"``): the terms of each word in the article's language (the value is
+    a ``LangText``; plain text counts as of unknown language). Query parsing (any other mode):
+    folded words, unstemmed; ``query.py`` expands them into the terms of the corpus's languages.
+    """
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = token.text = fold(value)
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar, token.endchar = start_char, start_char + len(value)
+            yield token
+            return
+        language = getattr(value, "language", None)
+        indexing = mode == "index"
+        cache = _terms_cache.setdefault(language, {})
+        pos = start_pos
+        for word, start, end in tokens(value):
+            terms = (cache.get(word) or index_terms(word, language)) if indexing else (fold(word),)
+            if not terms or not terms[0]:
+                continue
+            for term in terms:
+                token.text = term
+                token.boost = 1.0
+                token.stopped = False
+                if keeporiginal:
+                    token.original = word
+                if positions:
+                    token.pos = pos
+                if chars:
+                    token.startchar, token.endchar = start_char + start, start_char + end
+                yield token
+            pos += 1

@@ -1,0 +1,29 @@
+"""Dates as the user's locale writes them (QLocale), for the list rows and the reading pane.
+
+The core keeps dates as ``datetime.date``; only the window formats them. The long date format
+of the locale, without the weekday: "30 July 2020", "July 30, 2020", "30. Juli 2020",
+"30 июля 2020 г.".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+from PySide6.QtCore import QDate, QLocale
+
+_WEEKDAY = re.compile(r"d{3,4}[,.]?\s*|\s*[,.]?\s*d{3,4}")
+
+
+@lru_cache(maxsize=1)
+def _date_format() -> tuple[QLocale, str]:
+    locale = QLocale()
+    long_format = locale.dateFormat(QLocale.FormatType.LongFormat)
+    return locale, _WEEKDAY.sub("", long_format).strip(" ,") or "d MMMM yyyy"
+
+
+def local_date(date: dt.date) -> str:
+    """``date`` written the way the user's locale writes a date, without the weekday."""
+    locale, fmt = _date_format()
+    return str(locale.toString(QDate(date.year, date.month, date.day), fmt))
