@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 import reader.gui.operations.index as index_ops
 import reader.gui.views.reading_pane as reading_pane
 from reader.core.index import segment_files
-from reader.gui.window.main_window import DELETED
+from reader.gui.window.article_controller import DELETED
 from tests import hostile_corpus
 from tests.gui.harness import App, StartApp
 from tests.helpers import write_article

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QSizePolicy,
     QSplitter,
     QTabWidget,
@@ -31,10 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader import __version__
-from reader.core.corpus import original_file
 from reader.core.index import SyncReport
-from reader.gui.operations import articles as article_ops
 from reader.gui.operations.articles import LoadedArticle
 from reader.gui.tasks.library import Library
 from reader.gui.views.annotation_controller import AnnotationController
@@ -48,27 +44,11 @@ from reader.gui.views.search_completer import SearchCompleter
 from reader.gui.views.theme import ThemeController
 from reader.gui.views.timeline_view import TimelineController
 from reader.gui.views.versions_view import VersionsController
+from reader.gui.window.article_controller import ArticleController
+from reader.gui.window.help import show_about, show_query_help
 from reader.gui.window.open_files import OpenFiles
 from reader.gui.window.search_controller import SearchController
 from reader.gui.window.sync_status import SyncStatus
-
-DELETED = "This article was deleted from the folder."
-
-QUERY_HELP = """<h3>Search</h3>
-<table cellpadding=3>
-<tr><td><code>Minsk group</code></td><td>all words (stemmed: <i>negotiation</i> finds <i>negotiations</i>);
-articles where they stand together rank first</td></tr>
-<tr><td><code>"Minsk group"</code></td><td>the exact phrase</td></tr>
-<tr><td><code>Baku OR Yerevan</code></td><td>either word</td></tr>
-<tr><td><code>Armenia NOT Turkey</code>, <code>-Turkey</code></td><td>leave out articles with a word</td></tr>
-<tr><td><code>(Baku OR Yerevan) border</code></td><td>grouping</td></tr>
-<tr><td><code>title:</code> <code>body:</code> <code>source:</code></td>
-<td>search one part of the article</td></tr>
-<tr><td><code>date:2020-07</code>, <code>date:[2020-07-01 to 2020-07-31]</code></td>
-<td>a month, a range</td></tr>
-<tr><td><code>negotiat*</code>, <code>Karabah~</code></td><td>prefix, fuzzy (a typo away)</td></tr>
-</table>
-<p>F3 / Shift+F3 walk the hits in the article; Ctrl+F finds text in it; Esc clears the search.</p>"""
 
 
 class MainWindow(QMainWindow):
@@ -84,7 +64,6 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.settings = settings
         self.library: Library | None = None
-        self._pending_offset: tuple[str, int] | None = None  # scroll there once it is shown
         self.setWindowTitle("Corpus Reader")
         self.setObjectName("CorpusReaderMainWindow")
         if icon is not None:
@@ -167,7 +146,8 @@ class MainWindow(QMainWindow):
     def _init_reading_side(self) -> None:
         self.pane = ReadingPane(self)
         self.pane.hit_label.setParent(self)
-        self.pane.original_requested.connect(self._on_open_original_triggered)
+        self.articles = ArticleController(self.pane, self.search_controller, self)
+        self.pane.original_requested.connect(self.articles.open_original)
 
     def _init_tabs(self) -> None:
         self.tabs = QTabWidget(self)
@@ -228,14 +208,17 @@ class MainWindow(QMainWindow):
         self.problems_button = self.sync_status.problems_button
 
     def _init_open_files(self) -> None:
-        self.open_files = OpenFiles(self, self.list_view, self.model, self.statusBar(), self._load_file)
+        self.open_files = OpenFiles(
+            self, self.list_view, self.model, self.statusBar(), self.articles.load_file
+        )
 
     def _init_connections(self) -> None:
         search = self.search_controller
         search.query_run.connect(self._on_search_query_run)
         search.scope_requested.connect(self.annotations.show_highlights)
         search.submitted.connect(self.completions.record)
-        search.results_shown.connect(self._on_search_results_shown)
+        self.articles.loaded.connect(self._on_articles_loaded)
+        self.articles.message.connect(self.statusBar().showMessage)
         for edited in (
             self.completions.completion_chosen,
             self.facets.query_edited,
@@ -280,7 +263,7 @@ class MainWindow(QMainWindow):
         action("&File", "&Open Folder…", QKeySequence.StandardKey.Open, self.choose_corpus)
         action("&File", "&Re-scan Folder", "F5", self.sync_status.rescan)
         self.open_original_action = action(
-            "&File", "Open the &Original File", "Ctrl+Shift+O", self._on_open_original_triggered
+            "&File", "Open the &Original File", "Ctrl+Shift+O", self.articles.open_original
         )
         menus["&File"].addSeparator()
         action("&File", "&Quit", QKeySequence.StandardKey.Quit, self.close)
@@ -300,8 +283,10 @@ class MainWindow(QMainWindow):
         menus["&Go"].addAction(self.more_like_action)
         menus["&View"].addSeparator()
         menus["&View"].addAction(self.concordance.toggle_action)
-        action("&Help", "&Search Syntax", QKeySequence.StandardKey.HelpContents, self._on_help_triggered)
-        action("&Help", "&About Corpus Reader", None, self._on_about_triggered)
+        action(
+            "&Help", "&Search Syntax", QKeySequence.StandardKey.HelpContents, lambda: show_query_help(self)
+        )
+        action("&Help", "&About Corpus Reader", None, lambda: show_about(self))
         self.addAction(self._shortcut("Esc", self._on_escape))
 
     def _shortcut(self, keys: str, slot: Callable[[], None]) -> QAction:
@@ -356,16 +341,12 @@ class MainWindow(QMainWindow):
         self.timeline.set_library(library)
         self.open_files.set_corpus(library.corpus)
         self.setWindowTitle(f"{library.corpus.name} — Corpus Reader")
-        self.pane.show_placeholder("Select an article to read it.")
+        self.articles.set_library(library)
         self.more_like_action.setEnabled(False)
 
     def open_article(self, path: str, offset: int = -1) -> None:
         """Open the article ``path``, scrolled to ``offset`` in its plain text (-1: the top)."""
-        if self.library is None:
-            return
-        self.search_controller.select_quietly(path)
-        self._pending_offset = (path, offset) if offset >= 0 else None
-        self._load_article(path)
+        self.articles.open(path, offset)
 
     def choose_corpus(self) -> None:
         start = str(self.library.corpus) if self.library else str(Path.home())
@@ -412,37 +393,11 @@ class MainWindow(QMainWindow):
 
     # --- the open article --------------------------------------------------------------
 
-    def _load_article(self, path: str) -> None:
-        assert self.library is not None
-        self.library.watcher.follow(str(self.library.corpus / path))  # an edit shows at once
-        article_ops.load(
-            self.library.tasks, path, self.search_controller.terms, self._on_article_loaded
-        ).failure(lambda exc: self._on_article_failed(path, exc)).run()
-
-    def _load_file(self, path: Path, article_id: str) -> None:
-        if self.library is not None:
-            article_ops.load_file(self.library.tasks, path, article_id, self._on_article_loaded).failure(
-                lambda exc: self._on_article_failed(article_id, exc)
-            ).run()
-
-    def _on_article_loaded(self, loaded: LoadedArticle) -> None:
-        if loaded.problem:
-            self.statusBar().showMessage(loaded.problem)
+    @Slot(object)
+    def _on_articles_loaded(self, loaded: LoadedArticle) -> None:
         self.more_like_action.setEnabled(not loaded.outside)
-        self.pane.show_article(loaded.article, loaded.marks, loaded.highlights, loaded.language)
         self.versions.show_article(None if loaded.outside else loaded.article.path)
         self.annotations.article_shown(loaded)
-        pending, self._pending_offset = self._pending_offset, None
-        # A search hit at the offset (a concordance row) becomes the current hit.
-        if (
-            pending is not None
-            and pending[0] == loaded.article.path
-            and not self.pane.go_to_hit_at(pending[1])
-        ):
-            self.pane.scroll_to_offset(pending[1], third=True)
-
-    def _on_article_failed(self, path: str, exc: Exception) -> None:
-        self.pane.show_placeholder(f"Cannot show {path}: {exc}.")
 
     # --- slots -------------------------------------------------------------------------
 
@@ -450,12 +405,6 @@ class MainWindow(QMainWindow):
     def _on_search_query_run(self, query: str) -> None:
         for view in (self.concordance, self.insights, self.saved, self.facets, self.timeline):
             view.set_query(query)
-
-    @Slot()
-    def _on_search_results_shown(self) -> None:
-        article = self.pane.article
-        if article is not None and self.model.row_of(article.path) >= 0:
-            self._load_article(article.path)  # marked again for the new query
 
     def _on_escape(self) -> None:
         if self.pane.find_bar.isVisible():
@@ -468,7 +417,7 @@ class MainWindow(QMainWindow):
     def _on_list_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self.library is None or not current.isValid():
             return
-        self._load_article(current.data(PathRole))
+        self.articles.load(current.data(PathRole))
         self.completions.record(self.search_controller.query)  # a search read from is worth offering
 
     @Slot()
@@ -484,35 +433,7 @@ class MainWindow(QMainWindow):
         self.versions.refresh()
         self.insights.refresh(force=self.insights.visible)
         self.search_controller.refresh()
-        article = self.pane.article
-        if article is not None and article.path in report.updated_paths:
-            self.open_article(article.path, self.pane.reading_position())
-        elif article is not None and article.path in report.removed_paths:
-            reason = dict(report.problems).get(article.path)
-            self.pane.show_placeholder(
-                DELETED if reason is None else f"This article can no longer be read: {reason}."
-            )
-
-    def _on_open_original_triggered(self) -> None:
-        """Open the open article's file (a saved page, a feed, a mail folder) in the application
-        the desktop has for it (xdg-open on Linux)."""
-        article = self.pane.article
-        if article is None or self.library is None:
-            self.statusBar().showMessage("Open an article first.")
-            return
-        path = original_file(self.library.corpus, article.path)
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-            self.statusBar().showMessage(f"No application to open {path}")
-
-    def _on_help_triggered(self) -> None:
-        QMessageBox.information(self, "Search syntax", QUERY_HELP)
-
-    def _on_about_triggered(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Corpus Reader",
-            f"<h3>Corpus Reader {__version__}</h3><p>Read and search a folder of news articles.</p>",
-        )
+        self.articles.follow_sync(report)
 
     # --- Qt overrides ------------------------------------------------------------------
 
