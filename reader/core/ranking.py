@@ -10,9 +10,10 @@ bonus keeps most blocks reachable). Here a query is answered in two passes over 
 2. scores for the matching documents only, with Whoosh's own scorer objects (the same BM25F
    per term), summed in the query's order.
 
-A phrase (the phrase bonus of a plain multi-word query included) is checked only for documents
-that already match the rest of the query. Query shapes this module does not know raise
-``Unsupported``; the caller then uses Whoosh's own search.
+A phrase is checked only for documents that hold all its words (and match the rest of the
+query), from those documents' word positions; the phrase bonus of a plain multi-word query only
+as far down the ranking as the page asked for needs (``ranked.PhraseFirst``). Query shapes this
+module does not know raise ``Unsupported``; the caller then uses Whoosh's own search.
 """
 
 from __future__ import annotations
