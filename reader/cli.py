@@ -15,7 +15,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from reader.core.corpus import Article, ArticleError, load_article, load_articles
+from reader.core.corpus import Article, ArticleError, load_articles, plain_text
 from reader.core.index import CorpusIndex, IndexError_, SyncReport, open_index
 from reader.core.locations import Locations
 from reader.core.search import SearchResult, SearchService
@@ -133,7 +133,7 @@ def run_annotations(corpus: Path, locations: Locations, args: argparse.Namespace
         store = open_store(locations)
         notes: list[str] = []
         try:
-            items = from_w3c(data, str(corpus), lambda path: _plain_text(corpus, path), notes)
+            items = from_w3c(data, str(corpus), lambda path: plain_text(corpus, path), notes)
             before = {a.id for a in store.for_corpus(str(corpus))}
             store.put_many(items)
         finally:
@@ -188,13 +188,6 @@ def _with_catalog_titles(
     from reader.core.annotation_io import with_article_info
 
     return with_article_info(annotations, rows)
-
-
-def _plain_text(corpus: Path, path: str) -> str | None:
-    try:
-        return load_article(corpus, path).plain_text
-    except ArticleError:
-        return None
 
 
 def run_show(corpus: Path, ids: list[str], as_json: bool) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from reader.core.anchoring import text_hash
 from reader.core.annotations import AnnotationStore
-from reader.core.corpus import ArticleError, load_article
+from reader.core.corpus import plain_text
 from reader.core.index import SyncReport
 
 
@@ -23,18 +23,11 @@ class ReconcileReport:
         return bool(self.reanchored or self.orphaned or self.moved)
 
 
-def _plain_text(root: Path, path: str) -> str | None:
-    try:
-        return load_article(root, path).plain_text
-    except ArticleError:
-        return None
-
-
 def reconcile(
     store: AnnotationStore,
     corpus: Path,
     report: SyncReport,
-    read_text: Callable[[Path, str], str | None] = _plain_text,
+    read_text: Callable[[Path, str], str | None] = plain_text,
 ) -> ReconcileReport:
     """Re-anchor highlights of changed articles; follow renamed ones; orphan the rest."""
     out = ReconcileReport()

@@ -494,6 +494,15 @@ def load_articles(root: Path, article_id: str) -> list[Article]:
     return [load_article(root, article_id)]
 
 
+def plain_text(root: Path, article_id: str) -> str | None:
+    """The plain text of one article of the corpus at ``root`` (what highlights are anchored
+    in), or None when it cannot be read (gone, empty, not text)."""
+    try:
+        return load_article(root, article_id).plain_text
+    except ArticleError:
+        return None
+
+
 _CACHE_FILES = 4
 _cache: OrderedDict[tuple[str, int, int], list[Article]] = OrderedDict()
 _cache_lock = threading.Lock()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from reader.core.annotation_io import dumps_w3c, from_w3c, to_markdown, with_article_info
 from reader.core.annotations import Annotation
-from reader.core.corpus import ArticleError, load_article
+from reader.core.corpus import plain_text
 from reader.gui.tasks.lanes import WriterContext
 from reader.gui.tasks.runner import TaskRunner, WriteOp
 
@@ -93,16 +93,9 @@ def import_file(tasks: TaskRunner, source: Path, success: Callable[[Changed], No
 
     def work(ctx: WriterContext) -> Changed:
         corpus = ctx.corpus
-
-        def text_for(path: str) -> str | None:
-            try:
-                return load_article(corpus, path).plain_text
-            except ArticleError:
-                return None
-
         notes: list[str] = []
         data = json.loads(source.read_text("utf-8"))
-        items = from_w3c(data, str(corpus), text_for, notes)
+        items = from_w3c(data, str(corpus), lambda path: plain_text(corpus, path), notes)
         ctx.annotations().put_many(items)
         outside = f"; {len(notes):,} named files outside the corpus folder (orphaned)" if notes else ""
         return Changed(_all(ctx), message=f"Imported {len(items):,} annotations from {source}{outside}")
