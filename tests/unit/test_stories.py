@@ -13,7 +13,7 @@ from reader.core import stories as S
 from reader.core.index import CorpusIndex, open_index
 from reader.core.search import SearchService
 from reader.core.stories import Stories, update_stories
-from reader.core.wordstore import STORE_NAME, WordStore, store_path
+from reader.core.wordstore import STORE_NAME, STORE_VERSION, WordStore, store_path
 from tests.story_labels import DATA, make_labelled_set, pair_scores
 
 
@@ -208,14 +208,19 @@ def test_a_damaged_store_is_rebuilt(tmp_path: Path) -> None:
         index.close()
 
 
-def test_a_store_from_a_newer_version_is_replaced(tmp_path: Path) -> None:
+@pytest.mark.parametrize("version", [1, 99])  # 1: the first release's (zlib) arrays
+def test_a_store_of_another_version_is_replaced(tmp_path: Path, version: int) -> None:
     path = tmp_path / STORE_NAME
     db = sqlite3.connect(path)
-    db.execute("PRAGMA user_version=99")
+    db.execute("CREATE TABLE docs (id INTEGER PRIMARY KEY, path TEXT, tokens BLOB)")
+    db.execute("INSERT INTO docs VALUES (1, 'a.txt', x'789c')")
+    db.execute(f"PRAGMA user_version={version}")
+    db.commit()
     db.close()
     store = WordStore(path)
     try:
-        assert store.db.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == STORE_VERSION
+        assert store.db.execute("SELECT count(*) FROM docs").fetchone()[0] == 0  # filled by the next update
     finally:
         store.close()
     assert store_path(tmp_path) == path
