@@ -171,3 +171,18 @@ def test_a_word_with_accents_is_indexed_under_both_readings_at_one_position() ->
     assert found[0][1:] == (0, 6) and len(found[0][0]) == 2
     assert set(query_terms("Strasse")) & set(found[0][0])
     assert set(query_terms("Straße")) & set(found[0][0])
+
+
+def _terms_in_worker(text: LangText) -> list[tuple[str, ...]]:
+    return [terms for terms, _, _ in token_terms(text, text.language)]
+
+
+def test_analysis_works_in_a_spawned_worker_process() -> None:
+    import multiprocessing
+
+    text = LangText("Переговоры в Москве и Straße", "ru")
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        remote = pool.apply(_terms_in_worker, (text,))
+        analyzer = pool.apply(pickle.loads, (pickle.dumps(ArticleAnalyzer()),))
+    assert remote == _terms_in_worker(text)
+    assert isinstance(analyzer, ArticleAnalyzer)
