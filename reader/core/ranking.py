@@ -118,6 +118,8 @@ class _Segment:
             return self.ids(_compiled(node, self))
         if isinstance(node, wq.Phrase):
             return self._phrase(node, None)
+        if isinstance(node, wq.Sequence):
+            return self._sequence(node, None)
         if isinstance(node, wq.Every):
             return set(self.live())
         if isinstance(node, wq.MultiTerm):  # a range of terms (inside a date range), a wildcard
@@ -157,6 +159,47 @@ class _Segment:
             assert text is not None
             positions.append(self._positions(node.fieldname, text, found))
         return {d for d in found if _adjacent([pos[d] for pos in positions])}
+
+    def _sequence(self, node: wq.Sequence, within: set[int] | None) -> set[int]:
+        """Documents holding a phrase whose positions are alternatives (a word's forms in the
+        corpus's languages: ``expansion.phrase_query``), checked like ``_phrase``."""
+        parts = node.subqueries
+        candidates: set[int] | None = None
+        for part in parts:
+            docs = self.ids(part)
+            candidates = set(docs) if candidates is None else candidates & docs
+            if not candidates:
+                return set()
+        if candidates is None:
+            return set()
+        if within is not None:
+            candidates &= within
+        alternatives = [part.subqueries if isinstance(part, wq.Or) else [part] for part in parts]
+        terms = [t for alts in alternatives for t in alts]
+        fieldnames = {getattr(t, "fieldname", None) for t in terms}
+        if (
+            not candidates
+            or node.slop != 1
+            or not all(isinstance(t, wq.Term) for t in terms)
+            or len(fieldnames) != 1
+            or not self.schema[terms[0].fieldname].format.supports("positions")
+        ):
+            return _checked(node, self.searcher, sorted(candidates)) if candidates else set()
+        fieldname = terms[0].fieldname
+        positions: list[dict[int, list[int]]] = []
+        for alts in alternatives:
+            merged: dict[int, list[int]] = {}
+            for term in alts:
+                text = self.term_bytes(term)
+                if text is None:
+                    continue
+                docs = candidates & self.ids(term)
+                if not docs:
+                    continue  # (a form no article of this segment has)
+                for d, found in self._positions(fieldname, text, docs).items():
+                    merged.setdefault(d, []).extend(found)
+            positions.append(merged)
+        return {d for d in candidates if _adjacent([pos.get(d, []) for pos in positions])}
 
     def _positions(self, fieldname: str, text: bytes, docs: set[int]) -> dict[int, list[int]]:
         """Where the term stands in each of ``docs`` (which all hold it)."""
@@ -236,6 +279,8 @@ class _Segment:
     def _restricted_ids(self, node: wq.Query, within: set[int]) -> set[int]:
         if isinstance(node, wq.Phrase):
             return self._phrase(node, within)
+        if isinstance(node, wq.Sequence):
+            return self._sequence(node, within)
         if isinstance(node, wq.Or):
             _plain_or(node)
             out: set[int] = set()
@@ -333,7 +378,7 @@ def _adjacent(positions: list[list[int]]) -> bool:
     return any(all(p + i in s for i, s in enumerate(later, start=1)) for p in positions[0])
 
 
-def _checked(node: wq.Phrase, searcher: Searcher, candidates: list[int]) -> set[int]:
+def _checked(node: wq.Phrase | wq.Sequence, searcher: Searcher, candidates: list[int]) -> set[int]:
     """Which of the (sorted) candidate documents hold the phrase, by Whoosh's span matcher."""
     matcher = node.matcher(searcher, searcher.boolean_context())
     found: set[int] = set()

@@ -311,3 +311,16 @@ def test_a_version_3_catalog_is_migrated_in_place(tmp_path: Path) -> None:
         assert "österreich" in catalog.words_with_prefix("oster")
     finally:
         catalog.close()
+
+
+def test_phrases_whose_words_have_forms_in_several_languages(service: SearchService) -> None:
+    # "nuevas" and "negociaciones" have other stems in the corpus's other languages: the phrase
+    # is a sequence of alternatives, checked by the ranking's own phrase check.
+    from reader.core.query import parse
+
+    parsed = parse('"nuevas negociaciones"', service.searcher().reader())
+    assert "Sequence" in repr(parsed.query)
+    assert paths(service, '"nuevas negociaciones"') == {"es1.txt"}
+    result = service.search("nuevas negociaciones")
+    assert [h.path for h in result.hits][:1] == ["es1.txt"] and result.hits[0].score >= 1000
+    assert paths(service, '"negociaciones nuevas"') == set()
