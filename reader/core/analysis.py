@@ -126,7 +126,10 @@ def fold(text: str) -> str:
 def _mark_class() -> str:
     """A regex class body of every combining mark of the Basic Multilingual Plane."""
     ranges: list[list[int]] = []
-    for o in range(0x300, 0x10000):
+    # The blocks of the BMP that hold combining marks (all of them: checked against a scan of
+    # the whole plane), so that importing this module stays cheap.
+    blocks = ((0x300, 0x1DFF), (0x20D0, 0x20FF), (0x2CEF, 0x2DFF), (0x302A, 0x309A), (0xA66F, 0xABFF))
+    for o in (o for lo, hi in (*blocks, (0xFB1E, 0xFB1E), (0xFE00, 0xFE2F)) for o in range(lo, hi + 1)):
         if unicodedata.category(chr(o)).startswith("M"):
             if ranges and ranges[-1][1] == o - 1:
                 ranges[-1][1] = o

@@ -186,3 +186,13 @@ def test_analysis_works_in_a_spawned_worker_process() -> None:
         analyzer = pool.apply(pickle.loads, (pickle.dumps(ArticleAnalyzer()),))
     assert remote == _terms_in_worker(text)
     assert isinstance(analyzer, ArticleAnalyzer)
+
+
+def test_every_combining_mark_of_the_bmp_joins_a_word() -> None:
+    # (Kana voicing marks are kana: Japanese is split into characters.)
+    marks = [
+        chr(o)
+        for o in range(0x300, 0x10000)
+        if unicodedata.category(chr(o)).startswith("M") and o not in (0x3099, 0x309A)
+    ]
+    assert all(len(words("a" + mark + "b")) == 1 for mark in marks)
