@@ -8,6 +8,7 @@ only those whose content hash changed.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import gc
 import hashlib
@@ -38,11 +39,15 @@ from reader.core.corpus import (
     read_limit,
     walk_corpus,
 )
+from reader.core.formats import Extracted
 from reader.core.language import article_language
 from reader.core.schema import SCHEMA_VERSION, TEXT_FIELDS, document_for, make_analyzer, make_schema
 from reader.core.spelling import Vocabulary, words_of
 
 __all__ = ["SCHEMA_VERSION", "TEXT_FIELDS", "CorpusIndex", "document_for", "make_analyzer", "open_index"]
+
+#: Formats whose files grow only at the end, so a grown file's new part can be read alone.
+APPENDABLE = (".mbox",)
 
 INDEX_NAME = "articles"
 
@@ -422,15 +427,18 @@ class CorpusIndex:
                 catalog.touch(st.path, st.size, st.mtime_ns)
                 report.unchanged += old.articles
                 return 0
-            extracted = extract_articles(st.path, data, truncated)
+            before = catalog.article_digests(st.path) if old is not None else {}
+            appended = appended_articles(st.path, data, truncated, old, before)
+            extracted = appended or extract_articles(st.path, data, truncated)
             del data
         except ArticleError as exc:
             self._remove_file(st.path, catalog, get_writer, report)
             catalog.put_problem(st.path, str(exc), st.size, st.mtime_ns)
             return 0
-        before = catalog.article_digests(st.path) if old is not None else {}
         written = 0
-        seen: set[str] = set()
+        # Appended to: the articles read before are all still there, unread and unchanged.
+        seen: set[str] = set(before) if appended else set()
+        report.unchanged += len(before) if appended else 0
         for article in extracted.articles:
             if article.path in seen:
                 continue  # (keys are unique within a file; this is a guard, not a case)
@@ -471,6 +479,36 @@ def is_segment_file(name: str) -> bool:
 
 def segment_files(whoosh_dir: Path) -> list[Path]:
     return sorted(p for p in whoosh_dir.iterdir() if is_segment_file(p.name))
+
+
+def appended_articles(
+    path: str, data: bytes, truncated: bool, old: FileState | None, before: dict[str, str]
+) -> Extracted | None:
+    """The new articles of a file that only grew at its end (an mbox a mail program appended
+    to), read from the new part alone; None when the file is not such a file or changed
+    otherwise (then the whole file is read). Keys repeated from the older part get the same
+    ``~2``, ``~3``… a whole read gives them."""
+    if (
+        old is None
+        or truncated
+        or not path.lower().endswith(APPENDABLE)
+        or len(data) <= old.size
+        or hashlib.blake2b(data[: old.size], digest_size=16).hexdigest() != old.digest
+        or not data[old.size :].lstrip(b"\r\n").startswith(b"From ")
+    ):
+        return None
+    try:
+        tail = extract_articles(path, data[old.size :])
+    except ArticleError:
+        return None
+    articles = []
+    for article in tail.articles:
+        article_id, n = article.path, 1
+        while article_id in before:
+            n += 1
+            article_id = f"{article.path}~{n}"
+        articles.append(dataclasses.replace(article, path=article_id))
+    return Extracted(articles, tail.note)
 
 
 def digest_of(article: Article) -> str:

@@ -81,7 +81,11 @@ def test_entry_with_an_awkward_launcher_path_is_valid_and_runs_that_path(
     assert validate(entry) == ""
     assert exec_argv(text) == command
     assert f"TryExec={command[0]}" in text.splitlines()
-    assert "MimeType=text/plain;text/markdown;text/html;application/xhtml+xml;application/rss+xml;application/atom+xml;application/feed+json;message/rfc822;application/mbox;application/epub+zip;" in text.splitlines()
+    assert (
+        "MimeType=text/plain;text/markdown;text/html;application/xhtml+xml;application/rss+xml;"
+        "application/atom+xml;application/feed+json;message/rfc822;application/mbox;application/epub+zip;"
+        in text.splitlines()
+    )
 
 
 def test_data_home_honours_xdg_data_home_when_absolute(tmp_path: Path) -> None:

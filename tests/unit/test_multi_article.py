@@ -13,7 +13,8 @@ import pytest
 import reader.core.index as index_module
 from reader.core.annotation_sync import reconcile
 from reader.core.annotations import AnnotationStore, new_highlight
-from reader.core.corpus import ArticleError, load_article
+from reader.core.corpus import ArticleError, load_article, load_articles
+from reader.core.formats import mail as mail_format
 from reader.core.index import open_index
 from reader.core.search import SearchService
 from reader.core.wordstore import WordStore, store_path
@@ -235,3 +236,40 @@ def test_the_word_store_of_stories_and_insights_reads_feed_items_as_articles(
         index.close()
     assert "feeds/gazette.rss#gazette-1001" in changes.added
     assert "feeds/gazette.rss" not in changes.added and "settings.xml" not in changes.added
+
+
+def test_an_mbox_that_grew_at_the_end_is_read_from_the_new_part_only(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    box = folder / "mail" / "inbox.mbox"
+    index = open_index(folder, tmp_path / "ix")
+    index.sync()
+    parsed: list[bytes] = []
+    real = mail_format._parse
+    monkeypatch.setattr(mail_format, "_parse", lambda raw: parsed.append(raw) or real(raw))
+    with box.open("ab") as fh:  # as a mail program appends: a new message, and the same one again
+        fh.write(mbox(newsletter("<nl-43@news.example.com>", "Issue 43"), newsletter()))
+    bump(box)
+    report = index.sync()
+    assert len(parsed) == 2  # not the message that was there before
+    assert sorted(report.added_paths) == [
+        "mail/inbox.mbox#nl-42@news.example.com~2",
+        "mail/inbox.mbox#nl-43@news.example.com",
+    ]
+    assert report.updated_paths == [] and report.removed_paths == []
+    # The ids are those a whole read gives.
+    catalog = index.catalog()
+    assert sorted(catalog.article_digests("mail/inbox.mbox")) == sorted(
+        a.path for a in load_articles(folder, "mail/inbox.mbox")
+    )
+    catalog.close()
+    # Changed anywhere else: read whole again.
+    box.write_bytes(mbox(newsletter("<nl-43@news.example.com>", "Issue 43 (corrected)")))
+    bump(box)
+    report = index.sync()
+    assert report.updated_paths == ["mail/inbox.mbox#nl-43@news.example.com"]
+    assert sorted(report.removed_paths) == [
+        "mail/inbox.mbox#nl-42@news.example.com",
+        "mail/inbox.mbox#nl-42@news.example.com~2",
+    ]
+    index.close()
