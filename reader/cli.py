@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from reader.core.corpus import Article, ArticleError, load_articles, plain_text
 from reader.core.index import CorpusIndex, IndexError_, SyncReport, open_index
+from reader.core.language import article_language
 from reader.core.locations import Locations
 from reader.core.search import SearchResult, SearchService
 
@@ -218,7 +219,7 @@ def article_json(article: Article) -> dict[str, object]:
         "title": article.title,
         "date": article.date.isoformat() if article.date else None,
         "source": article.source,
-        "language": getattr(article, "language", "") or None,
+        "language": article_language(article),  # as the index has it: detected, else declared
         "url": article.url or None,
         "text": article.plain_text,
     }
