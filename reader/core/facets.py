@@ -10,8 +10,10 @@ place.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from whoosh.searching import Searcher
@@ -69,6 +71,28 @@ def facet_counts(searcher: Searcher, text: str, max_sources: int = MAX_SOURCES) 
         else:
             facets.no_language += 1
     facets.languages = sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))
+    return facets
+
+
+def facets_of(pairs: Iterable[tuple[str, dt.date | None]], max_sources: int = MAX_SOURCES) -> Facets:
+    """The counts of a given list of articles (``(source, date)`` each): what a list that is not
+    a query's (More Like This) shows."""
+    facets = Facets()
+    sources: Counter[str] = Counter()
+    years: Counter[int] = Counter()
+    for source, date in pairs:
+        source = " ".join(source.split())
+        if source:
+            sources[source] += 1
+        else:
+            facets.no_source += 1
+        if date is not None:
+            years[date.year] += 1
+        else:
+            facets.undated += 1
+    facets.sources = sorted(sources.items(), key=lambda kv: (-kv[1], kv[0].lower()))[:max_sources]
+    facets.other_sources = sum(sources.values()) - sum(n for _, n in facets.sources)
+    facets.years = sorted(years.items(), reverse=True)
     return facets
 
 

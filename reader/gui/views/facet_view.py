@@ -8,12 +8,13 @@ matching article, counted on the library's search worker.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QToolButton, QWidget
 
-from reader.core.facets import Facets, facet_in, source_value, with_facet, without_facet
+from reader.core.facets import Facets, facet_in, facets_of, source_value, with_facet, without_facet
 from reader.core.index import SyncReport
 from reader.core.language import language_name
 from reader.gui.operations.insights import count_facets
@@ -79,6 +80,16 @@ class FacetController(QObject):
         self.query = text
         if text != self._counted:
             self.recount()
+        self._fill_menus()
+
+    def show_articles(self, pairs: list[tuple[str, dt.date | None]]) -> None:
+        """The list shows articles that are not a query's (More Like This): count those
+        (``(source, date)`` each)."""
+        self._counted = None  # the next search counts again
+        if self.library is not None:
+            self.library.tasks.generations.advance("facets")  # a count on its way is for the list before
+        self.facets = facets_of(pairs)
+        self.have_counts = True
         self._fill_menus()
 
     @Slot()

@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from reader.core.index import SyncReport
-from reader.core.timeline import Timeline, date_range_in, with_date_range, without_date_range
+from reader.core.timeline import Timeline, build_timeline, date_range_in, with_date_range, without_date_range
 from reader.gui.operations.insights import count_timeline
 from reader.gui.tasks.library import Library
 
@@ -202,6 +202,15 @@ class TimelineController(QObject):
             self.recount()
         else:
             self._say()
+
+    def show_articles(self, dates: list[dt.date | None]) -> None:
+        """The list shows articles that are not a query's (More Like This): chart their dates."""
+        self._counted = None  # the next search counts again
+        if self.library is not None:
+            self.library.tasks.generations.advance("timeline")  # a count on its way is for the list before
+        self.clear_button.hide()
+        self.chart.set_timeline(build_timeline(dates), None)
+        self._say()
 
     @Slot()
     def recount(self) -> None:
