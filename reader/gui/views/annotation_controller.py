@@ -91,6 +91,7 @@ class AnnotationController(QObject):
             lambda on: self.bookmark_action.setText("★ Bookmarked" if on else "☆ Bookmark")
         )
         self.bookmark_action.setText("☆ Bookmark")
+        pane.article_cleared.connect(self.article_cleared)
         self.undo_action = QAction("&Undo Delete", parent)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.undo_action.setEnabled(False)
@@ -124,8 +125,15 @@ class AnnotationController(QObject):
         menu.addAction("Export as &Markdown…", lambda: self.export("markdown"))
         menu.addAction("&Import W3C Web Annotations…", self.import_file)
 
+    def article_cleared(self) -> None:
+        """Nothing is open (another folder, a deleted article): nothing to bookmark."""
+        self.bookmark_action.setChecked(False)
+        self.bookmark_action.setEnabled(False)
+
     def set_library(self, library: Library) -> None:
         self.library = library
+        self.article_cleared()
+        self._annotations = []
         self.undo_stack.clear()
         self.undo_action.setEnabled(False)
         self.model.set_annotations([])
@@ -167,6 +175,9 @@ class AnnotationController(QObject):
 
     def toggle_bookmark(self) -> None:
         article = self.pane.article
+        # The star says what is saved, not what was clicked: it changes when the database has it
+        # (the listing that follows a save or a delete).
+        self.bookmark_action.setChecked(article is not None and self.bookmark_for(article.path) is not None)
         if self.library is None or article is None:
             return
         existing = self.bookmark_for(article.path)

@@ -155,6 +155,7 @@ class ReadingPane(QWidget):
 
     Signals:
         hit_changed(int current, int total): the current hit moved (current is 1-based, 0 = none).
+        article_cleared(): no article is shown any more (a placeholder is).
         zoom_changed(int steps): the zoom level changed.
         highlight_requested(int start, int end, str color, bool with_note): the user asked to
             highlight the selected text (offsets in the article's plain text).
@@ -164,6 +165,7 @@ class ReadingPane(QWidget):
     """
 
     hit_changed = Signal(int, int)
+    article_cleared = Signal()
     zoom_changed = Signal(int)
     highlight_requested = Signal(int, int, str, bool)
     highlight_action_requested = Signal(object, str)
@@ -263,6 +265,7 @@ class ReadingPane(QWidget):
         fmt.setForeground(self.palette().color(QPalette.ColorRole.PlaceholderText))
         cursor.insertText(message, fmt)
         self._set_marks([])
+        self.article_cleared.emit()
 
     def show_article(
         self,
