@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QApplication
 from reader.core.locations import Locations
 from reader.gui.launch import Session, app_icon, make_settings
 from reader.gui.window.main_window import MainWindow
+from reader.gui.window.search_controller import quoted
 from reader.resources import bundled_corpus
 
 
@@ -71,7 +72,7 @@ def main() -> int:
         assert library is not None
         wait(app, lambda: library.ready and not library.syncing)
         window.search(args.query)
-        wait(app, lambda: window.header_label.text().endswith(f"“{args.query}”"))
+        wait(app, lambda: window.header_label.text().endswith(quoted(args.query)))
         timeline = window.timeline
         wait(app, lambda: timeline.chart.timeline.total > 0)
         if args.tab == "concordance":

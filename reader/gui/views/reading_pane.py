@@ -379,6 +379,13 @@ class ReadingPane(QWidget):
                 return True
         return False
 
+    def clear_query_marks(self) -> None:
+        """The search changed and the open article is not among its results: no marks of the
+        search before (and no "2 / 5" in the status bar) stay."""
+        self._query_marks = []
+        if not (self.find_bar.isVisible() and self.find_edit.text()):
+            self._set_marks([])
+
     def _set_marks(self, marks: list[tuple[int, int]]) -> None:
         self._marks = marks
         self._current = -1

@@ -107,6 +107,13 @@ class ArticleController(QObject):
 
     @Slot()
     def _on_search_results_shown(self) -> None:
+        """The marks and the hit counter belong to the current search: the open article is
+        marked again for it, or, when it is not among its results (or there is no search),
+        keeps no marks."""
         article = self.pane.article
-        if article is not None and self.search.model.row_of(article.path) >= 0:
+        if article is None:
+            return
+        if self.search.terms and self.search.model.row_of(article.path) >= 0:
             self.load(article.path)  # marked again for the new query
+        else:
+            self.pane.clear_query_marks()

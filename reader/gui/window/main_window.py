@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.core.index import SyncReport
+from reader.core.similar import SimilarResult
 from reader.gui.operations.articles import LoadedArticle
 from reader.gui.tasks.library import Library
 from reader.gui.views.annotation_controller import AnnotationController
@@ -219,6 +220,9 @@ class MainWindow(QMainWindow):
         search.submitted.connect(self.completions.record)
         self.articles.loaded.connect(self._on_articles_loaded)
         self.articles.message.connect(self.statusBar().showMessage)
+        search.user_searched.connect(self._on_search_user_searched)
+        search.similar_shown.connect(self._on_search_similar_shown)
+        self.pane.article_cleared.connect(self._on_pane_article_cleared)
         for edited in (
             self.completions.completion_chosen,
             self.facets.query_edited,
@@ -396,6 +400,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_articles_loaded(self, loaded: LoadedArticle) -> None:
         self.more_like_action.setEnabled(not loaded.outside)
+        self.open_original_action.setEnabled(True)
         self.versions.show_article(None if loaded.outside else loaded.article.path)
         self.annotations.article_shown(loaded)
 
@@ -405,6 +410,23 @@ class MainWindow(QMainWindow):
     def _on_search_query_run(self, query: str) -> None:
         for view in (self.concordance, self.insights, self.saved, self.facets, self.timeline):
             view.set_query(query)
+
+    @Slot(str)
+    def _on_search_user_searched(self, _query: str) -> None:
+        # A search always brings its results into view, whichever panel was showing.
+        self.tabs.setCurrentWidget(self.list_side)
+
+    @Slot(object)
+    def _on_search_similar_shown(self, result: SimilarResult) -> None:
+        """More Like This: the timeline and the facets count what the list shows."""
+        self.timeline.show_articles([h.date for h in result.hits])
+        self.facets.show_articles([(h.source, h.date) for h in result.hits])
+        self.pane.clear_query_marks()
+
+    @Slot()
+    def _on_pane_article_cleared(self) -> None:
+        self.more_like_action.setEnabled(False)
+        self.open_original_action.setEnabled(False)
 
     def _on_escape(self) -> None:
         if self.pane.find_bar.isVisible():
@@ -422,7 +444,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_library_index_opened(self) -> None:
-        self.search_controller.run()
+        self.search_controller.run(user=False)
         if self.library is not None and self.library.rebuilding:
             self.sync_status.show_rebuilding()
 

@@ -30,12 +30,19 @@ class SearchController(QObject):
         scope_requested(str text): an ``in:highlights`` query: the highlights are searched instead.
         submitted(str query): Enter was pressed in the search bar (the query is worth offering
             again).
-        results_shown(): the list shows a new search's hits (``terms``: the words it marks).
+        results_shown(): the list shows a new search's hits (``terms``: the words it marks), or
+            every article (no terms).
         listed(list[Row] rows): the list shows every article.
         searched(SearchResult result): the list shows the first page of a search.
+        user_searched(str query): the user asked for a search or listing (typed, Enter, a saved
+            search, a facet, the timeline): its results must come into view. Not emitted for a
+            refresh after the index changed.
+        similar_shown(SimilarResult result): the list shows the articles like one (More Like This).
     """
 
     query_run = Signal(str)
+    user_searched = Signal(str)
+    similar_shown = Signal(object)
     scope_requested = Signal(str)
     submitted = Signal(str)
     results_shown = Signal()
@@ -100,8 +107,9 @@ class SearchController(QObject):
         return str(self.sort_combo.currentData())
 
     @Slot()
-    def run(self) -> None:
-        """Ask for the listing or search the search bar says."""
+    def run(self, user: bool = True, open_top: bool = False) -> None:
+        """Ask for the listing or search the search bar says. ``user``: the user asked for it
+        (not a refresh); ``open_top``: when *its* results arrive, open the top hit."""
         if self.library is None or not self.library.ready:
             return
         self.query = self.edit.text().strip()
@@ -111,10 +119,18 @@ class SearchController(QObject):
             self.scope_requested.emit(self.query[scope.end() :])
             return
         self.query_run.emit(self.query)
+        if user:
+            self.user_searched.emit(self.query)
         tasks = self.library.tasks
         if self.query:
+            # The callback belongs to this search: a newer one supersedes it (the runner drops its
+            # answer), so Enter never opens a hit of an earlier search.
             search_ops.search(
-                tasks, self.query, self.sort(), self.collapse.isChecked(), self._on_searched
+                tasks,
+                self.query,
+                self.sort(),
+                self.collapse.isChecked(),
+                lambda result: self._on_searched(result, open_top),
             ).run()
         else:
             self.terms = {}
@@ -124,7 +140,7 @@ class SearchController(QObject):
     def refresh(self) -> None:
         """Run the current listing or search again, keeping the selected article selected."""
         self._pending_select = self.selected_path()
-        self.run()
+        self.run(user=False)
         self._refreshing = True
 
     def more_like(self, path: str, title: str) -> None:
@@ -172,8 +188,9 @@ class SearchController(QObject):
         self.note.hide()
         self._reselect()
         self.listed.emit(rows)
+        self.results_shown.emit()
 
-    def _on_searched(self, result: SearchResult) -> None:
+    def _on_searched(self, result: SearchResult, open_top: bool = False) -> None:
         rows = [row_from_hit(h) for h in result.hits]
         if result.offset > 0:
             self.model.append_rows(rows)
@@ -187,9 +204,11 @@ class SearchController(QObject):
         n = result.total
         if result.stories is not None and result.stories != n:
             s = result.stories
-            self.header.setText(f"{s:,} stor{'ies' if s != 1 else 'y'}, {n:,} articles for “{result.query}”")
+            self.header.setText(
+                f"{s:,} stor{'ies' if s != 1 else 'y'}, {n:,} articles for {quoted(result.query)}"
+            )
         else:
-            self.header.setText(f"{n:,} result{'s' if n != 1 else ''} for “{result.query}”")
+            self.header.setText(f"{n:,} result{'s' if n != 1 else ''} for {quoted(result.query)}")
         notes = [_escape(note) for note in result.notes]
         if n == 0:
             notes.insert(0, "No articles match.")
@@ -201,6 +220,9 @@ class SearchController(QObject):
         self._reselect()
         self.searched.emit(result)
         self.results_shown.emit()
+        if open_top and self.model.rowCount():
+            self.view.setCurrentIndex(self.model.index(0))  # opens it
+            self.view.setFocus()
 
     def _on_similar_found(self, result: SimilarResult) -> None:
         self._keep_selection()
@@ -212,6 +234,8 @@ class SearchController(QObject):
         terms = ", ".join(result.key_terms) if result.key_terms else "none found"
         self.note.setText(_escape(f"Its key terms: {terms}. Search again to return to the results."))
         self.note.show()
+        self.terms = {}  # the list is no search's: the open article keeps no marks of the last one
+        self.similar_shown.emit(result)
 
     # --- slots -------------------------------------------------------------------------
 
@@ -221,10 +245,11 @@ class SearchController(QObject):
 
     @Slot()
     def _on_edit_return_pressed(self) -> None:
-        self.run_now()
+        # Search now; the top hit of *this* search opens when its results arrive (the rows in the
+        # list may still be an earlier search's: focusing them now would open one of those).
+        self._debounce.stop()
+        self.run(open_top=True)
         self.submitted.emit(self.query)
-        if self.model.rowCount() and not self.view.currentIndex().isValid():
-            self.view.setFocus()
 
     @Slot(int)
     def _on_sort_combo_changed(self, _i: int) -> None:
@@ -251,6 +276,11 @@ class SearchController(QObject):
             search_ops.next_page(
                 self.library.tasks, self.query, self.sort(), collapse, loaded, self._on_searched
             ).run()
+
+
+def quoted(query: str) -> str:
+    """The query in curly quotes, unless it has quotes of its own (no “"Prime Minister"”)."""
+    return query if '"' in query else f"“{query}”"
 
 
 def _escape(text: str) -> str:
