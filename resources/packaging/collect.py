@@ -24,7 +24,9 @@ QT_DISTRIBUTIONS = {"pyside6", "pyside6-essentials", "pyside6-addons", "shiboken
 #: Resource folders that are for the repository, not the running app.
 NOT_BUNDLED_RESOURCES = {"packaging", "screenshots"}
 
-_QT = "PySide6/Qt/"
+#: Where the PySide6 wheels keep Qt's plugins and translations: under Qt/ on Linux and macOS,
+#: at the top of the package on Windows.
+_QT_FOLDERS = ("PySide6/Qt/", "PySide6/")
 #: Platform plugins kept: X11, Wayland and offscreen on Linux; the native ones elsewhere.
 _KEEP_PLATFORMS = re.compile(
     r"(lib(qxcb|qoffscreen|qwayland[\w-]*)\.so|q(windows|offscreen|direct2d)\.dll|libq(cocoa|offscreen)\.dylib)$"
@@ -145,12 +147,13 @@ def bundled(destination: str, source: str, platform: str) -> bool:
     """Whether one file PyInstaller collected goes into the bundle: no Qt translations (the app
     loads none), no unused Qt plugins, and on Linux none of the system's desktop libraries."""
     dest = destination.replace("\\", "/")
-    if dest.startswith(_QT + "translations/"):
+    if any(dest.startswith(qt + "translations/") for qt in _QT_FOLDERS):
         return False
     if os.path.basename(dest).split(".so", 1)[0] in _DROPPED_QT_LIBRARIES:
         return False
-    if dest.startswith(_QT + "plugins/"):
-        folder = dest[len(_QT + "plugins/") :].split("/")[0]
+    plugins = next((qt + "plugins/" for qt in _QT_FOLDERS if dest.startswith(qt + "plugins/")), None)
+    if plugins is not None:
+        folder = dest[len(plugins) :].split("/")[0]
         if folder in _DROPPED_PLUGIN_FOLDERS:
             return False
         if folder == "platforms" and not _KEEP_PLATFORMS.search(dest):
