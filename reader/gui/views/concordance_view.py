@@ -41,6 +41,7 @@ from reader.core.concordance import DEFAULT_WIDTH, Concordance, Occurrence, sort
 from reader.core.index import SyncReport
 from reader.gui.operations import concordance as concordance_ops
 from reader.gui.tasks.library import Library
+from reader.gui.views.local_dates import local_short_date
 
 OccurrenceRole = Qt.ItemDataRole.UserRole + 20
 LEFT, MATCH, RIGHT, ARTICLE, DATE = range(5)
@@ -156,7 +157,7 @@ def _text(o: Occurrence, column: int) -> str:
         return o.right
     if column == ARTICLE:
         return o.title
-    return o.date.isoformat() if isinstance(o.date, dt.date) else ""
+    return local_short_date(o.date) if isinstance(o.date, dt.date) else ""
 
 
 class _ContextDelegate(QStyledItemDelegate):

@@ -27,3 +27,9 @@ def local_date(date: dt.date) -> str:
     """``date`` written the way the user's locale writes a date, without the weekday."""
     locale, fmt = _date_format()
     return str(locale.toString(QDate(date.year, date.month, date.day), fmt))
+
+
+def local_short_date(date: dt.date) -> str:
+    """``date`` in the locale's short form (a table column): "30/07/2020", "30.07.2020"."""
+    locale, _ = _date_format()
+    return str(locale.toString(QDate(date.year, date.month, date.day), QLocale.FormatType.ShortFormat))
