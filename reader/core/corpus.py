@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from reader.core import formats
-from reader.core.dates import parse_date
 
 TEXT_SUFFIXES = (".txt", ".md")
 #: Every file name ending the corpus walk picks up (text and the formats of ``formats``).
@@ -286,145 +285,11 @@ def _clean(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-# --- Parsing -------------------------------------------------------------------------------
-
-_CREDIT = re.compile(
-    r"^(?:photo(?:graph)?s?|image|picture|illustration|video|credits?|фото)(?:\s+by)?\s*[:—–-]",
-    re.I,
-)
-_SEPARATOR = re.compile(r"^(?:[-*_=~]\s*){3,}$")
-_MAX_FOOTER = 200
-_SENTENCE_END = (".", "!", "?", ":", ";", ",", '"', "'", "”", "’", ")", "»", "…", "-", "–", "—")
-
-
-def parse_article(path: str, text: str, encoding: str = "utf-8", truncated: bool = False) -> Article:
-    """Parse decoded article text. Never raises for odd shapes: everything unclear is body."""
-    raw_lines = text.split("\n")
-    # A blank-looking line holding a non-breaking space marks the end of the body in the seed
-    # shape; remember where the last such separator is before normalising blanks.
-    separator_at = -1
-    for i, line in enumerate(raw_lines):
-        if _is_separator(line):
-            separator_at = i
-
-    paragraphs: list[list[str]] = []  # groups of non-blank lines
-    starts: list[int] = []  # the line number each group starts at
-    current: list[str] = []
-    for i, line in enumerate(raw_lines):
-        stripped = " ".join(line.split())
-        if not stripped or _SEPARATOR.match(stripped):
-            if current:
-                paragraphs.append(current)
-                current = []
-            continue
-        if not current:
-            starts.append(i)
-        current.append(stripped)
-    if current:
-        paragraphs.append(current)
-    groups = [" ".join(lines) for lines in paragraphs]
-    group_lines = [len(lines) for lines in paragraphs]
-
-    if not groups:
-        return Article(path, "", None, "", (), "", (), encoding, truncated)
-
-    # Title: the first line of the first group; the rest of a multi-line first group is body.
-    title = paragraphs[0][0]
-    rest = paragraphs[0][1:]
-    if rest:
-        groups[0] = " ".join(rest)
-        group_lines[0] = len(rest)
-        starts[0] += 1
-    else:
-        groups.pop(0)
-        group_lines.pop(0)
-        starts.pop(0)
-
-    date: dt.date | None = None
-    date_line = ""
-    if rest:
-        # The date directly under the title, without a blank line between them.
-        date = parse_date(rest[0])
-        if date is not None:
-            date_line = rest[0]
-            if rest[1:]:
-                groups[0] = " ".join(rest[1:])
-                group_lines[0] = len(rest) - 1
-                starts[0] += 1
-            else:
-                groups.pop(0)
-                group_lines.pop(0)
-                starts.pop(0)
-    elif groups and group_lines[0] == 1:
-        date = parse_date(groups[0])
-        if date is not None:
-            date_line = groups.pop(0)
-            group_lines.pop(0)
-            starts.pop(0)
-
-    credits: list[str] = []
-    while groups and group_lines[-1] == 1 and len(groups[-1]) <= _MAX_FOOTER and _CREDIT.match(groups[-1]):
-        credits.insert(0, groups.pop())
-        group_lines.pop()
-        starts.pop()
-
-    source = ""
-    if groups and group_lines[-1] == 1 and len(groups) > 1:
-        # The source is the one line after the final separator; when more text follows a rule
-        # (a Markdown "---" mid-article) that text is body.
-        after_separator = separator_at >= 0 and starts[-2] < separator_at < starts[-1]
-        if after_separator and len(groups[-1]) <= _MAX_FOOTER:
-            source = groups.pop()
-            group_lines.pop()
-            starts.pop()
-
-    blocks = []
-    for i, text_ in enumerate(groups):
-        kind = "paragraph"
-        if 0 < i < len(groups) - 1 and _is_subheading(text_, groups[i - 1], groups[i + 1]):
-            kind = "heading"
-        blocks.append(Block(kind, text_))
-    return Article(path, title, date, date_line, tuple(blocks), source, tuple(credits), encoding, truncated)
-
-
-def _is_separator(line: str) -> bool:
-    """A rule (``---``, ``***``) or a blank-looking line made of non-breaking spaces."""
-    stripped = line.strip()
-    if stripped:
-        return bool(_SEPARATOR.match(stripped))
-    return any(ch not in " \t" for ch in line)
-
-
-# A sentence that lost its full stop ("Terms were not disclosed", "They said ... that the full") has
-# a pronoun or finite verb, or ends in a function word; a subheading rarely does.
-_SENTENCE_WORD = re.compile(
-    r"\b(?:he|she|it|we|they|you|was|were|is|are|am|has|have|had|will|would|should|could|can|"
-    r"did|do|does|said|says|told|added|released|reported|according)\b",
-    re.I,
-)
-_FUNCTION_WORD_END = re.compile(
-    r"\b(?:a|an|the|and|or|but|of|to|in|on|at|by|for|from|with|as|that|which|who|than|if)$", re.I
-)
-
-
-def _is_subheading(line: str, before: str, after: str) -> bool:
-    words = line.split()
-    if not 1 <= len(words) <= 12 or len(line) > 100:
-        return False
-    if line.endswith(_SENTENCE_END) or not line[0].isupper():
-        return False
-    if any(ch.isdigit() for ch in line):
-        return False
-    if _SENTENCE_WORD.search(line) or _FUNCTION_WORD_END.search(line):
-        return False
-    # Only between real paragraphs: both neighbours end like sentences and are longer.
-    return all(
-        neighbour.endswith(_SENTENCE_END) and len(neighbour) > len(line) for neighbour in (before, after)
-    )
-
-
 def article_from_bytes(rel_path: str, data: bytes, truncated: bool = False) -> Article:
     """Decode and parse the bytes of one article file; raise ArticleError if there is no text."""
+    # Imported here: the text parser builds this module's Article (as the other formats' readers do).
+    from reader.core.text_article import parse_article
+
     text, encoding = decode(data, truncated)
     article = parse_article(rel_path, text, encoding, truncated)
     if not article.title:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import errno
 import gc
 import hashlib
 import json
@@ -20,7 +19,6 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -37,62 +35,36 @@ from reader.core.corpus import (
     extract_articles,
     read_bytes,
     read_limit,
-    walk_corpus,
 )
 from reader.core.formats import Extracted
+from reader.core.index_sync import (
+    Batches,
+    BatchFn,
+    ProgressFn,
+    SyncReport,
+    _forget,
+    _unwritable,
+    _write_failure,
+    plan_sync,
+)
 from reader.core.language import article_language
 from reader.core.schema import SCHEMA_VERSION, TEXT_FIELDS, document_for, make_analyzer, make_schema
 from reader.core.spelling import Vocabulary, words_of
 
-__all__ = ["SCHEMA_VERSION", "TEXT_FIELDS", "CorpusIndex", "document_for", "make_analyzer", "open_index"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "TEXT_FIELDS",
+    "CorpusIndex",
+    "SyncReport",
+    "document_for",
+    "make_analyzer",
+    "open_index",
+]
 
 #: Formats whose files grow only at the end, so a grown file's new part can be read alone.
 APPENDABLE = (".mbox",)
 
 INDEX_NAME = "articles"
-
-
-@dataclass
-class SyncReport:
-    """What one sync did; ``problems`` lists every file currently skipped, with its reason."""
-
-    added_paths: list[str] = field(default_factory=list)
-    updated_paths: list[str] = field(default_factory=list)
-    removed_paths: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    problems: list[tuple[str, str]] = field(default_factory=list)
-    rebuilt: bool = False
-    cancelled: bool = False
-    seconds: float = 0.0
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "added": self.added,
-            "updated": self.updated,
-            "removed": self.removed,
-            "unchanged": self.unchanged,
-            "problems": [{"path": p, "reason": r} for p, r in self.problems],
-        }
-
-    @property
-    def added(self) -> int:
-        return len(self.added_paths)
-
-    @property
-    def updated(self) -> int:
-        return len(self.updated_paths)
-
-    @property
-    def removed(self) -> int:
-        return len(self.removed_paths)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed)
-
-
-ProgressFn = Callable[[int, int], None]  # (done, total) of files to read
-BatchFn = Callable[[], None]  # after each commit: new documents are searchable
 
 
 class IndexError_(Exception):
@@ -311,92 +283,37 @@ class CorpusIndex:
     ) -> None:
         if not self.corpus.is_dir():
             raise IndexError_(f"corpus folder not found: {self.corpus}")
-        known = catalog.file_states()
-        known_problems = catalog.problem_states()
-        on_disk: dict[str, FileStat] = {}
-        walk_problems: dict[str, str] = {}
-        for item in walk_corpus(self.corpus):
-            if isinstance(item, FileStat):
-                on_disk[item.path] = item
-            else:
-                walk_problems[item[0]] = item[1]
-
-        to_read = []
-        for path, st in on_disk.items():
-            state = known.get(path)
-            if state is not None and state.size == st.size and state.mtime_ns == st.mtime_ns:
-                report.unchanged += state.articles
-                continue
-            old_problem = known_problems.get(path)
-            if old_problem is not None and old_problem[:2] == (st.size, st.mtime_ns):
-                continue  # the same unreadable file as last time
-            to_read.append(st)
-        gone = [p for p in known if p not in on_disk]
-        gone_problems = [p for p in known_problems if p not in on_disk and p not in walk_problems]
-
-        if not to_read and not gone and not gone_problems and not walk_problems:
+        plan = plan_sync(self.corpus, catalog, report)
+        if plan.nothing_to_do:
             return
-
-        fresh = not known and self.ix.is_empty()
-        writer: SegmentWriter | None = None
-        vocabulary = Vocabulary()
-        pending = 0
-        batch_started = time.monotonic()
-        # The first batch is small so that a first build is searchable early; later batches grow,
-        # which keeps the number of segments (and so the cost of every search) low.
-        batch_limit, seconds_limit = float(batch_size), batch_seconds
-
-        def commit() -> None:
-            nonlocal writer, pending, batch_started, batch_limit, seconds_limit
-            searchable_changed = writer is not None
-            if writer is not None:
-                writer.commit()
-                writer = None
-            catalog.add_words(vocabulary.take())
-            # The catalog commits after Whoosh, so it can lag behind the index but never lead.
-            catalog.transaction_commit()
-            pending = 0
-            batch_started = time.monotonic()
-            batch_limit *= batch_growth
-            seconds_limit *= batch_growth
-            if on_batch is not None and searchable_changed:
-                on_batch()
-
-        def get_writer() -> SegmentWriter:
-            nonlocal writer
-            if writer is None:
-                # Not compound: Whoosh copies a compound segment wholly into memory when it opens
-                # it (a 100,000-article index took 900 MB); separate files are read on demand.
-                # A 48 MB posting pool: 128 MB indexed Reuters 10% faster but doubled the peak
-                # memory (214 vs 94 MB at 32), which the window pays during every sync.
-                writer = self.ix.writer(timeout=60.0, limitmb=48, compound=False)
-            return writer
-
+        fresh = not plan.known and self.ix.is_empty()
+        batches = Batches(self.ix, catalog, on_batch, batch_size, batch_seconds, batch_growth)
         catalog.transaction_begin()
         try:
-            for path in gone:
-                self._remove_file(path, catalog, get_writer, report)
-            for path in gone_problems:
+            for path in plan.gone:
+                self._remove_file(path, catalog, batches.writer, report)
+            for path in plan.gone_problems:
                 catalog.clear_problem(path)
-            for path, reason in walk_problems.items():
-                self._remove_file(path, catalog, get_writer, report)
+            for path, reason in plan.walk_problems.items():
+                self._remove_file(path, catalog, batches.writer, report)
                 catalog.put_problem(path, reason, None, None)
-
-            total = len(to_read)
-            for done, st in enumerate(to_read, start=1):
+            total = len(plan.to_read)
+            for done, st in enumerate(plan.to_read, start=1):
                 if cancel is not None and cancel.is_set():
                     report.cancelled = True
                     break
-                pending += max(1, self._index_file(st, known, catalog, get_writer, fresh, report, vocabulary))
+                written = self._index_file(
+                    st, plan.known, catalog, batches.writer, fresh, report, batches.vocabulary
+                )
+                batches.wrote(written)
                 if progress is not None:
                     progress(done, total)
-                if pending >= batch_limit or time.monotonic() - batch_started > seconds_limit:
-                    commit()
+                if batches.due():
+                    batches.commit()
                     catalog.transaction_begin()
-            commit()
+            batches.commit()
         except BaseException:
-            if writer is not None:
-                writer.cancel()
+            batches.cancel()
             catalog.transaction_rollback()
             raise
 
@@ -522,50 +439,6 @@ def digest_of(article: Article) -> str:
         article.plain_text,
     )
     return hashlib.blake2b("\x00".join(parts).encode("utf-8"), digest_size=16).hexdigest()
-
-
-def _unwritable(folder: Path) -> str | None:
-    """Why nothing can be written into ``folder`` (in words for the user), or None."""
-    probe = folder / f".write-test-{os.getpid()}"
-    try:
-        with open(probe, "wb") as fh:
-            fh.write(b"x")
-        probe.unlink()
-    except OSError as exc:
-        return _write_reason(exc, folder)
-    return None
-
-
-def _write_reason(exc: OSError, folder: Path) -> str:
-    if exc.errno == errno.EROFS:
-        return f"{folder} is on a read-only file system"
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return f"no permission to write to {folder}"
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return f"the disk holding {folder} is full"
-    return f"cannot write to {folder}: {exc.strerror or exc}"
-
-
-def _write_failure(exc: Exception, folder: Path) -> str | None:
-    """Why a sync could not write (a full disk, a folder that became read-only), or None when
-    ``exc`` is some other error."""
-    if isinstance(exc, OSError):
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM):
-            return _write_reason(exc, folder)
-    elif isinstance(exc, sqlite3.OperationalError) and ("full" in str(exc) or "readonly" in str(exc)):
-        return f"cannot write the catalog in {folder} ({exc})"
-    return None
-
-
-def _forget(exc: BaseException) -> None:
-    """Free what a failed write held now: Whoosh leaves the files of a failed commit open."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        seen: BaseException | None = exc
-        while seen is not None:  # the frames of the whole chain hold the writer
-            seen.__traceback__ = None
-            seen = seen.__cause__ or seen.__context__
-        gc.collect()
 
 
 def open_index(corpus: Path, index_dir: Path, on_wait: Callable[[], None] | None = None) -> CorpusIndex:

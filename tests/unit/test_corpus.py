@@ -19,11 +19,11 @@ from reader.core.corpus import (
     FileStat,
     decode,
     load_article,
-    parse_article,
-    parse_date,
     read_bytes,
     walk_corpus,
 )
+from reader.core.dates import parse_date
+from reader.core.text_article import parse_article
 
 SEED_CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 SEED = "000_a48a5c26eb42239f.txt"

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from reader.core.corpus import parse_article
 from reader.core.dates import month_number, parse_date
+from reader.core.text_article import parse_article
 
 JULY_30 = dt.date(2020, 7, 30)
 

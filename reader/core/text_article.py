@@ -1,0 +1,153 @@
+"""Plain-text articles (``.txt``, ``.md``): a title line, an optional date line, paragraphs
+separated by blank lines, subheadings, and a source line and photo credits at the end. The
+parser is deliberately conservative: when a heuristic is unsure, text stays body text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from reader.core.corpus import Article, Block
+from reader.core.dates import parse_date
+
+_CREDIT = re.compile(
+    r"^(?:photo(?:graph)?s?|image|picture|illustration|video|credits?|фото)(?:\s+by)?\s*[:—–-]",
+    re.I,
+)
+_SEPARATOR = re.compile(r"^(?:[-*_=~]\s*){3,}$")
+_MAX_FOOTER = 200
+_SENTENCE_END = (".", "!", "?", ":", ";", ",", '"', "'", "”", "’", ")", "»", "…", "-", "–", "—")
+
+
+def parse_article(path: str, text: str, encoding: str = "utf-8", truncated: bool = False) -> Article:
+    """Parse decoded article text. Never raises for odd shapes: everything unclear is body."""
+    raw_lines = text.split("\n")
+    # A blank-looking line holding a non-breaking space marks the end of the body in the seed
+    # shape; remember where the last such separator is before normalising blanks.
+    separator_at = max((i for i, line in enumerate(raw_lines) if _is_separator(line)), default=-1)
+    paragraphs = _Paragraphs(raw_lines)
+    if not paragraphs.lines:
+        return Article(path, "", None, "", (), "", (), encoding, truncated)
+    title, date, date_line = _take_title_and_date(paragraphs)
+    credits = _take_credits(paragraphs)
+    source = _take_source(paragraphs, separator_at)
+    groups = paragraphs.texts
+    blocks = []
+    for i, text_ in enumerate(groups):
+        kind = "paragraph"
+        if 0 < i < len(groups) - 1 and _is_subheading(text_, groups[i - 1], groups[i + 1]):
+            kind = "heading"
+        blocks.append(Block(kind, text_))
+    return Article(path, title, date, date_line, tuple(blocks), source, tuple(credits), encoding, truncated)
+
+
+class _Paragraphs:
+    """The groups of non-blank lines of an article, with the line number each starts at."""
+
+    def __init__(self, raw_lines: list[str]) -> None:
+        self.lines: list[list[str]] = []
+        self.starts: list[int] = []
+        current: list[str] = []
+        for i, line in enumerate(raw_lines):
+            stripped = " ".join(line.split())
+            if not stripped or _SEPARATOR.match(stripped):
+                if current:
+                    self.lines.append(current)
+                    current = []
+                continue
+            if not current:
+                self.starts.append(i)
+            current.append(stripped)
+        if current:
+            self.lines.append(current)
+
+    @property
+    def texts(self) -> list[str]:
+        return [" ".join(lines) for lines in self.lines]
+
+    def drop_first_line(self) -> str:
+        """Take the first line of the first group (the group goes when it was its only line)."""
+        first = self.lines[0].pop(0)
+        if self.lines[0]:
+            self.starts[0] += 1
+        else:
+            self.lines.pop(0)
+            self.starts.pop(0)
+        return first
+
+    def pop_last(self) -> str:
+        self.starts.pop()
+        return " ".join(self.lines.pop())
+
+
+def _take_title_and_date(paragraphs: _Paragraphs) -> tuple[str, dt.date | None, str]:
+    """The title (the first line; the rest of a multi-line first group is body) and the date:
+    the line directly under the title, or a one-line group after it."""
+    under_title = len(paragraphs.lines[0]) > 1
+    title = paragraphs.drop_first_line()
+    if paragraphs.lines and (under_title or len(paragraphs.lines[0]) == 1):
+        candidate = paragraphs.lines[0][0]
+        date = parse_date(candidate)
+        if date is not None:
+            paragraphs.drop_first_line()
+            return title, date, candidate
+    return title, None, ""
+
+
+def _take_credits(paragraphs: _Paragraphs) -> list[str]:
+    """Trailing one-line photo and image credits."""
+    credits: list[str] = []
+    while paragraphs.lines and len(paragraphs.lines[-1]) == 1:
+        last = paragraphs.lines[-1][0]
+        if len(last) > _MAX_FOOTER or not _CREDIT.match(last):
+            break
+        credits.insert(0, paragraphs.pop_last())
+    return credits
+
+
+def _take_source(paragraphs: _Paragraphs, separator_at: int) -> str:
+    """The source: the one line after the final separator; when more text follows a rule (a
+    Markdown "---" mid-article) that text is body."""
+    lines, starts = paragraphs.lines, paragraphs.starts
+    if len(lines) < 2 or len(lines[-1]) != 1:
+        return ""
+    after_separator = separator_at >= 0 and starts[-2] < separator_at < starts[-1]
+    if after_separator and len(lines[-1][0]) <= _MAX_FOOTER:
+        return paragraphs.pop_last()
+    return ""
+
+
+def _is_separator(line: str) -> bool:
+    """A rule (``---``, ``***``) or a blank-looking line made of non-breaking spaces."""
+    stripped = line.strip()
+    if stripped:
+        return bool(_SEPARATOR.match(stripped))
+    return any(ch not in " \t" for ch in line)
+
+
+# A sentence that lost its full stop ("Terms were not disclosed", "They said ... that the full") has
+# a pronoun or finite verb, or ends in a function word; a subheading rarely does.
+_SENTENCE_WORD = re.compile(
+    r"\b(?:he|she|it|we|they|you|was|were|is|are|am|has|have|had|will|would|should|could|can|"
+    r"did|do|does|said|says|told|added|released|reported|according)\b",
+    re.I,
+)
+_FUNCTION_WORD_END = re.compile(
+    r"\b(?:a|an|the|and|or|but|of|to|in|on|at|by|for|from|with|as|that|which|who|than|if)$", re.I
+)
+
+
+def _is_subheading(line: str, before: str, after: str) -> bool:
+    words = line.split()
+    if not 1 <= len(words) <= 12 or len(line) > 100:
+        return False
+    if line.endswith(_SENTENCE_END) or not line[0].isupper():
+        return False
+    if any(ch.isdigit() for ch in line):
+        return False
+    if _SENTENCE_WORD.search(line) or _FUNCTION_WORD_END.search(line):
+        return False
+    # Only between real paragraphs: both neighbours end like sentences and are longer.
+    return all(
+        neighbour.endswith(_SENTENCE_END) and len(neighbour) > len(line) for neighbour in (before, after)
+    )
