@@ -60,8 +60,7 @@ def test_show_json_prints_one_object_per_line(mixed: Path, tmp_path: Path) -> No
     assert page["title"] == "Fire destroys warehouses in Port Elwin harbour"
     assert page["date"] == "2020-07-30" and page["source"] == "Elwin Daily Courier"
     assert (
-        page["url"] == "https://courier.example.com/news/2020/07/30/harbour-fire"
-        and page["language"] == "en"
+        page["url"] == "https://courier.example.com/news/2020/07/30/harbour-fire" and page["language"] == "en"
     )
     assert ARTICLE_PARAGRAPHS[1] in page["text"] and "cookies" not in page["text"]
     assert item["source"] == "Jonas Berg" and item["date"] == "2021-03-02"

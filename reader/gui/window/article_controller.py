@@ -3,6 +3,7 @@ following the index when a sync changes or deletes it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QUrl, Signal, Slot
@@ -14,6 +15,7 @@ from reader.gui.operations import articles as article_ops
 from reader.gui.operations.articles import LoadedArticle
 from reader.gui.tasks.library import Library
 from reader.gui.views.reading_pane import ReadingPane
+from reader.gui.window.history import History, Visit
 from reader.gui.window.search_controller import SearchController
 
 DELETED = "This article was deleted from the folder."
@@ -36,11 +38,33 @@ class ArticleController(QObject):
         self.search = search
         self.library: Library | None = None
         self._pending_offset: tuple[str, int] | None = None  # scroll there once it is shown
+        self.history = History()  # Back / Forward over the articles opened
+        self._walking = False  # the article on its way was asked for by Back or Forward
         search.results_shown.connect(self._on_search_results_shown)
 
     def set_library(self, library: Library) -> None:
         self.library = library
+        self.history.clear()
         self.pane.show_placeholder("Select an article to read it.")
+
+    def back(self) -> None:
+        """Open the article opened before this one, where it was left."""
+        self._walk(self.history.back)
+
+    def forward(self) -> None:
+        """Open the article Back left, where it was left."""
+        self._walk(self.history.forward)
+
+    def _walk(self, step: Callable[[], Visit | None]) -> None:
+        if self.library is None:
+            return
+        if self.pane.article is not None:
+            self.history.remember_position(self.pane.reading_position())
+        visit = step()
+        if visit is None:
+            return
+        self._walking = True
+        self.open(visit.path, visit.position)
 
     def open(self, path: str, offset: int = -1) -> None:
         """Open the article ``path``, scrolled to ``offset`` in its plain text (-1: the top)."""
@@ -54,6 +78,9 @@ class ArticleController(QObject):
         """Show the article ``path`` of the corpus, marked for the current search."""
         if self.library is None:
             return
+        article = self.pane.article
+        if article is not None and article.path != path:
+            self.history.remember_position(self.pane.reading_position())
         self.library.watcher.follow(str(self.library.corpus / path))  # an edit shows at once
         article_ops.load(self.library.tasks, path, self.search.terms, self._on_loaded).failure(
             lambda exc: self._on_failed(path, exc)
@@ -92,6 +119,9 @@ class ArticleController(QObject):
         if loaded.problem:
             self.message.emit(loaded.problem)
         self.pane.show_article(loaded.article, loaded.marks, loaded.highlights, loaded.language)
+        walking, self._walking = self._walking, False
+        if not loaded.outside and not walking:
+            self.history.visit(loaded.article.path)
         self.loaded.emit(loaded)
         pending, self._pending_offset = self._pending_offset, None
         # A search hit at the offset (a concordance row) becomes the current hit.

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, QSettings, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -81,6 +82,9 @@ class MainWindow(QMainWindow):
         self.theme = ThemeController(settings, self)
         self._init_menus()
         self._restore_state()
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)  # the mouse's back / forward buttons (eventFilter)
 
     # --- setup -------------------------------------------------------------------------
 
@@ -279,6 +283,9 @@ class MainWindow(QMainWindow):
         self.theme.build_menu(menus["&View"])
         menus["&View"].addSeparator()
         action("&View", "&Find in Article…", QKeySequence.StandardKey.Find, self.pane.open_find)
+        self.back_action = action("&Go", "&Back", "Alt+Left", self.articles.back)
+        self.forward_action = action("&Go", "&Forward", "Alt+Right", self.articles.forward)
+        menus["&Go"].addSeparator()
         action("&Go", "&Search", "Ctrl+L", self.focus_search)
         action("&Go", "&Next Hit", "F3", self.pane.next_hit)
         action("&Go", "&Previous Hit", "Shift+F3", self.pane.previous_hit)
@@ -458,6 +465,23 @@ class MainWindow(QMainWindow):
         self.articles.follow_sync(report)
 
     # --- Qt overrides ------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Overrides QObject.eventFilter (on the application): the mouse's back and forward
+        buttons walk the articles opened, wherever in the window they are pressed."""
+        if (
+            event.type() == QEvent.Type.MouseButtonPress
+            and isinstance(event, QMouseEvent)
+            and isinstance(watched, QWidget)
+            and watched.window() is self
+        ):
+            if event.button() == Qt.MouseButton.BackButton:
+                self.articles.back()
+                return True
+            if event.button() == Qt.MouseButton.ForwardButton:
+                self.articles.forward()
+                return True
+        return super().eventFilter(watched, event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Overrides QWidget.closeEvent: remembers geometry, splitter and zoom."""
