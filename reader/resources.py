@@ -44,3 +44,14 @@ def bundled_corpus() -> Path:
     """The default corpus that ships with the app."""
     packages = [*_frozen_package(), _PACKAGE]
     return _first_existing(*(p / "_corpus" for p in packages), _PACKAGE.parent / "corpus")
+
+
+def corpus_title(corpus: Path) -> str:
+    """How a corpus folder is named in the window's title: its folder's name; the bundled one's
+    folder has an internal name (``_corpus`` inside an installed wheel), so it is named for what
+    it is."""
+    try:
+        bundled = corpus.resolve() == bundled_corpus().resolve()
+    except OSError:
+        bundled = False
+    return "Bundled articles" if bundled else (corpus.name or str(corpus))

@@ -53,3 +53,33 @@ def test_annotation_rows_name_the_file_once() -> None:
         assert row_title(a) == "Talks resume" and row_meta(a) == "2020-07-30"
         assert "talks.txt" not in row_title(a) + row_meta(a)
     assert (row_title(untitled), row_meta(untitled)) == ("news/x.txt", "no date")
+
+
+def test_at_800_by_500_every_tab_is_reachable_and_the_search_box_usable(app: App, qtbot: QtBot) -> None:
+    window = app.window
+    window.resize(800, 500)
+    qtbot.waitUntil(lambda: window.width() <= 820)
+    bar = window.tabs.tabBar()
+    qtbot.waitUntil(lambda: bar.width() > 0)
+    for i in range(bar.count()):
+        rect = bar.tabRect(i)
+        assert rect.left() >= 0 and rect.right() <= bar.width(), (bar.tabText(i), rect, bar.width())
+    assert window.search_edit.width() >= 250
+    # The buttons that went are still in the menus.
+    go = menu_named(app, "&Go")
+    assert window.more_like_action in go.actions() and window.saved.save_action in go.actions()
+
+
+def test_the_window_title_names_the_folder_and_the_status_bar_settles(app: App, qtbot: QtBot) -> None:
+    assert app.window.windowTitle() == f"{app.corpus.name} — Corpus Reader"  # type: ignore[union-attr]
+    state = app.window.sync_status.state_label
+    qtbot.waitUntil(lambda: state.text() == "5 articles · index up to date")
+    qtbot.waitUntil(lambda: app.window.statusBar().currentMessage() == "", timeout=15000)
+    assert state.isVisible()
+
+
+def test_the_bundled_corpus_is_not_named_by_its_internal_folder() -> None:
+    from reader.resources import bundled_corpus, corpus_title
+
+    assert corpus_title(bundled_corpus()) == "Bundled articles"
+    assert corpus_title(Path("/home/me/news")) == "news"

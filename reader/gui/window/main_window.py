@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, QSettings, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QMouseEvent, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QMouseEvent, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -51,6 +51,10 @@ from reader.gui.window.help import show_about, show_query_help
 from reader.gui.window.open_files import OpenFiles
 from reader.gui.window.search_controller import SearchController
 from reader.gui.window.sync_status import SyncStatus
+from reader.resources import corpus_title
+
+#: Below this width (px) the window keeps the search box usable by showing fewer buttons.
+NARROW_WIDTH = 1100
 
 
 class MainWindow(QMainWindow):
@@ -94,11 +98,14 @@ class MainWindow(QMainWindow):
             'Search articles   (e.g. Minsk group, "exact phrase", title:fire)'
         )
         self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMinimumWidth(260)
         self.search_edit.setAccessibleName("Search")
         self.completions = SearchCompleter(self.search_edit, self.settings)
         self.sort_combo = QComboBox(self)
         self.sort_combo.setAccessibleName("Sort")
         self.top = QWidget(self)
+        # Not the sum of every button: in a narrow window some give way (resizeEvent).
+        self.top.setMinimumWidth(400)
         self.top_layout = QHBoxLayout(self.top)
         self.top_layout.setContentsMargins(8, 8, 8, 4)
         self.top_layout.addWidget(self.search_edit, 1)
@@ -157,6 +164,10 @@ class MainWindow(QMainWindow):
     def _init_tabs(self) -> None:
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
+        # Every tab stays reachable in a narrow window: names shorten, no scroll arrows.
+        self.tabs.setUsesScrollButtons(False)
+        self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideRight)
+        self.tabs.tabBar().setExpanding(False)
         self.tabs.addTab(self.list_side, "Articles")
         self.annotations = AnnotationController(self, self.pane, self.tabs)
         self.saved = SavedSearchController(self, self.tabs, self.annotations.bookmarks)
@@ -351,7 +362,7 @@ class MainWindow(QMainWindow):
         self.facets.set_library(library)
         self.timeline.set_library(library)
         self.open_files.set_corpus(library.corpus)
-        self.setWindowTitle(f"{library.corpus.name} — Corpus Reader")
+        self.setWindowTitle(f"{corpus_title(library.corpus)} — Corpus Reader")
         self.articles.set_library(library)
         self.more_like_action.setEnabled(False)
 
@@ -465,6 +476,14 @@ class MainWindow(QMainWindow):
         self.articles.follow_sync(report)
 
     # --- Qt overrides ------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Overrides QWidget.resizeEvent: in a narrow window the buttons whose actions are also
+        in the menus (Go, View) give the search box its room."""
+        super().resizeEvent(event)
+        narrow = self.width() < NARROW_WIDTH
+        for button in (self.more_like_button, self.save_search_button, self.concordance_button):
+            button.setVisible(not narrow)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Overrides QObject.eventFilter (on the application): the mouse's back and forward

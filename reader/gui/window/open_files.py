@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QListView, QStatusBar, QWidget
 
 from reader.core.corpus import ARTICLE_SUFFIXES
 from reader.gui.views.article_list import ArticleListModel, PathRole
+from reader.resources import corpus_title
 
 OUTSIDE = "A file outside the corpus: "
 
@@ -74,7 +75,7 @@ class OpenFiles(QObject):
     def forget_outside_file(self) -> None:
         """The pane shows an article of the corpus again: the title and status say so."""
         if self.corpus is not None:
-            self.parent_widget.setWindowTitle(f"{self.corpus.name} — Corpus Reader")
+            self.parent_widget.setWindowTitle(f"{corpus_title(self.corpus)} — Corpus Reader")
         if self.status.currentMessage().startswith(OUTSIDE):
             self.status.clearMessage()
 

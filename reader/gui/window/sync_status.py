@@ -10,6 +10,9 @@ from reader.core.index import SyncReport
 from reader.gui.tasks.library import Library
 from reader.gui.views.problems_dialog import ProblemsButton
 
+#: How long a passing message (what a sync changed) stays before the state shows again.
+MESSAGE_MS = 6000
+
 
 class SyncStatus(QObject):
     """Shows a library's sync in the status bar (and the problems button beside it)."""
@@ -26,9 +29,14 @@ class SyncStatus(QObject):
         self.progress_bar.hide()
         self.problems_button = ProblemsButton(parent)
         self._announce = True  # say "Index up to date" after the first sync and F5 only
+        # What is true now ("317 articles · index up to date"): shown whenever no passing
+        # message (what a sync changed, for a few seconds) covers it.
+        self.state_label = QLabel("", parent)
 
     def add_to(self, status: QStatusBar, *between: QWidget) -> None:
-        """Put the problems button, then ``between``, then the progress bar into the status bar."""
+        """Put the state, the problems button, then ``between``, then the progress bar into the
+        status bar."""
+        status.addWidget(self.state_label, 1)
         status.addPermanentWidget(self.problems_button)
         for widget in between:
             status.addPermanentWidget(widget)
@@ -43,7 +51,8 @@ class SyncStatus(QObject):
         library.error_occurred.connect(self._on_library_error_occurred)
         self.problems_button.set_problems(str(library.corpus), [])
         self._announce = True
-        self.status.showMessage(f"Corpus: {library.corpus}")
+        self.state_label.setText("")
+        self.status.showMessage(f"Corpus: {library.corpus}", MESSAGE_MS)
 
     def rescan(self) -> None:
         """Sync now (F5), and say what it found even when nothing changed."""
@@ -81,8 +90,12 @@ class SyncStatus(QObject):
             parts.append("Index up to date")
         if self.library is not None:
             self.problems_button.set_problems(str(self.library.corpus), report.problems)
+        n = report.added + report.updated + report.unchanged
+        self.state_label.setText(f"{n:,} article{'s' if n != 1 else ''} · index up to date")
         if report.changed or report.rebuilt or self._announce:
-            self.status.showMessage(" · ".join(parts))
+            self.status.showMessage(" · ".join(parts), MESSAGE_MS)
+        else:
+            self.status.clearMessage()  # "Indexing 317 / 317" is over
         self._announce = False
 
     @Slot(str)
