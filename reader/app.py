@@ -92,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("file", type=Path, metavar="FILE")
 
     cli_analysis.add_parsers(commands, _add_common)
+    from reader.cli_triage import add_parsers as add_triage_parsers
+
+    add_triage_parsers(commands, _add_common)
 
     for name, text in (
         ("install-desktop", "add Corpus Reader to the desktop's application menu (Linux)"),
@@ -247,6 +250,11 @@ def _main(argv: list[str] | None) -> int:
             return cli.run_show(corpus, args.articles, args.json)
         if args.command in cli_analysis.COMMANDS:
             return cli_analysis.run(corpus, locations, args)
+        if args.command in ("mark", "label"):
+            from reader import cli_triage
+
+            run = cli_triage.run_mark if args.command == "mark" else cli_triage.run_label
+            return run(corpus, locations, args)
         fmt = output_format(build_parser(), args)
         if args.command == "concordance":
             return cli.run_concordance(corpus, locations, args.query, args.width, args.limit, fmt)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from reader.cli import search_or_rebuild, sync_index, with_stories
+from reader.cli import search_marks, search_or_rebuild, sync_index, with_stories
 from reader.core.index import CorpusIndex
 from reader.core.locations import Locations
 from reader.core.search import SearchResult, SearchService
@@ -32,7 +32,7 @@ def run_batch(corpus: Path, locations: Locations, source: str, limit: int, sort:
         raise OSError(f"cannot read {source}: {exc.strerror or exc}") from exc
     try:
         index, _ = sync_index(corpus, locations, stale_ok=True)
-        service = SearchService(index)
+        service = SearchService(index, search_marks(corpus, locations))  # is:/label: terms too
         try:
             out = CsvOut(sys.stdout) if fmt == "csv" else None
             for result in answers(index, service, stream, limit, sort):

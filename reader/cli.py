@@ -24,6 +24,7 @@ from reader.core.search import SearchResult, SearchService
 if TYPE_CHECKING:  # imported where used: a search loads none of the annotation or KWIC code
     from reader.core.annotations import Annotation, AnnotationStore
     from reader.core.concordance import Concordance, Occurrence
+    from reader.core.mark_filter import MarkSource
 
 
 class Progress:
@@ -83,10 +84,18 @@ def sync_index(
         update_stories_quietly(index, progress)
     if report.changed and locations.annotations_db.exists():
         from reader.core.annotation_sync import reconcile
+        from reader.core.mark_filter import MarkSource
+        from reader.core.rules import run_rules
 
         store = open_store(locations)
         try:
             reconcile(store, corpus, report)
+            if not store.read_only:
+                with index.ix.searcher() as searcher:
+                    source = MarkSource(str(corpus), lambda: store)
+                    run_rules(
+                        store, str(corpus), searcher, source, [*report.added_paths, *report.updated_paths]
+                    )
         finally:
             store.close()
     return index, report
@@ -110,6 +119,15 @@ def update_stories_quietly(index: CorpusIndex, progress: Progress | None) -> Non
             progress.finish()
 
 
+def search_marks(corpus: Path, locations: Locations) -> MarkSource:
+    """What answers is:/label: terms and gives hits their read state and labels."""
+    from reader.core.annotations import AnnotationStore
+    from reader.core.mark_filter import MarkSource
+
+    db = locations.annotations_db
+    return MarkSource(str(corpus), lambda: AnnotationStore(db) if db.exists() else None)
+
+
 def open_store(locations: Locations) -> AnnotationStore:
     from reader.core.annotations import AnnotationStore
 
@@ -120,6 +138,7 @@ def open_store(locations: Locations) -> AnnotationStore:
 
 
 def run_annotations(corpus: Path, locations: Locations, args: argparse.Namespace) -> int:
+    from reader.core import marks
     from reader.core.annotation_io import dumps_w3c, from_w3c, to_markdown
     from reader.core.annotations import AnnotationError
 
@@ -137,6 +156,7 @@ def run_annotations(corpus: Path, locations: Locations, args: argparse.Namespace
             items = from_w3c(data, str(corpus), lambda path: plain_text(corpus, path), notes)
             before = {a.id for a in store.for_corpus(str(corpus))}
             store.put_many(items)
+            marks.store_tags(store, items)
         finally:
             store.close()
         for note in notes:
@@ -254,7 +274,7 @@ def format_report(report: SyncReport) -> str:
 
 def run_search(corpus: Path, locations: Locations, text: str, limit: int, sort: str, fmt: str) -> int:
     index, _ = sync_index(corpus, locations, stale_ok=True)
-    service = SearchService(index)
+    service = SearchService(index, search_marks(corpus, locations))
     try:
         result = search_or_rebuild(index, service, text, limit, sort)
     finally:

@@ -94,13 +94,14 @@ def _w3c_annotation(a: Annotation) -> dict[str, Any]:
 
 
 def w3c_bodies(a: Annotation) -> list[dict[str, Any]]:
-    """The bodies of one exported annotation: its note as a commenting TextualBody. Every body the
-    export writes is built here."""
+    """The bodies of one exported annotation: its note as a commenting TextualBody, each tag as a
+    tagging TextualBody. Every body the export writes is built here."""
     bodies: list[dict[str, Any]] = []
     if a.note:
         bodies.append(
             {"type": "TextualBody", "value": a.note, "format": "text/plain", "purpose": "commenting"}
         )
+    bodies.extend({"type": "TextualBody", "value": tag, "purpose": "tagging"} for tag in a.tags)
     return bodies
 
 
@@ -130,6 +131,8 @@ def to_markdown(annotations: list[Annotation]) -> str:
             lines.append("")
             if a.note:
                 lines.extend([a.note, ""])
+            if a.tags:
+                lines.extend(["Tags: " + ", ".join(f"`{tag}`" for tag in a.tags), ""])
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -231,18 +234,11 @@ def _from_item(item: dict[str, Any], corpus: str, text_for: TextFor) -> Annotati
     if not bookmark and quote_sel is None:
         raise ValueError("a highlight needs a TextQuoteSelector")
     body = item.get("body")
-    if isinstance(body, list):
-        body = next(
-            (
-                b
-                for b in body
-                if isinstance(b, dict) and b.get("type") == "TextualBody" and b.get("purpose") != "tagging"
-            ),
-            None,
-        )
-    elif isinstance(body, dict) and body.get("purpose") == "tagging":
-        body = None
-    note = str(body.get("value", "")) if isinstance(body, dict) else ""
+    bodies = [b for b in (body if isinstance(body, list) else [body]) if isinstance(b, dict)]
+    texts = [b for b in bodies if b.get("type") == "TextualBody" and isinstance(b.get("value"), str)]
+    tags = tuple(dict.fromkeys(" ".join(b["value"].split()) for b in texts if b.get("purpose") == "tagging"))
+    note_body = next((b for b in texts if b.get("purpose") != "tagging"), None)
+    note = str(note_body.get("value", "")) if note_body is not None else ""
     extra_value = item.get("corpusReader")
     extra: dict[str, Any] = extra_value if isinstance(extra_value, dict) else {}
     color = str(target.get("styleClass", "yellow"))
@@ -268,6 +264,7 @@ def _from_item(item: dict[str, Any], corpus: str, text_for: TextFor) -> Annotati
         date=extra.get("date") if isinstance(extra.get("date"), str) else None,
         created=str(item.get("created") or stamp),
         modified=str(item.get("modified") or stamp),
+        tags=tuple(t for t in tags if t and '"' not in t)[:50],
     )
     if not inside:
         # Named outside the corpus folder: nothing there is opened; kept with what the file says.

@@ -1,4 +1,5 @@
-"""After an index sync: keep every highlight attached to its article, or list it as orphaned."""
+"""After an index sync: keep every highlight attached to its article, or list it as orphaned;
+read state and labels follow renamed articles, and changed articles are unread again."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reader.core import marks
 from reader.core.anchoring import text_hash
 from reader.core.annotations import AnnotationStore
 from reader.core.corpus import plain_text
@@ -17,10 +19,12 @@ class ReconcileReport:
     reanchored: int = 0
     orphaned: int = 0
     moved: list[tuple[str, str]] = field(default_factory=list)
+    marks_moved: list[tuple[str, str]] = field(default_factory=list)
+    unread_again: int = 0
 
     @property
     def changed(self) -> bool:
-        return bool(self.reanchored or self.orphaned or self.moved)
+        return bool(self.reanchored or self.orphaned or self.moved or self.marks_moved or self.unread_again)
 
 
 def reconcile(
@@ -32,6 +36,9 @@ def reconcile(
     """Re-anchor highlights of changed articles; follow renamed ones; orphan the rest."""
     out = ReconcileReport()
     key = str(corpus)
+    if store.read_only:
+        return out
+    follow_marks(store, key, report, out)
     annotated = store.paths_with_annotations(key)
     if not annotated or store.read_only:
         return out
@@ -72,3 +79,32 @@ def reconcile(
             else:
                 out.reanchored += 1
     return out
+
+
+def follow_marks(store: AnnotationStore, corpus: str, report: SyncReport, out: ReconcileReport) -> None:
+    """Read state and labels after a sync: a vanished article whose file reappeared under a new
+    path (same content digest) takes them along; labels of articles that are gone are orphaned
+    (kept), and anchored again when the article is back; changed articles are unread again."""
+    if report.updated_paths:
+        out.unread_again = len(marks.set_read(store, corpus, report.updated_paths, read=False))
+    marked = marks.marked_paths(store, corpus)
+    if not marked:
+        return
+    vanished = [p for p in report.removed_paths if p in marked]
+    moved_from: set[str] = set()
+    if vanished:
+        by_digest: dict[str, list[str]] = {}
+        for path in vanished:
+            digest = report.digests.get(path)
+            if digest:
+                by_digest.setdefault(digest, []).append(path)
+        for new_path in report.added_paths:
+            candidates = by_digest.get(report.digests.get(new_path, ""))
+            if candidates and new_path not in marked:
+                old_path = candidates.pop(0)
+                marks.move_marks(store, corpus, old_path, new_path)
+                out.marks_moved.append((old_path, new_path))
+                moved_from.add(old_path)
+        marks.set_label_state(store, corpus, [p for p in vanished if p not in moved_from], "orphaned")
+    back = [p for p in [*report.added_paths, *report.updated_paths] if p in marked]
+    marks.set_label_state(store, corpus, back, "anchored")

@@ -20,7 +20,7 @@ from typing import Any
 
 from reader.core.anchoring import Quote, anchor, quote_at, text_hash
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 COLORS = ("yellow", "green", "blue", "pink", "purple")
 KINDS = ("highlight", "bookmark")
 STATES = ("anchored", "orphaned")
@@ -60,6 +60,43 @@ _MIGRATIONS: list[list[str]] = [
             UNIQUE (corpus, name)
         )""",
     ],
+    [  # version 3: read state, labels on articles and highlights, rules (see marks.py, rules.py)
+        """CREATE TABLE read_state (
+            corpus TEXT NOT NULL,
+            path TEXT NOT NULL,
+            read_at TEXT NOT NULL,
+            PRIMARY KEY (corpus, path)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE labels (
+            id INTEGER PRIMARY KEY,
+            corpus TEXT NOT NULL,
+            name TEXT NOT NULL COLLATE NOCASE,
+            color TEXT NOT NULL,
+            created TEXT NOT NULL,
+            UNIQUE (corpus, name)
+        )""",
+        # ``state`` as for highlights: 'orphaned' once the article is gone (kept until removed).
+        """CREATE TABLE article_labels (
+            label_id INTEGER NOT NULL REFERENCES labels (id) ON DELETE CASCADE,
+            corpus TEXT NOT NULL,
+            path TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            date TEXT,
+            state TEXT NOT NULL DEFAULT 'anchored' CHECK (state IN ('anchored', 'orphaned')),
+            added TEXT NOT NULL,
+            PRIMARY KEY (label_id, path)
+        )""",
+        "CREATE INDEX article_labels_article ON article_labels (corpus, path)",
+        # No foreign key to annotations: put() replaces rows, which would cascade.
+        """CREATE TABLE highlight_tags (
+            annotation_id TEXT NOT NULL,
+            label_id INTEGER NOT NULL REFERENCES labels (id) ON DELETE CASCADE,
+            PRIMARY KEY (annotation_id, label_id)
+        )""",
+        "ALTER TABLE saved_searches ADD COLUMN label_id INTEGER REFERENCES labels (id) ON DELETE SET NULL",
+        # Bumped by every change of read state or labels: search caches key on it.
+        "CREATE TABLE marks_generation (corpus TEXT PRIMARY KEY, generation INTEGER NOT NULL)",
+    ],
 ]
 
 _COLUMNS = (
@@ -98,6 +135,7 @@ class Annotation:
     date: str | None = None
     created: str = ""
     modified: str = ""
+    tags: tuple[str, ...] = ()  # label names (marks.py); stored apart, not written by put()
 
     @property
     def quote(self) -> Quote:
@@ -153,6 +191,7 @@ class Annotation:
             "state": self.state,
             "created": self.created,
             "modified": self.modified,
+            "tags": list(self.tags),
         }
 
 
@@ -332,7 +371,23 @@ class AnnotationStore:
         rows = self._db.execute(
             f"SELECT {_COLUMNS} FROM annotations WHERE {where} ORDER BY created, id", tuple(params)
         )
-        return [Annotation(*row) for row in rows]
+        found = [Annotation(*row) for row in rows]
+        tags = self._tags() if found else {}
+        return [replace(a, tags=tags[a.id]) if a.id in tags else a for a in found]
+
+    def _tags(self) -> dict[str, tuple[str, ...]]:
+        """The tags of every tagged highlight (few: one query beats one per annotation)."""
+        try:
+            rows = self._db.execute(
+                "SELECT t.annotation_id, l.name FROM highlight_tags t JOIN labels l ON l.id = t.label_id "
+                "ORDER BY l.name COLLATE NOCASE"
+            ).fetchall()
+        except sqlite3.OperationalError:  # a newer database opened read-only may lack the table
+            return {}
+        out: dict[str, list[str]] = {}
+        for annotation_id, name in rows:
+            out.setdefault(annotation_id, []).append(name)
+        return {k: tuple(v) for k, v in out.items()}
 
     def get(self, annotation_id: str) -> Annotation | None:
         found = self._query("id = ?", (annotation_id,))
@@ -413,6 +468,7 @@ class AnnotationStore:
         if current is not None:
             with self.transaction():
                 self._db.execute("DELETE FROM annotations WHERE id = ?", (annotation_id,))
+                self._db.execute("DELETE FROM highlight_tags WHERE annotation_id = ?", (annotation_id,))
         return current
 
     # --- keeping highlights attached ----------------------------------------------------

@@ -22,6 +22,7 @@ from reader.core.analysis import fold, tokens
 from reader.core.corpus import Article, ArticleError, load_article
 from reader.core.expansion import phrase_query
 from reader.core.index import CorpusIndex
+from reader.core.mark_filter import MarkSource
 from reader.core.query import leaf_field, marked_terms, parse, positive_leaves, sequence_words
 from reader.core.schema import TEXT_FIELDS
 from reader.core.search import find_marks, stemmed_tokens, suggest_query
@@ -204,13 +205,20 @@ class Concordance:
 
 
 def start_concordance(
-    index: CorpusIndex, text: str, limit: int = MAX_OCCURRENCES, searcher: Searcher | None = None
+    index: CorpusIndex,
+    text: str,
+    limit: int = MAX_OCCURRENCES,
+    searcher: Searcher | None = None,
+    marks: MarkSource | None = None,
 ) -> Concordance:
-    """Find the articles matching ``text`` (oldest first, undated last); read them with ``chunks``."""
+    """Find the articles matching ``text`` (oldest first, undated last); read them with ``chunks``.
+    ``marks`` answers is:/label: terms."""
     own = searcher is None
     searcher = searcher if searcher is not None else index.ix.searcher()
     try:
-        parsed = parse(text, searcher.reader())
+        if marks is not None:
+            marks.prepare(searcher)
+        parsed = parse(text, searcher.reader(), marks=marks)
         run = Concordance(text, notes=list(parsed.notes), limit=limit)
         if parsed.is_empty:
             return run

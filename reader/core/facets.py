@@ -1,11 +1,11 @@
 """Facets of search results: how many matching articles come from each source, each year and
-each language.
+each language, and carry each label.
 
 Counted over every matching article (stored source lines and languages, the sortable ``date``
 column; no article file is opened). A facet the user picks travels in the query text, as
-``source:"…"``, ``date:YYYY`` or ``lang:ru``, so the search bar always says what the list shows;
-the counts of a facet are taken without its own clause, so another value can be picked in its
-place.
+``source:"…"``, ``date:YYYY``, ``lang:ru`` or ``label:NAME``, so the search bar always says
+what the list shows; the counts of a facet are taken without its own clause, so another value
+can be picked in its place.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 from whoosh.searching import Searcher
 
-from reader.core.query import matching_docnums
+from reader.core.mark_filter import MarkSource
+from reader.core.query import MARK_TERM, matching_docnums
 from reader.core.timeline import matching_dates
 
 #: At most this many sources are listed (the most frequent); the rest are counted as others.
@@ -40,13 +41,23 @@ class Facets:
     undated: int = 0
     languages: list[tuple[str, int]] = field(default_factory=list)  # ISO 639-1, most frequent first
     no_language: int = 0  # articles whose language was not detected
+    labels: list[tuple[str, int]] = field(default_factory=list)  # by name, with a MarkSource
 
 
-def facet_counts(searcher: Searcher, text: str, max_sources: int = MAX_SOURCES) -> Facets:
-    """The source and year counts of the articles matching the user query ``text``."""
+def facet_counts(
+    searcher: Searcher, text: str, max_sources: int = MAX_SOURCES, marks: MarkSource | None = None
+) -> Facets:
+    """The source and year counts of the articles matching the user query ``text``; with
+    ``marks``, the label counts too (and is:/label: terms are answered)."""
     facets = Facets()
+    if marks is not None:
+        marks.prepare(searcher)
+        matching = set(matching_docnums(searcher, without_facet(text, "label"), marks=marks))
+        for name in marks.label_names():
+            n = sum(1 for d in marks.docnums("label", name) if d in matching)
+            facets.labels.append((name, n))
     sources: Counter[str] = Counter()
-    for docnum in matching_docnums(searcher, without_facet(text, "source")):
+    for docnum in matching_docnums(searcher, without_facet(text, "source"), marks=marks):
         source = " ".join(str(searcher.stored_fields(docnum).get("source", "")).split())
         if source:
             sources[source] += 1
@@ -56,7 +67,7 @@ def facet_counts(searcher: Searcher, text: str, max_sources: int = MAX_SOURCES) 
     facets.other_sources = sum(sources.values()) - sum(n for _, n in facets.sources)
 
     years: Counter[int] = Counter()
-    for date in matching_dates(searcher, without_facet(text, "year")):
+    for date in matching_dates(searcher, without_facet(text, "year"), marks):
         if date is not None:
             years[date.year] += 1
         else:
@@ -64,7 +75,7 @@ def facet_counts(searcher: Searcher, text: str, max_sources: int = MAX_SOURCES) 
     facets.years = sorted(years.items(), reverse=True)
 
     languages: Counter[str] = Counter()
-    for docnum in matching_docnums(searcher, without_facet(text, "language")):
+    for docnum in matching_docnums(searcher, without_facet(text, "language"), marks=marks):
         language = searcher.stored_fields(docnum).get("lang")
         if language:
             languages[str(language)] += 1
@@ -101,8 +112,15 @@ def source_value(source: str) -> str:
     return " ".join(source.replace('"', " ").split())
 
 
+def _label_clauses(text: str) -> list[re.Match[str]]:
+    return [m for m in MARK_TERM.finditer(text) if m[1].lower() == "label"]
+
+
 def facet_in(text: str, facet: str) -> str | None:
-    """The value of ``facet`` ("source", "year" or "language") picked in the query ``text``."""
+    """The value of ``facet`` ("source", "year", "language" or "label") picked in the query ``text``."""
+    if facet == "label":
+        found = _label_clauses(text)
+        return (found[0][2] if found[0][2] is not None else found[0][3]) if found else None
     if facet == "source":
         m = SOURCE_CLAUSE.search(text)
         return m[0].strip()[len('source:"') : -1] if m else None
@@ -111,13 +129,20 @@ def facet_in(text: str, facet: str) -> str | None:
 
 
 def without_facet(text: str, facet: str) -> str:
+    if facet == "label":
+        for m in reversed(_label_clauses(text)):
+            text = text[: m.start()] + text[m.end() :]
+        return " ".join(text.split())
     return _CLAUSES[facet].sub("", text).strip()
 
 
 def with_facet(text: str, facet: str, value: str) -> str:
     """``text`` with its ``facet`` clause replaced by (or extended with) ``value``."""
     base = without_facet(text, facet)
-    if facet == "source":
+    if facet == "label":
+        bare = value and not any(ch.isspace() or ch in '()"' for ch in value)
+        clause = f"label:{value}" if bare else f'label:"{value}"'
+    elif facet == "source":
         clause = f'source:"{source_value(value)}"'
     elif facet == "language":
         clause = f"lang:{value.lower()}"

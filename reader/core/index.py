@@ -320,9 +320,11 @@ class CorpusIndex:
     def _remove_file(
         self, path: str, catalog: Catalog, get_writer: Callable[[], SegmentWriter], report: SyncReport
     ) -> None:
+        digests = catalog.article_digests(path)
         for article_path in catalog.remove_file(path):
             get_writer().delete_by_term("path", article_path)
             report.removed_paths.append(article_path)
+            report.digests[article_path] = digests.get(article_path, "")
 
     def _index_file(
         self,
@@ -374,11 +376,13 @@ class CorpusIndex:
             vocabulary.add(words_of(article.lines))
             row = ArticleRow(article.path, article.title, article.date, article.source, article.url, language)
             catalog.put_article(row, st.path, article_digest)
+            report.digests[article.path] = article_digest
             (report.updated_paths if article.path in before else report.added_paths).append(article.path)
         for path in before.keys() - seen:
             get_writer().delete_by_term("path", path)
             catalog.remove(path)
             report.removed_paths.append(path)
+            report.digests[path] = before[path]
         catalog.put_file(st.path, FileState(st.size, st.mtime_ns, digest))
         if extracted.note:
             catalog.put_problem_note(st.path, extracted.note, st.size, st.mtime_ns)

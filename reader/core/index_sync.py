@@ -29,6 +29,9 @@ class SyncReport:
     added_paths: list[str] = field(default_factory=list)
     updated_paths: list[str] = field(default_factory=list)
     removed_paths: list[str] = field(default_factory=list)
+    #: Content digest of each added or updated article (new) and removed one (as it was): a
+    #: removed article whose digest reappears under a new path was renamed or moved.
+    digests: dict[str, str] = field(default_factory=dict)
     unchanged: int = 0
     problems: list[tuple[str, str]] = field(default_factory=list)
     rebuilt: bool = False

@@ -2,8 +2,10 @@
 
 The query language: words (all must match, stemmed), ``"quoted phrases"``, ``OR``, ``NOT`` and
 ``-word``, parentheses, ``title:`` ``body:`` ``source:`` fields, ``date:2020-07`` and
-``date:[2020-07-01 to 2020-07-31]``, ``word*`` and ``word~`` (fuzzy). A malformed query never
-raises: the broken part is dropped and a short note says so.
+``date:[2020-07-01 to 2020-07-31]``, ``word*`` and ``word~`` (fuzzy), and the filters that
+come from the annotations database: ``is:unread`` ``is:read`` ``is:bookmarked`` ``is:highlighted``
+``label:NAME`` (``label:"two words"``; see ``mark_filter.py``). A malformed query never raises:
+the broken part is dropped and a short note says so.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from whoosh.searching import Searcher
 
 from reader.core.analysis import fold, query_terms, tokens
 from reader.core.expansion import corpus_languages, expand, phrase_query
+from reader.core.mark_filter import MarkQuery, MarkSource, bind, has_marks
 from reader.core.schema import TEXT_FIELDS, make_schema
 
 MAX_QUERY_CHARS = 1000
@@ -32,6 +35,10 @@ PHRASE_BONUS = 1000.0
 _FIELDS = (*TEXT_FIELDS, "date", "lang")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _PLAIN_WORD = re.compile(r"^[^\W_][\w'’.-]*$")
+#: ``is:STATE`` and ``label:NAME`` / ``label:"NAME"``, not inside a longer word or field.
+MARK_TERM = re.compile(r'(?<![\w:])(is|label):(?:"([^"]*)"|([^\s()"]*))', re.I)
+IS_STATES = ("unread", "read", "bookmarked", "highlighted")
+_PLACEHOLDER = "path:__mark{}__"
 
 
 @dataclass
@@ -43,6 +50,7 @@ class ParsedQuery:
     notes: list[str] = field(default_factory=list)
     plain_words: list[str] = field(default_factory=list)  # the words of an operator-free query
     languages: tuple[str, ...] = ()  # the corpus's languages the words were expanded for
+    marks: list[MarkQuery] = field(default_factory=list)  # its is:/label: terms
 
     @property
     def is_empty(self) -> bool:
@@ -133,18 +141,70 @@ def plain_words(text: str) -> list[str]:
 SimilarWords = Callable[[str, int], list[str]]
 
 
+def extract_marks(text: str, notes: list[str]) -> tuple[str, list[MarkQuery]]:
+    """Replace each ``is:``/``label:`` term by a placeholder the parser keeps as one term."""
+    found: list[MarkQuery] = []
+    # "-is:read" alone would be a query of nothing but a negation, which matches nothing.
+    text = re.sub(
+        r"(?<![\w:-])-is:(read|unread)\b",
+        lambda m: "is:unread" if m[1].lower() == "read" else "is:read",
+        text,
+        flags=re.I,
+    )
+
+    def swap(m: re.Match[str]) -> str:
+        kind = m[1].lower()
+        value = " ".join((m[2] if m[2] is not None else m[3]).split())
+        if kind == "is":
+            if value.lower() not in IS_STATES:
+                notes.append(
+                    f"Unknown is:{value} ignored (is:unread, is:read, is:bookmarked, is:highlighted)."
+                )
+                return " "
+            found.append(MarkQuery(value.lower()))
+        elif not value:
+            notes.append("Empty field label: ignored.")
+            return " "
+        else:
+            found.append(MarkQuery("label", value))
+        return " " + _PLACEHOLDER.format(len(found) - 1) + " "
+
+    return MARK_TERM.sub(swap, text), found
+
+
+def _place_marks(q: wq.Query, found: list[MarkQuery], source: MarkSource | None) -> wq.Query:
+    def place(node: wq.Query) -> wq.Query:
+        if isinstance(node, wq.Term) and node.fieldname == "path":
+            m = re.fullmatch(r"__mark(\d+)__", str(node.text))
+            if m and int(m[1]) < len(found):
+                return found[int(m[1])]
+        return node
+
+    def and_not(node: wq.Query) -> wq.Query:
+        # Whoosh's AndNotMatcher skips the excluded side only when both start on the same
+        # document, so "a -b" can keep a document of b; AND with NOT does not have that flaw.
+        if isinstance(node, wq.AndNot) and (has_marks(node.a) or has_marks(node.b)):
+            return wq.And([node.a, wq.Not(node.b)])
+        return node
+
+    return bind(q.accept(place).accept(and_not), source) if found else q
+
+
 def parse(
     text: str,
     reader: IndexReader | None = None,
     similar: SimilarWords | None = None,
     languages: tuple[str, ...] | None = None,
+    marks: MarkSource | None = None,
 ) -> ParsedQuery:
     """Parse a user query. Its words are expanded into their terms in the ``languages`` of the
     corpus (by default those of ``reader``'s index). With a ``reader``, wildcard and fuzzy terms
-    are expanded (bounded); with ``similar``, fuzzy terms are matched against the corpus's words."""
+    are expanded (bounded); with ``similar``, fuzzy terms are matched against the corpus's words;
+    ``marks`` answers the ``is:``/``label:`` terms (without it they match nothing)."""
     if languages is None:
         languages = corpus_languages(reader)
     cleaned, notes = sanitize(text)
+    cleaned, found_marks = extract_marks(cleaned, notes)
     parser = make_parser()
     try:
         q = parser.parse(cleaned)
@@ -162,7 +222,8 @@ def parse(
         q = expand(_drop_unsearchable_terms(q, parser, notes), languages)
     if reader is not None and not _is_null(q):
         q = _bound_expansions(q, reader, notes, languages, similar)
-    parsed = ParsedQuery(text, q, notes, languages=languages)
+    q = _place_marks(q, found_marks, marks)
+    parsed = ParsedQuery(text, q, notes, languages=languages, marks=found_marks)
     parsed.plain_words = plain_words(cleaned)
     return parsed
 
@@ -331,12 +392,16 @@ def sequence_words(node: wq.Phrase | wq.Sequence) -> tuple[frozenset[str], ...]:
     return tuple(frozenset(str(t) for _, t in part.iter_all_terms()) for part in node.subqueries)
 
 
-def matching_docnums(searcher: Searcher, text: str, all_when_empty: bool = True) -> list[int]:
+def matching_docnums(
+    searcher: Searcher, text: str, all_when_empty: bool = True, marks: MarkSource | None = None
+) -> list[int]:
     """The documents matching the user query ``text``; an empty query matches every document
     (or none, without ``all_when_empty``)."""
     if not text.strip():
         return list(searcher.docs_for_query(wq.Every())) if all_when_empty else []
-    parsed = parse(text, searcher.reader())
+    if marks is not None:
+        marks.prepare(searcher)
+    parsed = parse(text, searcher.reader(), marks=marks)
     if parsed.is_empty:
         return []
     return list(searcher.docs_for_query(parsed.query))

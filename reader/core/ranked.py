@@ -6,6 +6,8 @@ any query shape ``ranking`` does not know, from Whoosh's own unlimited search.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from whoosh import query as wq
 from whoosh.searching import Searcher
 from whoosh.sorting import FieldFacet, MultiFacet
@@ -38,6 +40,10 @@ class Ranking:
             self._ordered = best(self._scored, k)
             self._complete = k >= len(self._scored)
         return self._ordered[offset:need]
+
+    def docnums(self) -> Iterator[int]:
+        """Every match's document number, in no particular order."""
+        return (d for _, d in self._scored)
 
     def ordered(self) -> Scored:
         """Every match, best first (sorting all of them)."""

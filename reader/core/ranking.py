@@ -27,6 +27,8 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 from whoosh.util import make_binary_tree
 
+from reader.core.mark_filter import MarkQuery
+
 Scores = dict[int, float]
 
 
@@ -122,6 +124,8 @@ class _Segment:
             return self._sequence(node, None)
         if isinstance(node, wq.Every):
             return set(self.live())
+        if isinstance(node, MarkQuery):  # is:/label:, answered from the annotations
+            return set(node.local_ids(self.searcher))
         if isinstance(node, wq.MultiTerm):  # a range of terms (inside a date range), a wildcard
             out = set()
             for text in node._btexts(self.reader):
@@ -266,6 +270,8 @@ class _Segment:
             tree = make_binary_tree(_Sum, [self.scores(w, inside) for w in words])
             total = tree.value() if isinstance(tree, _Sum) else tree
             return _boosted(total, node.boost)
+        if isinstance(node, MarkQuery):  # as Whoosh scores its list matcher: 1 each
+            return dict.fromkeys(want & self.ids(node), 1.0)
         if node is wq.NullQuery or isinstance(node, type(wq.NullQuery)):
             return {}
         raise Unsupported(type(node).__name__)

@@ -1,5 +1,6 @@
 """Saved searches: a query kept under a name, with how many articles match it and how many of
-them are new since it was last opened.
+them are new since it was last opened (and unread: ``marks.py``). A saved search can carry a label,
+which makes it a rule (``rules.py``).
 
 They live in the annotations database (table ``saved_searches``, schema version 2), beside the
 user's other own data. "New" is the articles matching now minus the articles that matched when
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 from whoosh.searching import Searcher
 
 from reader.core.annotations import AnnotationError, AnnotationStore, now
+from reader.core.mark_filter import MarkSource
+from reader.core.marks import read_paths
 from reader.core.query import matching_docnums
 
 MAX_NAME_CHARS = 200
@@ -29,37 +32,41 @@ class SavedSearch:
     created: str
     last_opened: str | None
     seen: frozenset[str]
+    label_id: int | None = None  # a rule: matching articles get this label (rules.py)
 
 
 @dataclass(frozen=True)
 class SavedSearchCount:
-    """A saved search with its counts now: ``total`` matching articles, ``new`` of them unseen."""
+    """A saved search with its counts now: ``total`` matching articles, ``new`` of them unseen,
+    ``unread`` of them not read."""
 
     search: SavedSearch
     total: int
     new: int
+    unread: int = 0
 
 
-def matching_paths(searcher: Searcher, text: str) -> set[str]:
+def matching_paths(searcher: Searcher, text: str, marks: MarkSource | None = None) -> set[str]:
     """The paths of every article matching the user query ``text`` (none for an empty query)."""
-    docnums = matching_docnums(searcher, text, all_when_empty=False)
+    docnums = matching_docnums(searcher, text, all_when_empty=False, marks=marks)
     return {searcher.stored_fields(docnum)["path"] for docnum in docnums}
 
 
-def count(search: SavedSearch, matches: set[str]) -> SavedSearchCount:
-    return SavedSearchCount(search, len(matches), len(matches - search.seen))
+def count(search: SavedSearch, matches: set[str], read: set[str] | None = None) -> SavedSearchCount:
+    unread = len(matches - read) if read is not None else len(matches)
+    return SavedSearchCount(search, len(matches), len(matches - search.seen), unread)
 
 
-def _row(row: tuple[int, str, str, str, str, str | None, str]) -> SavedSearch:
-    id_, corpus, name, query, created, last_opened, seen = row
+def _row(row: tuple[int, str, str, str, str, str | None, str, int | None]) -> SavedSearch:
+    id_, corpus, name, query, created, last_opened, seen, label_id = row
     try:
         paths = frozenset(str(p) for p in json.loads(seen))
     except (ValueError, TypeError):
         paths = frozenset()
-    return SavedSearch(id_, corpus, name, query, created, last_opened, paths)
+    return SavedSearch(id_, corpus, name, query, created, last_opened, paths, label_id)
 
 
-_COLUMNS = "id, corpus, name, query, created, last_opened, seen"
+_COLUMNS = "id, corpus, name, query, created, last_opened, seen, label_id"
 
 
 def saved_searches(store: AnnotationStore, corpus: str) -> list[SavedSearch]:
@@ -116,6 +123,9 @@ def delete_search(store: AnnotationStore, search_id: int) -> None:
         store.db.execute("DELETE FROM saved_searches WHERE id = ?", (search_id,))
 
 
-def count_all(store: AnnotationStore, corpus: str, searcher: Searcher) -> list[SavedSearchCount]:
+def count_all(
+    store: AnnotationStore, corpus: str, searcher: Searcher, marks: MarkSource | None = None
+) -> list[SavedSearchCount]:
     """Every saved search of ``corpus`` with its counts against the index as it is now."""
-    return [count(s, matching_paths(searcher, s.query)) for s in saved_searches(store, corpus)]
+    read = read_paths(store, corpus)
+    return [count(s, matching_paths(searcher, s.query, marks), read) for s in saved_searches(store, corpus)]

@@ -15,6 +15,7 @@ from reader.core.analysis import fold, token_terms
 from reader.core.catalog import Catalog
 from reader.core.corpus import Article, ArticleError, load_article
 from reader.core.index import CorpusIndex
+from reader.core.mark_filter import MarkSource
 from reader.core.query import ParsedQuery, marked_terms, parse, sanitize
 from reader.core.ranked import CACHED_RANKINGS, Ranking, rank
 from reader.core.spelling import closest
@@ -39,6 +40,8 @@ class Hit:
     language: str | None = None  # ISO 639-1, None when not detected
     #: With versions collapsed: the other matching versions of this hit's story, best first.
     versions: tuple[Hit, ...] = ()
+    read: bool = False
+    labels: tuple[str, ...] = ()
 
     @classmethod
     def from_fields(
@@ -72,6 +75,8 @@ class Hit:
             "score": round(self.score, 4),
             "snippet": self.snippet,
             "language": self.language,
+            "read": self.read,
+            "labels": list(self.labels),
         }
 
 
@@ -88,6 +93,7 @@ class SearchResult:
     #: With versions collapsed: how many stories the ``total`` matching articles make (one hit
     #: per story); None when not collapsed.
     stories: int | None = None
+    unread: int | None = None  # of ``total``, with a MarkSource
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -99,11 +105,34 @@ class SearchResult:
         }
 
 
-class SearchService:
-    """Searches one corpus index. Not thread-safe: use one SearchService per thread."""
+class _Listed(Ranking):
+    """The ranking of an is:/label:-only query: documents in order, all scoring alike (pages
+    made as asked: no 90,000 pairs for a page of 50)."""
 
-    def __init__(self, index: CorpusIndex) -> None:
+    def __init__(self, docnums: list[int], sort: str) -> None:
+        super().__init__(len(docnums), [], ordered=True)
+        self._docnums = docnums
+        self._score = 0.0 if sort in ("date", "date-asc") else 1.0
+
+    def page(self, offset: int, limit: int) -> list[tuple[float, int]]:
+        return [(self._score, d) for d in self._docnums[offset : offset + limit]]
+
+    def ordered(self) -> list[tuple[float, int]]:
+        return [(self._score, d) for d in self._docnums]
+
+    def docnums(self) -> Iterator[int]:
+        return iter(self._docnums)
+
+
+class SearchService:
+    """Searches one corpus index. Not thread-safe: use one SearchService per thread.
+
+    ``marks`` answers the ``is:``/``label:`` terms and gives hits their read state and labels.
+    """
+
+    def __init__(self, index: CorpusIndex, marks: MarkSource | None = None) -> None:
         self.index = index
+        self.marks = marks
         self._searcher: Searcher | None = None
         self._catalog: Catalog | None = None
         #: Rankings of recent queries of this searcher, newest last: paging, re-sorting and
@@ -112,9 +141,11 @@ class SearchService:
         #: Part of every cache key: a filter hook whose answers depend on state outside the index
         #: (annotations, read state) sets this to a function returning that state's generation.
         self.state_generation: Callable[[], object] = lambda: None
+        if marks is not None:
+            self.state_generation = marks.generation
         self._stories: Stories | None = None
         self._story_map: StoryMap | None = None
-        self._last_collapsed: tuple[tuple[str, str], Collapsed] | None = None
+        self._last_collapsed: tuple[tuple[str, str, int], Collapsed] | None = None
 
     def close(self) -> None:
         if self._searcher is not None:
@@ -128,6 +159,8 @@ class SearchService:
             self._stories = None
         self._story_map = None
         self._last_collapsed = None
+        if self.marks is not None:
+            self.marks.close()
 
     def catalog(self) -> Catalog:
         """This thread's connection to the catalog (the corpus's words live there)."""
@@ -161,16 +194,22 @@ class SearchService:
         """Run a user query; return ``limit`` hits from ``offset`` and the total count. With
         ``collapse``, one hit per story (``offset`` and ``limit`` count stories)."""
         searcher = self.searcher()
-        parsed = parse(text, searcher.reader(), self.similar_words)
+        if self.marks is not None:
+            self.marks.prepare(searcher)
+        parsed = parse(text, searcher.reader(), self.similar_words, marks=self.marks)
         result = SearchResult(text, 0, [], offset, sort, notes=parsed.notes)
         if parsed.is_empty:
             return result
         result.terms = marked_terms(parsed.query)
         ranking = self._ranking(searcher, parsed, sort)
         result.total = ranking.total
+        if self.marks is not None and (parsed.marks or self.marks.ready()):
+            # (Not before the path table is read: the first plain search must not wait for it.)
+            result.unread = self.marks.count_unread(ranking.docnums())
         others: dict[int, list[tuple[float, int]]] = {}
         if collapse:
-            collapsed = self._collapsed(searcher, (parsed.text, sort), ranking.ordered())
+            generation = self.marks.generation() if self.marks is not None and parsed.marks else 0
+            collapsed = self._collapsed(searcher, (parsed.text, sort, generation), ranking.ordered())
             page, others, result.stories = (
                 collapsed.ranking[offset : offset + limit],
                 collapsed.others,
@@ -188,6 +227,8 @@ class SearchService:
         ]
         if snippets:
             result.hits = [self._with_snippet(h, result.terms) for h in result.hits]
+        if self.marks is not None:
+            result.hits = self.marks.annotate(result.hits)
         if result.total == 0:
             result.suggestion = self.suggest(parsed)
         return result
@@ -195,19 +236,21 @@ class SearchService:
     def _ranking(self, searcher: Searcher, parsed: ParsedQuery, sort: str) -> Ranking:
         """The query's matches in order, from the cache when the same query (and sort) was
         answered since the index last changed."""
-        key = (parsed.text, sort, self.state_generation())
+        # Only is:/label: terms depend on the annotations: other queries keep their rankings.
+        key = (parsed.text, sort, self.state_generation() if parsed.marks else None)
         ranking = self._rankings.get(key)
         if ranking is not None:
             self._rankings.move_to_end(key)
             return ranking
-        ranking = rank(searcher, parsed, sort)
+        fast = self.marks.ordered(parsed.query, searcher, sort) if self.marks and parsed.marks else None
+        ranking = _Listed(fast, sort) if fast is not None else rank(searcher, parsed, sort)
         self._rankings[key] = ranking
         while len(self._rankings) > CACHED_RANKINGS:
             self._rankings.popitem(last=False)
         return ranking
 
     def _collapsed(
-        self, searcher: Searcher, key: tuple[str, str], ranking: list[tuple[float, int]]
+        self, searcher: Searcher, key: tuple[str, str, int], ranking: list[tuple[float, int]]
     ) -> Collapsed:
         """``ranking`` with one entry per story; kept for the next pages of the query."""
         from reader.core.collapse import StoryMap, collapse

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from whoosh.searching import Searcher
 
+from reader.core.mark_filter import MarkSource
 from reader.core.query import matching_docnums
 
 #: The bucket sizes, smallest first, and the longest span (in days) each is used for.
@@ -133,7 +134,7 @@ def _span(first: dt.date, last: dt.date, within: tuple[dt.date, dt.date] | None)
     return lo, hi
 
 
-def matching_dates(searcher: Searcher, text: str) -> list[dt.date | None]:
+def matching_dates(searcher: Searcher, text: str, marks: MarkSource | None = None) -> list[dt.date | None]:
     """The date of every article matching the user query ``text`` (every article when empty)."""
     reader = searcher.reader()
     if not reader.has_column("date"):
@@ -141,17 +142,17 @@ def matching_dates(searcher: Searcher, text: str) -> list[dt.date | None]:
     dates = reader.column_reader("date", translate=True)
     dated = reader.column_reader("dated", translate=True)
     out: list[dt.date | None] = []
-    for docnum in matching_docnums(searcher, text):
+    for docnum in matching_docnums(searcher, text, marks=marks):
         # Undated articles hold no date (their column default is no date Whoosh can translate).
         value = dates[docnum] if dated[docnum] else None
         out.append(value.date() if isinstance(value, dt.datetime) else None)
     return out
 
 
-def timeline_for(searcher: Searcher, text: str) -> Timeline:
+def timeline_for(searcher: Searcher, text: str, marks: MarkSource | None = None) -> Timeline:
     """The timeline of the articles matching ``text``: its date range included, so the chart
-    spans what the list shows (picking a range on it zooms in)."""
-    return build_timeline(matching_dates(searcher, text), date_range_in(text))
+    spans what the list shows (picking a range on it zooms in). ``marks`` answers is:/label:."""
+    return build_timeline(matching_dates(searcher, text, marks), date_range_in(text))
 
 
 def date_range_in(text: str) -> tuple[dt.date, dt.date] | None:

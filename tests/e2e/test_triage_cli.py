@@ -1,0 +1,126 @@
+"""``mark``, ``label`` and the is:/label: terms of ``search`` as a script sees them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.helpers import SEED, run, write_article
+
+
+def search(corpus: Path, data: Path, query: str) -> dict[str, object]:
+    done = run("--corpus", corpus, "--data-dir", data, "search", query, "--json", "--limit", "100")
+    assert done.returncode == 0, done.stderr
+    result: dict[str, object] = json.loads(done.stdout)
+    return result
+
+
+def paths(result: dict[str, object]) -> set[str]:
+    return {h["path"] for h in result["hits"]}  # type: ignore[attr-defined,index]
+
+
+def test_mark_read_and_unread_by_path_and_by_query(corpus: Path, tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    first = search(corpus, data, "is:unread")
+    assert first["total"] == 5
+    assert all(h["read"] is False and h["labels"] == [] for h in first["hits"])  # type: ignore[attr-defined]
+
+    done = run("--corpus", corpus, "--data-dir", data, "mark", "read", SEED, str(corpus / "markets/fire.md"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "2 articles marked read (0 already read)"
+    assert paths(search(corpus, data, "is:read")) == {SEED, "markets/fire.md"}
+    hits = {h["path"]: h for h in search(corpus, data, "Minsk")["hits"]}  # type: ignore[attr-defined]
+    assert hits[SEED]["read"] is True and hits["scattered.txt"]["read"] is False
+
+    done = run("--corpus", corpus, "--data-dir", data, "mark", "unread", "--all", "Minsk date:2020")
+    assert done.returncode == 0 and done.stdout.startswith("1 article marked unread")
+    assert paths(search(corpus, data, "is:read")) == {"markets/fire.md"}
+    done = run("--corpus", corpus, "--data-dir", data, "mark", "read", "--all", "is:unread")
+    assert done.stdout.startswith("4 articles marked read")
+    assert search(corpus, data, "is:unread")["total"] == 0
+
+
+def test_mark_names_an_unknown_article_and_marks_the_rest(corpus: Path, tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    done = run("--corpus", corpus, "--data-dir", data, "mark", "read", "no/such.txt", SEED)
+    assert done.returncode == 1
+    assert done.stderr.strip() == "corpus-reader: not an article in the corpus: no/such.txt"
+    assert paths(search(corpus, data, "is:read")) == {SEED}
+    nothing = run("--corpus", corpus, "--data-dir", data, "mark", "read")
+    assert nothing.returncode == 1 and "--all QUERY" in nothing.stderr
+    assert len(nothing.stderr.strip().splitlines()) == 1
+
+
+def test_label_add_remove_list_and_search(corpus: Path, tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    base = ("--corpus", corpus, "--data-dir", data)
+    done = run(*base, "label", "add", "conflict", "--query", "Karabakh OR Minsk")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "conflict: given 2 articles"
+    assert run(*base, "label", "add", "economy", "markets/wire.txt", "--color", "blue").returncode == 0
+    listed = run(*base, "label", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    by_name = {item["name"]: item for item in json.loads(listed.stdout)}
+    assert by_name["conflict"]["count"] == 2 and by_name["economy"] == {
+        "name": "economy",
+        "color": "blue",
+        "css": by_name["economy"]["css"],
+        "count": 1,
+        "orphaned": 0,
+        "highlights": 0,
+    }
+    plain = run(*base, "label", "list")
+    assert "conflict  (" in plain.stdout and "2 articles" in plain.stdout
+
+    assert paths(search(corpus, data, "label:conflict")) == {SEED, "scattered.txt"}
+    assert paths(search(corpus, data, "label:conflict date:2021")) == {"scattered.txt"}
+    hit = next(h for h in search(corpus, data, "dividend")["hits"])  # type: ignore[call-overload]
+    assert hit["labels"] == ["economy"]
+
+    done = run(*base, "label", "remove", "conflict", SEED)
+    assert done.returncode == 0 and done.stdout.strip() == "conflict: taken off 1 article"
+    assert paths(search(corpus, data, "label:conflict")) == {"scattered.txt"}
+    missing = run(*base, "label", "remove", "nosuch", SEED)
+    assert missing.returncode == 1 and missing.stderr.strip() == "corpus-reader: no label 'nosuch'"
+
+
+def test_a_deleted_labelled_article_is_listed_as_orphaned_and_can_be_removed(
+    corpus: Path, tmp_path: Path
+) -> None:
+    base = ("--corpus", corpus, "--data-dir", tmp_path / "d")
+    assert run(*base, "label", "add", "harbour", "markets/fire.md").returncode == 0
+    (corpus / "markets/fire.md").unlink()
+    (item,) = json.loads(run(*base, "label", "list", "--json").stdout)
+    assert (item["count"], item["orphaned"]) == (0, 1)
+    done = run(*base, "label", "remove", "harbour", "markets/fire.md")
+    assert done.returncode == 0, done.stderr
+    (item,) = json.loads(run(*base, "label", "list", "--json").stdout)
+    assert (item["count"], item["orphaned"]) == (0, 0)
+
+
+def test_a_rule_labels_an_article_that_arrives_in_a_later_sync(corpus: Path, tmp_path: Path) -> None:
+    from reader.core.annotations import AnnotationStore
+    from reader.core.rules import set_rule
+    from reader.core.saved_searches import save_search
+
+    data = tmp_path / "d"
+    assert run("--corpus", corpus, "--data-dir", data, "index").returncode == 0
+    store = AnnotationStore(data / "annotations.sqlite3")
+    saved = save_search(store, str(corpus.resolve()), "Caucasus", "Artsakh OR Karabakh", set())
+    set_rule(store, saved.id, "conflict")
+    store.close()
+    write_article(corpus, "later.txt", "Artsakh", "2021-03-03", "News from Artsakh today.")
+    assert run("--corpus", corpus, "--data-dir", data, "index").returncode == 0
+    assert paths(search(corpus, data, "label:conflict")) == {"later.txt"}
+
+
+def test_search_batch_understands_the_new_terms(corpus: Path, tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    assert run("--corpus", corpus, "--data-dir", data, "mark", "read", SEED).returncode == 0
+    queries = tmp_path / "queries.txt"
+    queries.write_text("is:read\nis:unread Minsk\n", "utf-8")
+    done = run("--corpus", corpus, "--data-dir", data, "search", "--batch", queries)
+    assert done.returncode == 0, done.stderr
+    first, second = (json.loads(line) for line in done.stdout.splitlines())
+    assert [h["path"] for h in first["hits"]] == [SEED] and first["hits"][0]["read"] is True
+    assert [h["path"] for h in second["hits"]] == ["scattered.txt"]
