@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from reader.core.index import SyncReport
 from reader.core.similar import SimilarResult
+from reader.gui.operations import export as export_ops
 from reader.gui.operations.articles import LoadedArticle
 from reader.gui.tasks.library import Library
 from reader.gui.views.annotation_controller import AnnotationController
@@ -52,6 +53,24 @@ from reader.gui.window.open_files import OpenFiles
 from reader.gui.window.search_controller import SearchController
 from reader.gui.window.sync_status import SyncStatus
 from reader.resources import corpus_title
+
+
+def ask_export_target(parent: QWidget, title: str, name: str) -> tuple[Path, str] | None:
+    """Ask where to export and as what: ``(file, "csv" or "json")``, or None (tests replace this)."""
+    start = str(Path.home() / f"{name}.csv")
+    chosen, selected = QFileDialog.getSaveFileName(parent, title, start, "CSV (*.csv);;JSON (*.json)")
+    if not chosen:
+        return None
+    path = Path(chosen)
+    fmt = (
+        "json"
+        if path.suffix.lower() == ".json" or (not path.suffix and "json" in selected.lower())
+        else "csv"
+    )
+    if not path.suffix:
+        path = path.with_suffix(f".{fmt}")
+    return path, fmt
+
 
 #: Below this width (px) the window keeps the search box usable by showing fewer buttons.
 NARROW_WIDTH = 1100
@@ -285,6 +304,9 @@ class MainWindow(QMainWindow):
             "&File", "Open the &Original File", "Ctrl+Shift+O", self.articles.open_original
         )
         menus["&File"].addSeparator()
+        action("&File", "&Export Results…", None, self.export_results)
+        action("&File", "Export &Concordance…", None, self.export_concordance)
+        menus["&File"].addSeparator()
         action("&File", "&Quit", QKeySequence.StandardKey.Quit, self.close)
         action("&View", "Zoom &In", QKeySequence.StandardKey.ZoomIn, self.pane.zoom_in)
         self.addAction(self._shortcut("Ctrl+=", self.pane.zoom_in))
@@ -408,6 +430,45 @@ class MainWindow(QMainWindow):
             return
         self.tabs.setCurrentIndex(0)
         self.search_controller.more_like(article.path, article.title)
+
+    def export_results(self) -> None:
+        """File ▸ Export Results…: every hit of the current search (or every article) as CSV or JSON."""
+        if self.library is None:
+            return
+        target = ask_export_target(self, "Export results", "results")
+        if target is None:
+            return
+        path, fmt = target
+        query = self.search_controller.query
+        export_ops.export_results(
+            self.library.tasks,
+            query,
+            self.search_controller.sort(),
+            fmt,
+            path,
+            lambda n: self.statusBar().showMessage(f"Exported {n:,} rows to {path}", 10000),
+        ).run()
+
+    def export_concordance(self) -> None:
+        """File ▸ Export Concordance…: the concordance's occurrences, as sorted, as CSV or JSON."""
+        run = self.concordance.run
+        if self.library is None or run is None or not self.concordance.model.rowCount():
+            self.statusBar().showMessage("Show a concordance first (View ▸ Concordance).", 6000)
+            return
+        target = ask_export_target(self, "Export concordance", "concordance")
+        if target is None:
+            return
+        path, fmt = target
+        model = self.concordance.model
+        rows = [o for o in (model.occurrence(i) for i in range(model.rowCount())) if o is not None]
+        export_ops.export_concordance(
+            self.library.tasks,
+            run,
+            rows,
+            fmt,
+            path,
+            lambda n: self.statusBar().showMessage(f"Exported {n:,} occurrences to {path}", 10000),
+        ).run()
 
     def clear_search(self) -> None:
         self.search_edit.clear()
