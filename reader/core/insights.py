@@ -432,8 +432,8 @@ def _stop_ids(store: WordStore, df: Counts, docs: int) -> npt.NDArray[np.bool_]:
     stop = np.zeros(len(df), dtype=bool)
     stop[BOUNDARY] = True
     best: tuple[int, list[int]] = (0, [])
-    for words in stoplists.values():
-        stems = {stem for w in words for stem, _, _ in word_stems(w)}
+    for language, words in stoplists.items():
+        stems = {stem for w in words for stem, _, _ in word_stems(w, language)}
         ids = [i for i in store.term_ids(stems).values() if i < len(df)]
         used = int(df[ids].sum()) if ids else 0
         if used > best[0]:

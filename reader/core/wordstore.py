@@ -2,7 +2,8 @@
 
 The Whoosh index does not store article bodies, and re-reading and re-analysing 10,000 files
 for a collocates table would take far longer than the two seconds it may. So each article's
-stemmed words (``word_stems``: Whoosh's tokens and Porter stems of the lower-case words) are kept here as an
+stemmed words (``word_stems``: Whoosh's tokens, each as the index's folded term in the article's
+language) are kept here as an
 array of 32-bit term ids, with ``0`` where a sentence or line ends, beside its
 MinHash signature and story (``stories.py``). The terms table counts each term in the corpus
 (tokens and articles) for keyness.
@@ -22,32 +23,40 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from whoosh.lang.porter import stem as porter_stem
 
+from reader.core.analysis import index_terms
 from reader.core.catalog import Catalog
 from reader.core.corpus import Article, ArticleError, load_article
+from reader.core.language import article_language
 
-# Whoosh's default token pattern and Porter stems of the lower-case words: the index's analysis
-# before languages, which the stories' threshold was chosen on. Deliberately not the index's
-# folded, per-language terms (analysis.py): with those, two Wikinews articles full of Hindi in the
-# labelled set joined as one story. English words get the same stems either way.
+# Whoosh's default token pattern (the stories' threshold was chosen on its tokens: with the
+# index's own tokens, which keep the vowel signs of Indic scripts inside a word, two Wikinews
+# articles full of Hindi in the labelled set joined as one story), each word stored as its first
+# index term in the article's language (analysis.py: folded, stemmed by that language's Snowball
+# stemmer). So a query's terms, which insights looks up here, are the store's terms in every
+# language; English words get the same Porter stems as before.
 _TOKEN = re.compile(r"\w+(\.?\w+)*")
-_stem = lru_cache(maxsize=100_000)(porter_stem)
 
 
-def word_stems(text: str) -> Iterator[tuple[str, int, int]]:
-    """``(stem, start, end)`` of each word of ``text`` as this store keeps it (the reference for
-    ``analyse``, and for the words insights looks up)."""
+def _term(word: str, language: str | None) -> str:
+    terms = index_terms(word, language)
+    return terms[0] if terms else ""
+
+
+def word_stems(text: str, language: str | None = None) -> Iterator[tuple[str, int, int]]:
+    """``(term, start, end)`` of each word of ``text`` (in an article of ``language``) as this
+    store keeps it (the reference for ``analyse``, and for the words insights looks up)."""
     for m in _TOKEN.finditer(text):
-        yield _stem(m.group().lower()), m.start(), m.end()
+        term = _term(m.group(), language)
+        if term:
+            yield term, m.start(), m.end()
 
 
-STORE_VERSION = 2  # 2: token arrays stored raw (1: zlib)
+STORE_VERSION = 3  # 3: folded terms by language (2: Porter stems, token arrays raw; 1: zlib)
 STORE_NAME = "words.sqlite3"
 #: Term id marking the end of a sentence or line (n-grams never cross it).
 BOUNDARY = 0
@@ -80,14 +89,15 @@ def analyse(article: Article) -> tuple[list[str], list[str], int]:
     per text instead of a generator step per word: five times faster on the articles of a cold
     build.
     """
+    language = article_language(article)
     stems: list[str] = []
     words: list[str] = []
-    _scan(article.title, stems, words)
+    _scan(article.title, stems, words, language)
     if not stems or stems[-1]:
         stems.append("")
         words.append("")
     body_start = len(stems)
-    _scan(article.body, stems, words)
+    _scan(article.body, stems, words, language)
     while len(stems) > body_start and not stems[-1]:
         stems.pop()
         words.pop()
@@ -97,11 +107,11 @@ def analyse(article: Article) -> tuple[list[str], list[str], int]:
 # The index's token pattern with its groups made non-capturing (findall returns whole matches),
 # or a sentence end.
 _SCAN = re.compile("(?:" + re.sub(r"(?<!\\)\((?!\?)", "(?:", _TOKEN.pattern) + r")|[.!?;:\n]")
-_STEMS: dict[str, str] = {}
+_STEMS: dict[str | None, dict[str, str]] = {}
 
 
-def _scan(text: str, stems: list[str], words: list[str]) -> None:
-    cache = _STEMS
+def _scan(text: str, stems: list[str], words: list[str], language: str | None) -> None:
+    cache = _STEMS.setdefault(language, {})
     after_word = bool(stems) and bool(stems[-1])
     for w in _SCAN.findall(text.lower()):
         if len(w) == 1 and w in ".!?;:\n":
@@ -112,9 +122,11 @@ def _scan(text: str, stems: list[str], words: list[str]) -> None:
             continue
         s = cache.get(w)
         if s is None:
-            s = cache[w] = _stem(w)
+            s = cache[w] = _term(w, language)
             if len(cache) > 500_000:
                 cache.clear()
+        if not s:
+            continue
         stems.append(s)
         words.append(w)
         after_word = True

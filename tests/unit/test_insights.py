@@ -108,3 +108,30 @@ def test_trends_count_articles_and_shares_per_period(index: CorpusIndex) -> None
     with index.ix.searcher() as searcher:
         within = trends(searcher, ["ceasefire"], within="Minsk")
     assert sum(within.trends[0].counts) == 6
+
+
+def test_collocates_of_a_russian_word_find_its_inflected_forms(tmp_path: Path) -> None:
+    # The word store keeps each word as the index's folded term in the article's language, so a
+    # query word finds its forms in insights as it does in search (Москва: Москве, Москвы).
+    folder = tmp_path / "corpus"
+    forms = ["Москве", "Москвы", "Москву", "Москве"]
+    for i, form in enumerate(forms):
+        write_article(
+            folder,
+            f"ru{i}.txt",
+            f"Переговоры {i}",
+            f"{i + 1} марта 2021",
+            f"Делегации встретились в {form} во вторник. Переговоры о прекращении огня продолжились, "
+            "стороны обсудили гуманитарные вопросы и обмен пленными.",
+        )
+    ix = open_index(folder, tmp_path / "index")
+    ix.sync()
+    catalog = ix.catalog()
+    update_stories(ix.dir, ix.corpus, catalog)
+    catalog.close()
+    try:
+        final = _run(ix, "Москва", min_freq=1)[-1]
+    finally:
+        ix.close()
+    assert final.finished and final.total == 4 and final.occurrences == 4
+    assert "во" in {c.word for c in final.collocates} or "вторник" in {c.word for c in final.collocates}
