@@ -36,7 +36,7 @@ NUM_PERM = 128
 BANDS, ROWS = 64, 2
 SHINGLE = 3
 #: Jaccard similarity (of word-triple sets) from which two articles are versions of one story.
-THRESHOLD = 0.45
+THRESHOLD = 0.43
 #: A pair whose estimated similarity is within this of ``THRESHOLD`` is decided by the exact
 #: Jaccard of its triples: 128 hashes estimate it to about ±0.04, so two distinct articles that
 #: share 41% of their triples (interviews built on one questionnaire) would otherwise join in
