@@ -33,7 +33,7 @@ def test_save_then_new_matches_after_a_sync_then_open_marks_them_seen(
     monkeypatch.setattr(saved_searches_view, "ask_name", lambda _parent, query: f"Storage {query}")
     saved.save_action.trigger()
     qtbot.waitUntil(lambda: (item := _item(app)) is not None and item.total == 1)
-    assert saved.model.index(0).data() == "Storage warehouse\n1 article"
+    assert saved.model.index(0).data() == "Storage warehouse\n1 article · 1 unread"
 
     write_article(corpus, "w2.txt", "Warehouse sold", "2021-05-01", "The burned warehouse was sold.")
     write_article(corpus, "w3.txt", "Warehouse rebuilt", "2021-06-01", "A new warehouse stands.")
@@ -42,7 +42,7 @@ def test_save_then_new_matches_after_a_sync_then_open_marks_them_seen(
     with qtbot.waitSignal(library.sync_finished, timeout=10000):
         library.sync()
     qtbot.waitUntil(lambda: (item := _item(app)) is not None and item.new == 2)
-    assert saved.model.index(0).data() == "Storage warehouse\n3 articles · 2 new"
+    assert saved.model.index(0).data() == "Storage warehouse\n3 articles · 2 new · 3 unread"
     assert window.tabs.tabText(tab) == "Saved (2 new)"
 
     window.search("")

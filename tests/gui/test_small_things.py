@@ -71,7 +71,9 @@ def test_at_800_by_500_every_tab_is_reachable_and_the_search_box_usable(app: App
 
 
 def test_the_window_title_names_the_folder_and_the_status_bar_settles(app: App, qtbot: QtBot) -> None:
-    assert app.window.windowTitle() == f"{app.corpus.name} — Corpus Reader"  # type: ignore[union-attr]
+    # The folder, and how many of the listed articles are unread (issue 15).
+    name = app.corpus.name  # type: ignore[union-attr]
+    assert app.window.windowTitle() == f"{name} (5 unread) — Corpus Reader"
     state = app.window.sync_status.state_label
     qtbot.waitUntil(lambda: state.text() == "5 articles · index up to date")
     qtbot.waitUntil(lambda: app.window.statusBar().currentMessage() == "", timeout=15000)

@@ -17,7 +17,7 @@ def test_window_lists_every_article_at_start(app: App) -> None:
     assert app.header() == "5 articles"
     assert app.paths()[0] == "scattered.txt"  # newest first
     assert app.paths()[-1] == "undated.txt"
-    assert app.window.windowTitle() == "corpus — Corpus Reader"
+    assert app.window.windowTitle() == "corpus (5 unread) — Corpus Reader"
 
 
 def test_typing_minsk_group_finds_the_seed_first_with_the_phrase_marked(app: App, qtbot: QtBot) -> None:

@@ -2,7 +2,7 @@
 
     python tests/tools/screenshot.py [--corpus DIR] [--query TEXT] [--out PNG]
         [--tab concordance [--row N] [--sort-column N]] [--tab versions]
-        [--tab insights [--page collocates|keywords|n-grams|trends]] [--expand]
+        [--tab insights [--page collocates|keywords|n-grams|trends]] [--expand] [--triage]
 
 Runs offscreen (no display needed): builds the real MainWindow on a throwaway data dir, waits
 for the index, searches, opens the top hit and saves the window as a PNG.
@@ -55,6 +55,9 @@ def main() -> int:
     parser.add_argument("--expand", action="store_true", help="show the versions of the first story row")
     parser.add_argument("--row", type=int, default=0, help="the concordance row to open")
     parser.add_argument("--sort-column", type=int, default=-1, help="sort the concordance by this column")
+    parser.add_argument(
+        "--triage", action="store_true", help="some articles read, some labelled (the query may be empty)"
+    )
     args = parser.parse_args()
 
     app = QApplication(sys.argv[:1])
@@ -71,10 +74,27 @@ def main() -> int:
         library = session.library
         assert library is not None
         wait(app, lambda: library.ready and not library.syncing)
+        if args.triage:
+            settings.setValue("triage/mark_read_ms", -1)
+            wait(app, lambda: library.triage.loaded)
         window.search(args.query)
-        wait(app, lambda: window.header_label.text().endswith(quoted(args.query)))
+        if args.query:
+            wait(app, lambda: window.header_label.text().endswith(quoted(args.query)))
+        else:
+            wait(app, lambda: window.header_label.text().endswith(" articles"))
         timeline = window.timeline
         wait(app, lambda: timeline.chart.timeline.total > 0)
+        if args.triage:
+            paths = window.model.paths()
+            triage = window.triage
+            triage.apply_label("conflict", [paths[i] for i in (0, 3, 4, 9) if i < len(paths)])
+            triage.apply_label("follow up", [paths[i] for i in (0, 6) if i < len(paths)])
+            triage.apply_label("elections", [paths[i] for i in (2, 7) if i < len(paths)])
+            library.triage.set_read([paths[i] for i in (1, 2, 5, 8) if i < len(paths)])
+            wait(
+                app,
+                lambda: library.triage.state.labels and all(x.id > 0 for x in library.triage.state.labels),
+            )
         if args.tab == "concordance":
             concordance = window.concordance
             concordance.show_panel()

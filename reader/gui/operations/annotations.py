@@ -11,6 +11,7 @@ from pathlib import Path
 from reader.core.annotation_io import dumps_w3c, from_w3c, to_markdown, with_article_info
 from reader.core.annotations import Annotation
 from reader.core.corpus import plain_text
+from reader.core.marks import store_tags
 from reader.gui.tasks.lanes import WriterContext
 from reader.gui.tasks.runner import TaskRunner, WriteOp
 
@@ -48,6 +49,7 @@ def save(tasks: TaskRunner, annotation: Annotation, success: Callable[[Changed],
 
     def work(ctx: WriterContext) -> Changed:
         ctx.annotations().put(annotation)
+        store_tags(ctx.annotations(), [annotation])  # an undone deletion gets its tags back
         return Changed(_all(ctx), saved=annotation)
 
     return WriteOp(tasks, work, success).described("Not saved")
@@ -97,6 +99,7 @@ def import_file(tasks: TaskRunner, source: Path, success: Callable[[Changed], No
         data = json.loads(source.read_text("utf-8"))
         items = from_w3c(data, str(corpus), lambda path: plain_text(corpus, path), notes)
         ctx.annotations().put_many(items)
+        store_tags(ctx.annotations(), items)
         outside = f"; {len(notes):,} named files outside the corpus folder (orphaned)" if notes else ""
         return Changed(_all(ctx), message=f"Imported {len(items):,} annotations from {source}{outside}")
 

@@ -27,7 +27,7 @@ def start(
 
     def work(ctx: ReaderContext) -> Concordance:
         assert ctx.index is not None
-        run = start_concordance(ctx.index, text, searcher=ctx.searcher())
+        run = start_concordance(ctx.index, text, searcher=ctx.searcher(), marks=ctx.service.marks)
         ctx.state[KEY] = run.chunks(ctx.index, width)
         return run
 

@@ -23,7 +23,11 @@ def count(
     tasks: TaskRunner, success: Callable[[list[SavedSearchCount]], None]
 ) -> ReadOp[list[SavedSearchCount]]:
     """Every saved search of the corpus with its total and new matches."""
-    op = ReadOp(tasks, lambda ctx: count_all(ctx.annotations(), str(ctx.corpus), ctx.searcher()), success)
+    op = ReadOp(
+        tasks,
+        lambda ctx: count_all(ctx.annotations(), str(ctx.corpus), ctx.searcher(), ctx.service.marks),
+        success,
+    )
     op.supersedes("saved-searches").described("Cannot count the saved searches")
     return op
 
@@ -36,9 +40,9 @@ def save(tasks: TaskRunner, name: str, text: str, success: Callable[[SavedSearch
             tasks, lambda ctx: save_search(ctx.annotations(), str(ctx.corpus), name, text, matches), success
         ).described("Search not saved").run()
 
-    return ReadOp(tasks, lambda ctx: matching_paths(ctx.searcher(), text), write).described(
-        "Search not saved"
-    )
+    return ReadOp(
+        tasks, lambda ctx: matching_paths(ctx.searcher(), text, ctx.service.marks), write
+    ).described("Search not saved")
 
 
 def mark_seen(
@@ -50,7 +54,7 @@ def mark_seen(
         saved = get(ctx.annotations(), search_id)
         if saved is None or ctx.annotations().read_only:
             return None
-        return matching_paths(ctx.searcher(), saved.query)
+        return matching_paths(ctx.searcher(), saved.query, ctx.service.marks)
 
     def write(paths: set[str] | None) -> None:
         if paths is None:

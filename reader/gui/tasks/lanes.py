@@ -11,6 +11,7 @@ from typing import Any
 from reader.core.annotations import AnnotationStore
 from reader.core.catalog import Catalog
 from reader.core.index import CorpusIndex
+from reader.core.mark_filter import MarkSource, PathTable
 from reader.core.search import SearchService
 
 
@@ -52,13 +53,18 @@ class ReaderContext(_Context):
         self._catalog: Catalog | None = None
         #: State an operation keeps between its jobs (a running concordance), by operation.
         self.state: dict[str, Any] = {}
+        #: Article path -> document number per index segment (mark_filter.py), kept across
+        #: searchers and rebuilds of the service.
+        self.paths = PathTable()
 
     def attach(self, index: CorpusIndex) -> None:
         """Read ``index`` from now on (again after a rebuild: the old searcher and catalog
         belong to the removed index)."""
         self.detach()
         self.index = index
-        self._service = SearchService(index)
+        # is:/label: terms and the hits' read state and labels, from this lane's connection.
+        marks = MarkSource(str(index.corpus), self.annotations, owns_store=False, paths=self.paths)
+        self._service = SearchService(index, marks)
         self._catalog = index.catalog()
 
     def detach(self) -> None:

@@ -18,6 +18,7 @@ from reader.gui.operations import index as index_ops
 from reader.gui.tasks.analysis import AnalysisLane
 from reader.gui.tasks.lanes import ReaderContext, WriterContext
 from reader.gui.tasks.runner import ReadOp, TaskRunner, WriteOp
+from reader.gui.tasks.triage import Triage
 from reader.gui.tasks.watcher import DEBOUNCE_MS, POLL_MS, CorpusWatcher
 
 #: How long after start-up an existing index is synced (the first listing and search go first).
@@ -74,6 +75,8 @@ class Library(QObject):
         self.tasks.damage_found.connect(self._on_tasks_damage_found)
         #: The Versions and Insights panels' reads (stories, the word store, article files).
         self.analysis = AnalysisLane(self)
+        #: Read state and labels: a mirror here, written on the writer lane (triage.py).
+        self.triage = Triage(self.tasks, self)
         # Changes in the folder while the window is open: a sync soon after.
         self.watcher = CorpusWatcher(debounce_ms, poll_ms, self)
         self.watcher.changed.connect(self.sync)
@@ -81,6 +84,7 @@ class Library(QObject):
     def start(self) -> None:
         """Open the index and sync it in the background; then watch the folder for changes."""
         self.syncing = True
+        self.triage.start()
 
         def open_index(ctx: WriterContext) -> tuple[CorpusIndex, bool]:
             index = index_ops.open_corpus_index(ctx, self.waiting_for_writer.emit)
@@ -150,6 +154,8 @@ class Library(QObject):
         self.syncing = False
         if not report.cancelled:
             self.rebuilding = False
+        if report.changed:
+            self.triage.after_sync([*report.added_paths, *report.updated_paths])
         self.sync_finished.emit(report)
         self.watcher.watch(synced.watch)
         if self._sync_again and not report.cancelled:

@@ -7,6 +7,8 @@ once, and shows the result. It never touches SQLite itself.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
@@ -29,6 +31,16 @@ def ask_note(parent: QWidget, title: str, initial: str = "") -> str | None:
     return text if ok else None
 
 
+def ask_tags(parent: QWidget, current: tuple[str, ...]) -> list[str] | None:
+    """Ask for a highlight's tags, separated by commas; None when cancelled. (Tests replace it.)"""
+    text, ok = QInputDialog.getText(
+        parent, "Tags", "Tags (labels), separated by commas:", text=", ".join(current)
+    )
+    if not ok:
+        return None
+    return [t.strip() for t in text.split(",") if t.strip()]
+
+
 class AnnotationController(QObject):
     """Owns the annotation panels and actions of one window.
 
@@ -47,7 +59,8 @@ class AnnotationController(QObject):
         self.tabs = tabs
         self.library: Library | None = None
         self.model = AnnotationListModel(self)
-        self.undo_stack: list[Annotation] = []
+        # Deleted annotations to restore, or (what was done, how to undo it) from other parts.
+        self.undo_stack: list[Annotation | tuple[str, Callable[[], None]]] = []
         self._annotations: list[Annotation] = []
         self._outside = False  # the pane shows a file that is not in the corpus
 
@@ -92,7 +105,7 @@ class AnnotationController(QObject):
         )
         self.bookmark_action.setText("☆ Bookmark")
         pane.article_cleared.connect(self.article_cleared)
-        self.undo_action = QAction("&Undo Delete", parent)
+        self.undo_action = QAction("&Undo", parent)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.undo_action.setEnabled(False)
         self.undo_action.triggered.connect(self.undo_delete)
@@ -137,6 +150,7 @@ class AnnotationController(QObject):
         self.undo_stack.clear()
         self.undo_action.setEnabled(False)
         self.model.set_annotations([])
+        library.triage.tags_saved.connect(self.refresh)
         library.notice.connect(self._on_library_notice)
         library.index_opened.connect(self.refresh)
         library.sync_finished.connect(self._on_library_sync_finished)
@@ -194,11 +208,24 @@ class AnnotationController(QObject):
     def bookmark_for(self, path: str) -> Annotation | None:
         return next((a for a in self._annotations if a.kind == "bookmark" and a.path == path), None)
 
+    def push_undo(self, what: str, undo: Callable[[], None]) -> None:
+        """Make ``undo`` the next thing Ctrl+Z does (``what`` was just done)."""
+        self.undo_stack.append((what, undo))
+        self.undo_action.setEnabled(True)
+        self.message.emit(f"{what}. Ctrl+Z undoes it.", 8000)
+
     def undo_delete(self) -> None:
+        """Ctrl+Z: bring back the last deleted annotation, or undo the last triage action."""
         if self.library is not None and self.undo_stack:
-            self.save(self.undo_stack.pop())
+            item = self.undo_stack.pop()
+            if isinstance(item, tuple):
+                item[1]()
+                message = f"Undone: {item[0]}."
+            else:
+                self.save(item)
+                message = "Restored."
             self.undo_action.setEnabled(bool(self.undo_stack))
-            self.message.emit("Restored.", 4000)
+            self.message.emit(message, 4000)
 
     def reattach_selected_orphan(self) -> None:
         orphan = self.orphans.current()
@@ -247,9 +274,15 @@ class AnnotationController(QObject):
             self.import_from(Path(source))
 
     def show_highlights(self, text: str) -> None:
-        """The ``in:highlights`` search scope: the Highlights panel, filtered."""
+        """The ``in:highlights`` search scope: the Highlights panel, filtered by words and by
+        ``label:TAG`` (``label:"two words"``)."""
         self.tabs.setCurrentWidget(self.highlights)
-        self.highlights.set_filter(text)
+        tag = re.search(r'(?<![\w:])label:(?:"([^"]*)"|(\S+))', text, re.I)
+        if tag is None:
+            self.highlights.set_filter(text, "")
+            return
+        words = (text[: tag.start()] + " " + text[tag.end() :]).strip()
+        self.highlights.set_filter(words, tag[1] if tag[1] is not None else tag[2])
 
     # --- showing ---------------------------------------------------------------------
 
@@ -310,6 +343,10 @@ class AnnotationController(QObject):
             answer = ask_note(self.parent_widget, "Edit note", highlight.note)
             if answer is not None:
                 self.update(highlight.id, note=answer)
+        elif action == "tags":
+            tags = ask_tags(self.parent_widget, highlight.tags)
+            if tags is not None and self.library is not None:
+                self.library.triage.set_tags(highlight.id, tags)
         else:
             self.update(highlight.id, color=action)
 

@@ -75,10 +75,10 @@ class AnnotationListModel(QAbstractListModel):
 
 
 class AnnotationFilter(QSortFilterProxyModel):
-    """Keeps annotations of one kind and state, matching the filter words and colour.
+    """Keeps annotations of one kind and state, matching the filter words, colour and tag.
 
     Every filter word must begin a word of the quote, the note or the article title, so
-    ``negotiation`` finds "negotiations".
+    ``negotiation`` finds "negotiations"; a tag matches in any case.
     """
 
     def __init__(self, kind: str, state: str | None, parent: Any = None) -> None:
@@ -87,12 +87,16 @@ class AnnotationFilter(QSortFilterProxyModel):
         self.state = state
         self._words: list[str] = []
         self._color = ""
+        self._tag = ""
 
     def set_text(self, text: str) -> None:
         self._refilter(lambda: setattr(self, "_words", [w.casefold() for w in re.findall(r"\w+", text)]))
 
     def set_color(self, color: str) -> None:
         self._refilter(lambda: setattr(self, "_color", color))
+
+    def set_tag(self, tag: str) -> None:
+        self._refilter(lambda: setattr(self, "_tag", tag.casefold()))
 
     def _refilter(self, change: Any) -> None:
         # Qt 6.10 deprecated invalidateFilter() for begin/endFilterChange(); support both.
@@ -111,6 +115,8 @@ class AnnotationFilter(QSortFilterProxyModel):
         if a is None or a.kind != self.kind or (self.state is not None and a.state != self.state):
             return False
         if self._color and a.color != self._color:
+            return False
+        if self._tag and self._tag not in {t.casefold() for t in a.tags}:
             return False
         if self._words:
             words = re.findall(r"\w+", f"{a.exact} {a.note} {a.title}".casefold())
@@ -186,9 +192,12 @@ class AnnotationDelegate(QStyledItemDelegate):
             quote = QFontMetrics(italic).elidedText(f"“{a.exact}”", Qt.TextElideMode.ElideRight, width)
             painter.drawText(QRect(x, rect.top() + 2 * line, width, line), Qt.AlignmentFlag.AlignLeft, quote)
             painter.setFont(option.font)
-        if a.note:
-            note = metrics.elidedText("✎ " + " ".join(a.note.split()), Qt.TextElideMode.ElideRight, width)
-            painter.drawText(QRect(x, rect.top() + 3 * line, width, line), Qt.AlignmentFlag.AlignLeft, note)
+        last = " ".join(
+            p for p in ("✎ " + " ".join(a.note.split()) if a.note else "", *(f"#{t}" for t in a.tags)) if p
+        )
+        if last:
+            last = metrics.elidedText(last, Qt.TextElideMode.ElideRight, width)
+            painter.drawText(QRect(x, rect.top() + 3 * line, width, line), Qt.AlignmentFlag.AlignLeft, last)
         painter.restore()
 
 
@@ -225,6 +234,7 @@ class AnnotationPanel(QWidget):
         layout.setContentsMargins(0, 4, 0, 0)
         self.filter_edit: QLineEdit | None = None
         self.color_combo: QComboBox | None = None
+        self.tag_combo: QComboBox | None = None
         if with_filter:
             row = QHBoxLayout()
             self.filter_edit = QLineEdit(self)
@@ -236,8 +246,14 @@ class AnnotationPanel(QWidget):
             for name, label in HIGHLIGHT_LABELS.items():
                 self.color_combo.addItem(label, name)
             self.color_combo.currentIndexChanged.connect(self._on_filter_changed)
+            self.tag_combo = QComboBox(self)
+            self.tag_combo.setAccessibleName("Filter by tag")
+            self.tag_combo.addItem("All tags", "")
+            self.tag_combo.currentIndexChanged.connect(self._on_filter_changed)
+            model.modelReset.connect(self._fill_tags)
             row.addWidget(self.filter_edit, 1)
             row.addWidget(self.color_combo)
+            row.addWidget(self.tag_combo)
             layout.addLayout(row)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.empty_label)
@@ -272,13 +288,51 @@ class AnnotationPanel(QWidget):
         value = index.data(AnnotationRole) if index.isValid() else None
         return value if isinstance(value, Annotation) else None
 
-    def set_filter(self, text: str) -> None:
+    def set_filter(self, text: str, tag: str | None = None) -> None:
+        """Filter by words of quotes, notes and titles (and by ``tag``, when given)."""
+        if tag is not None and self.tag_combo is not None:
+            index = next(
+                (
+                    i
+                    for i in range(self.tag_combo.count())
+                    if str(self.tag_combo.itemData(i)).casefold() == tag.casefold()
+                ),
+                -1,
+            )
+            if index < 0:  # no highlight has it (yet): still filter by it, to show none
+                self.tag_combo.addItem(f"#{tag}", tag)
+                index = self.tag_combo.count() - 1
+            self.tag_combo.setCurrentIndex(index)
         if self.filter_edit is not None:
             self.filter_edit.setText(text)
+
+    def _fill_tags(self) -> None:
+        """The tag menu: every tag of the highlights, keeping the one chosen."""
+        if self.tag_combo is None:
+            return
+        chosen = str(self.tag_combo.currentData() or "")
+        model = self.proxy.sourceModel()
+        tags: dict[str, str] = {}
+        for row in range(model.rowCount()):
+            a = model.index(row, 0).data(AnnotationRole)
+            if isinstance(a, Annotation):
+                for tag in a.tags:
+                    tags.setdefault(tag.casefold(), tag)
+        if chosen and chosen.casefold() not in tags:
+            tags[chosen.casefold()] = chosen
+        self.tag_combo.blockSignals(True)
+        self.tag_combo.clear()
+        self.tag_combo.addItem("All tags", "")
+        for key in sorted(tags):
+            self.tag_combo.addItem(f"#{tags[key]}", tags[key])
+            if key == chosen.casefold():
+                self.tag_combo.setCurrentIndex(self.tag_combo.count() - 1)
+        self.tag_combo.blockSignals(False)
 
     def _on_filter_changed(self, *_args: object) -> None:
         self.proxy.set_text(self.filter_edit.text() if self.filter_edit else "")
         self.proxy.set_color(str(self.color_combo.currentData()) if self.color_combo else "")
+        self.proxy.set_tag(str(self.tag_combo.currentData() or "") if self.tag_combo else "")
         self._update_empty()
 
     def _update_empty(self, *_args: object) -> None:

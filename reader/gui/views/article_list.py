@@ -6,7 +6,7 @@ import datetime as dt
 import html
 from collections import OrderedDict
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
+    QColor,
     QFont,
     QFontMetrics,
     QMouseEvent,
@@ -32,6 +33,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from reader.core.catalog import ArticleRow
+from reader.core.marks import Label
 from reader.core.search import Hit
 from reader.gui.views.local_dates import local_date
 
@@ -45,6 +47,16 @@ StoryRole = Qt.ItemDataRole.UserRole + 4
 DepthRole = Qt.ItemDataRole.UserRole + 5
 #: Whether the row's story is expanded.
 ExpandedRole = Qt.ItemDataRole.UserRole + 6
+ReadRole = Qt.ItemDataRole.UserRole + 7  # bool: read (unread rows are bold)
+LabelsRole = Qt.ItemDataRole.UserRole + 8  # list[Label]: painted as coloured chips
+
+
+class MarksLookup(Protocol):
+    """Where rows get their read state and labels (``gui.triage.Triage``)."""
+
+    def is_read(self, path: str) -> bool: ...
+
+    def labels_of(self, path: str) -> list[Label]: ...
 
 
 @dataclass(frozen=True)
@@ -112,6 +124,25 @@ class ArticleListModel(QAbstractListModel):
         self._waiting_for_more = False
         self._expanded: set[str] = set()
         self._top = 0  # rows of the list itself (versions shown under a story not counted)
+        self._marks: MarksLookup | None = None
+
+    def set_marks(self, lookup: MarksLookup | None) -> None:
+        """Read state and labels of the rows come from ``lookup`` (None: every row unread)."""
+        self._marks = lookup
+        self.marks_changed()
+
+    def marks_changed(self) -> None:
+        """Read state or labels changed: repaint the rows."""
+        if self._rows:
+            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1), [ReadRole, LabelsRole])
+
+    def paths(self) -> list[str]:
+        """The loaded rows' article paths, in order."""
+        return [row.path for row in self._rows]
+
+    def all_loaded(self) -> bool:
+        """Whether every row of the list is loaded (no page of search hits still to come)."""
+        return self._top >= self._total
 
     @property
     def total(self) -> int:
@@ -210,9 +241,16 @@ class ArticleListModel(QAbstractListModel):
             return row.depth
         if role == ExpandedRole:
             return row.path in self._expanded
+        if role == ReadRole:
+            return self._marks.is_read(row.path) if self._marks is not None else False
+        if role == LabelsRole:
+            return self._marks.labels_of(row.path) if self._marks is not None else []
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             story = f" {row.story_note}." if row.story_note else ""
-            return f"{row.meta}.{story} {row.snippet}"
+            state = "" if self._marks is None or self._marks.is_read(row.path) else "Unread. "
+            names = [label.name for label in self._marks.labels_of(row.path)] if self._marks else []
+            tags = f" Labels: {', '.join(names)}." if names else ""
+            return f"{state}{row.meta}.{story} {row.snippet}{tags}"
         return None
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:
@@ -226,8 +264,35 @@ class ArticleListModel(QAbstractListModel):
             self.more_requested.emit(self._top)
 
 
+def paint_chips(
+    painter: QPainter, labels: list[Label], font: QFont, right: int, top: int, height: int, min_left: int
+) -> int:
+    """Paint label chips right-aligned ending at ``right``; returns the left edge used."""
+    chip_font = QFont(font)
+    chip_font.setPointSizeF(max(6.0, font.pointSizeF() * 0.8))
+    metrics = QFontMetrics(chip_font)
+    painter.setFont(chip_font)
+    x = right
+    for label in reversed(labels):
+        text = metrics.elidedText(label.name, Qt.TextElideMode.ElideRight, 110)
+        width = metrics.horizontalAdvance(text) + 10
+        if x - width < min_left:
+            break
+        x -= width
+        rect = QRect(x, top + 1, width, height - 2)
+        color = QColor(label.css)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color)
+        painter.drawRoundedRect(rect, 4, 4)
+        painter.setPen(QColor("#ffffff"))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        x -= 4
+    return x
+
+
 class ArticleDelegate(QStyledItemDelegate):
-    """Paints a row: title (bold), date and source, and the marked snippet when searching."""
+    """Paints a row: title (bold while unread), date and source with label chips, and the marked
+    snippet when searching."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -324,7 +389,7 @@ class ArticleDelegate(QStyledItemDelegate):
         badge_rect = self.badge_rect(option, index)
 
         title_font = QFont(option.font)
-        title_font.setBold(True)
+        title_font.setBold(not index.data(ReadRole))
         painter.setFont(title_font)
         painter.setPen(palette.color(text_role))
         title = QFontMetrics(title_font).elidedText(index.data(), Qt.TextElideMode.ElideRight, rect.width())
@@ -336,8 +401,15 @@ class ArticleDelegate(QStyledItemDelegate):
         meta_color = palette.color(text_role)
         if not selected:
             meta_color = palette.color(QPalette.ColorRole.PlaceholderText)
+        labels = index.data(LabelsRole) or []
+        # The story's badge (if any) sits at the right of this line; label chips go left of it.
+        right = badge_rect.left() - 8 if badge_rect.isValid() else rect.right()
+        meta_width = right - rect.left()
+        if labels:
+            left = paint_chips(painter, labels, option.font, right, rect.top() + line, line, rect.left() + 80)
+            meta_width = max(40, left - rect.left() - 6)
+            painter.setFont(option.font)
         painter.setPen(meta_color)
-        meta_width = rect.width() - (badge_rect.width() + 12 if badge_rect.isValid() else 0)
         meta = metrics.elidedText(index.data(MetaRole) or "", Qt.TextElideMode.ElideRight, meta_width)
         painter.drawText(
             QRect(rect.left(), rect.top() + line, meta_width, line), Qt.AlignmentFlag.AlignLeft, meta
@@ -365,6 +437,8 @@ def make_article_view(model: ArticleListModel, delegate: ArticleDelegate, parent
     view.setModel(model)
     view.setItemDelegate(delegate)
     view.setUniformItemSizes(True)
+    # Shift/Ctrl-click and Ctrl+A select several articles (to label or mark them together).
+    view.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
     # Lay out 100,000 rows in batches across event-loop turns: no frame waits for all of them.
     view.setLayoutMode(QListView.LayoutMode.Batched)
     view.setBatchSize(5000)

@@ -1,4 +1,5 @@
-"""Facets beside the list header: "Source", "Year" and "Language" menus listing "value (count)".
+"""Facets beside the list header: "Source", "Year", "Language" and "Labels" menus listing
+"value (count)".
 
 Picking a value writes ``source:"…"``, ``date:YYYY`` or ``lang:ru`` into the query (replacing the
 facet's clause, if any) and searches, so the search bar always says what the list shows; "All
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QToolButton, QWidget
 
 from reader.core.facets import Facets, facet_in, facets_of, source_value, with_facet, without_facet
@@ -50,10 +51,13 @@ class FacetController(QObject):
         self.year_menu = QMenu(self.year_button)
         self.language_button = QToolButton(self.widget)
         self.language_menu = QMenu(self.language_button)
+        self.label_button = QToolButton(self.widget)
+        self.label_menu = QMenu(self.label_button)
         for button, menu, name in (
             (self.source_button, self.source_menu, "Source"),
             (self.year_button, self.year_menu, "Year"),
             (self.language_button, self.language_menu, "Language"),
+            (self.label_button, self.label_menu, "Label"),
         ):
             button.setMenu(menu)
             button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -65,6 +69,11 @@ class FacetController(QObject):
         layout.addWidget(self.source_button)
         layout.addWidget(self.year_button)
         layout.addWidget(self.language_button)
+        layout.addWidget(self.label_button)
+        self._label_recount = QTimer(self)
+        self._label_recount.setSingleShot(True)
+        self._label_recount.setInterval(1500)
+        self._label_recount.timeout.connect(self.recount)
         self._fill_menus()
 
     def set_library(self, library: Library) -> None:
@@ -74,6 +83,8 @@ class FacetController(QObject):
         self.have_counts = False  # the menus show counts, not the empty ones of a search on its way
         self._fill_menus()
         library.sync_finished.connect(self._on_library_sync_finished)
+        # Labels given or taken off change the label counts; recount when they settle.
+        library.triage.changed.connect(self._label_recount.start)
 
     def set_query(self, text: str) -> None:
         """The window searched for ``text``: count its facets (unless already counted)."""
@@ -103,7 +114,7 @@ class FacetController(QObject):
         return lambda: self.pick(facet, value)
 
     def pick(self, facet: str, value: str | None) -> None:
-        """Filter by ``value`` of ``facet`` ("source", "year" or "language"); None drops it."""
+        """Filter by ``value`` of ``facet`` ("source", "year", "language" or "label"); None drops it."""
         text = without_facet(self.query, facet) if value is None else with_facet(self.query, facet, value)
         self.query_edited.emit(text)
 
@@ -142,6 +153,19 @@ class FacetController(QObject):
         if f.undated:
             self.year_menu.addAction(f"{f.undated:,} undated").setEnabled(False)
         self._fill_language_menu()
+        label = facet_in(self.query, "label")
+        self.label_button.setText(f"Label: {_short(label)}" if label else "Labels")
+        self.label_menu.clear()
+        all_labels = self.label_menu.addAction("All articles", self._picker("label", None))
+        all_labels.setEnabled(label is not None)
+        self.label_menu.addSeparator()
+        for name, n in f.labels:
+            act = self.label_menu.addAction(f"{name} ({n:,})", self._picker("label", name))
+            act.setCheckable(True)
+            act.setChecked(label is not None and label.casefold() == name.casefold())
+        if not f.labels:
+            self.label_menu.addAction("No labels yet: select articles and press L").setEnabled(False)
+        self.label_button.setToolTip("Filter the results by label: counts of every match")
         self.source_button.setToolTip("Filter the results by source: counts of every match")
         self.year_button.setToolTip("Filter the results by year: counts of every match")
 

@@ -159,7 +159,7 @@ class ReadingPane(QWidget):
         zoom_changed(int steps): the zoom level changed.
         highlight_requested(int start, int end, str color, bool with_note): the user asked to
             highlight the selected text (offsets in the article's plain text).
-        highlight_action_requested(Annotation, str action): "note", "delete" or a colour name,
+        highlight_action_requested(Annotation, str action): "note", "tags", "delete" or a colour name,
             chosen from a highlight's menu.
         original_requested(): the user asked to open the article's original file.
     """
@@ -230,6 +230,14 @@ class ReadingPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        # The open article's labels as coloured chips (see triage_controller.py).
+        self.labels_bar = QLabel("", self)
+        self.labels_bar.setObjectName("articleLabels")
+        self.labels_bar.setTextFormat(Qt.TextFormat.RichText)
+        self.labels_bar.setContentsMargins(8, 4, 8, 4)
+        self.labels_bar.setAccessibleName("Labels of the article")
+        self.labels_bar.hide()
+        layout.addWidget(self.labels_bar)
         layout.addWidget(self.link_bar)
         layout.addWidget(self.find_bar)
         layout.addWidget(self.meta_label)
@@ -248,9 +256,15 @@ class ReadingPane(QWidget):
 
     # --- content ---------------------------------------------------------------------------
 
+    def show_labels(self, chips: str) -> None:
+        """Show the article's labels (rich text chips; empty hides the bar)."""
+        self.labels_bar.setText(chips)
+        self.labels_bar.setVisible(bool(chips) and self.article is not None)
+
     def show_placeholder(self, message: str) -> None:
         self.article = None
         self.meta_label.hide()
+        self.labels_bar.hide()
         self.highlights = []
         self._query_marks = []
         self.link_bar.hide()
@@ -501,6 +515,7 @@ class ReadingPane(QWidget):
             act.setChecked(name == h.color)
             act.triggered.connect(lambda _=False, n=name: self.highlight_action_requested.emit(h, n))
         menu.addAction("Edit Note…", lambda: self.highlight_action_requested.emit(h, "note"))
+        menu.addAction("Tags…", lambda: self.highlight_action_requested.emit(h, "tags"))
         menu.addAction("Delete Highlight", lambda: self.highlight_action_requested.emit(h, "delete"))
 
     def exec_menu(self, menu: QMenu, global_pos: QPoint) -> None:

@@ -1,4 +1,5 @@
-"""The Saved tab: saved searches with their number of matches and of matches new since last opened.
+"""The Saved tab: saved searches with their number of matches, of matches new since last opened
+and of unread matches; a saved search can label its matches (a rule, see ``core/rules.py``).
 
 Counting runs on the library's search worker (after each index sync, and after saving, opening
 or deleting a search); this module only shows the counts and turns clicks into searches.
@@ -14,6 +15,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
     Slot,
 )
@@ -34,6 +36,19 @@ from reader.core.index import SyncReport
 from reader.core.saved_searches import SavedSearch, SavedSearchCount
 from reader.gui.operations import saved_searches as saved_ops
 from reader.gui.tasks.library import Library
+from reader.gui.tasks.triage import Triage
+
+#: How long read state must rest before the unread counts are brought up to date.
+RECOUNT_AFTER_MS = 2000
+
+
+def ask_rule_label(parent: QWidget, name: str) -> str | None:
+    """Ask which label a saved search gives its matches; None when cancelled. (Tests replace it.)"""
+    text, ok = QInputDialog.getText(
+        parent, "Label Matches", f"Label every article “{name}” finds, now and later, as:"
+    )
+    return text if ok and text.strip() else None
+
 
 SavedRole = Qt.ItemDataRole.UserRole + 1
 
@@ -46,11 +61,14 @@ def ask_name(parent: QWidget, query: str) -> str | None:
     return text if ok else None
 
 
-def describe(item: SavedSearchCount) -> str:
+def describe(item: SavedSearchCount, rule: str | None = None) -> str:
     articles = f"{item.total:,} article{'s' if item.total != 1 else ''}"
     if item.new:
         articles += f" · {item.new:,} new"
-    return f"{item.search.name}\n{articles}"
+    if item.unread:
+        articles += f" · {item.unread:,} unread"
+    name = f"{item.search.name}  → {rule}" if rule else item.search.name
+    return f"{name}\n{articles}"
 
 
 class SavedSearchModel(QAbstractListModel):
@@ -59,6 +77,13 @@ class SavedSearchModel(QAbstractListModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._items: list[SavedSearchCount] = []
+        self.rules: dict[int, str] = {}  # saved search id -> the label it gives
+
+    def set_rules(self, rules: dict[int, str]) -> None:
+        if rules != self.rules:
+            self.rules = dict(rules)
+            if self._items:
+                self.dataChanged.emit(self.index(0), self.index(len(self._items) - 1))
 
     def set_items(self, items: list[SavedSearchCount]) -> None:
         self.beginResetModel()
@@ -85,7 +110,7 @@ class SavedSearchModel(QAbstractListModel):
         if item is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return describe(item)
+            return describe(item, self.rules.get(item.search.id))
         if role == Qt.ItemDataRole.ToolTipRole:
             return item.search.query
         if role == Qt.ItemDataRole.FontRole and item.new:
@@ -121,8 +146,13 @@ class SavedSearchPanel(QWidget):
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.delete_button = QPushButton("Delete", self)
+        self.rule_button = QPushButton("Label Matches…", self)
+        self.rule_button.setToolTip(
+            "Give every article this search matches a label, now and after every sync (a rule)"
+        )
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.rule_button)
         buttons.addWidget(self.delete_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
@@ -142,6 +172,7 @@ class SavedSearchPanel(QWidget):
         empty = self.model.rowCount() == 0
         self.empty_label.setVisible(empty)
         self.delete_button.setEnabled(not empty)
+        self.rule_button.setEnabled(not empty)
 
     @Slot(QModelIndex)
     def _on_view_activated(self, index: QModelIndex) -> None:
@@ -177,6 +208,16 @@ class SavedSearchController(QObject):
         self.save_action.triggered.connect(self.save_current)
         self.panel.search_activated.connect(self._on_panel_search_activated)
         self.panel.delete_button.clicked.connect(self.delete_selected)
+        self.panel.rule_button.clicked.connect(self.toggle_rule)
+        self.panel.view.selectionModel().currentChanged.connect(self._update_rule_button)
+        self.triage: Triage | None = None
+        # Read state changes often (an article read every few seconds): recount when it settles.
+        self._recount_timer = QTimer(self)
+        self._recount_timer.setSingleShot(True)
+        self._recount_timer.setInterval(RECOUNT_AFTER_MS)
+        self._recount_timer.timeout.connect(self.recount)
+        self._stale = False
+        tabs.currentChanged.connect(self._on_tabs_current_changed)
 
     def set_library(self, library: Library) -> None:
         self.library = library
@@ -184,6 +225,9 @@ class SavedSearchController(QObject):
         self._update_tab()
         library.index_opened.connect(self.recount)
         library.sync_finished.connect(self._on_library_sync_finished)
+        self.triage = library.triage
+        self.triage.changed.connect(self._on_triage_changed)
+        self.triage.rules_ran.connect(lambda _given: self.recount())
 
     def set_query(self, text: str) -> None:
         """The window searched for ``text`` (what Save Search saves)."""
@@ -209,6 +253,42 @@ class SavedSearchController(QObject):
         item = self.panel.current()
         if item is not None and self.library is not None:
             saved_ops.delete(self.library.tasks, item.search.id, lambda _none: self.recount()).run()
+
+    @Slot()
+    def toggle_rule(self) -> None:
+        """Make the selected saved search label its matches (asks the label), or stop it."""
+        item = self.panel.current()
+        if item is None or self.triage is None:
+            return
+        if item.search.id in self.model.rules:
+            self.triage.make_rule(item.search.id, "")  # the labels it gave stay
+            return
+        name = ask_rule_label(self.window, item.search.name)
+        if name:
+            self.triage.make_rule(item.search.id, name)
+
+    def _update_rule_button(self, *_args: object) -> None:
+        item = self.panel.current()
+        ruled = item is not None and item.search.id in self.model.rules
+        self.panel.rule_button.setText("Stop Labelling" if ruled else "Label Matches…")
+
+    @Slot()
+    def _on_triage_changed(self) -> None:
+        if self.triage is not None:
+            self.model.set_rules(self.triage.state.rules)
+            self._update_rule_button()
+        # Counting every saved search takes the search lane a while on a large corpus: only for
+        # a Saved tab in view; one out of view is counted when it is shown.
+        if self.panel.isVisible():
+            self._recount_timer.start()
+        else:
+            self._stale = True
+
+    @Slot(int)
+    def _on_tabs_current_changed(self, _index: int) -> None:
+        if self._stale and self.tabs.currentWidget() is self.panel:
+            self._stale = False
+            self.recount()
 
     def open(self, item: SavedSearchCount) -> None:
         """Search for the saved query and mark its matches seen."""

@@ -46,6 +46,7 @@ from reader.gui.views.saved_searches_view import SavedSearchController
 from reader.gui.views.search_completer import SearchCompleter
 from reader.gui.views.theme import ThemeController
 from reader.gui.views.timeline_view import TimelineController
+from reader.gui.views.triage_controller import TriageController
 from reader.gui.views.versions_view import VersionsController
 from reader.gui.window.article_controller import ArticleController
 from reader.gui.window.help import show_about, show_query_help
@@ -168,6 +169,7 @@ class MainWindow(QMainWindow):
         header_row.setContentsMargins(0, 0, 0, 0)
         header_row.addWidget(self.header_label, 1)
         header_row.addWidget(self.facets.widget)
+        self._header_row = header_row
         left_layout.addLayout(header_row)
         left_layout.addWidget(self.note_label)
         self.timeline = TimelineController(self)
@@ -189,6 +191,11 @@ class MainWindow(QMainWindow):
         self.tabs.tabBar().setExpanding(False)
         self.tabs.addTab(self.list_side, "Articles")
         self.annotations = AnnotationController(self, self.pane, self.tabs)
+        self.triage = TriageController(
+            self, self.list_view, self.model, self.pane, self.settings, self.annotations.push_undo
+        )
+        self._header_row.insertWidget(1, self.triage.unread_label)
+        self.triage.attach_orphans(self.annotations.orphans)
         self.saved = SavedSearchController(self, self.tabs, self.annotations.bookmarks)
         self.concordance = ConcordanceController(self)
         self.versions = VersionsController(self.tabs, self)
@@ -246,6 +253,7 @@ class MainWindow(QMainWindow):
         self.open_files = OpenFiles(
             self, self.list_view, self.model, self.statusBar(), self.articles.load_file
         )
+        self.open_files.corpus_title = self._corpus_title
 
     def _init_connections(self) -> None:
         search = self.search_controller
@@ -257,6 +265,10 @@ class MainWindow(QMainWindow):
         search.user_searched.connect(self._on_search_user_searched)
         search.similar_shown.connect(self._on_search_similar_shown)
         self.pane.article_cleared.connect(self._on_pane_article_cleared)
+        search.listed.connect(lambda _rows: self.triage.listed("", None))
+        search.searched.connect(lambda result: self.triage.listed(result.query, result.unread))
+        self.triage.counts_changed.connect(self._update_title)
+        self.triage.message.connect(self.statusBar().showMessage)
         for edited in (
             self.completions.completion_chosen,
             self.facets.query_edited,
@@ -325,6 +337,7 @@ class MainWindow(QMainWindow):
         action("&Go", "&Clear Search", None, self.clear_search)
         menus["&Go"].addAction(self.saved.save_action)
         menus["&Go"].addAction(self.more_like_action)
+        self.triage.build_menu(menus["&Go"])
         menus["&View"].addSeparator()
         menus["&View"].addAction(self.concordance.toggle_action)
         action(
@@ -383,10 +396,23 @@ class MainWindow(QMainWindow):
         self.completions.set_library(library)
         self.facets.set_library(library)
         self.timeline.set_library(library)
+        self.triage.set_library(library)
         self.open_files.set_corpus(library.corpus)
-        self.setWindowTitle(f"{corpus_title(library.corpus)} — Corpus Reader")
+        self.open_files.outside = False
+        self._update_title()
         self.articles.set_library(library)
         self.more_like_action.setEnabled(False)
+
+    def _corpus_title(self) -> str:
+        """The corpus and how many of the listed articles are unread."""
+        name = corpus_title(self.library.corpus) if self.library is not None else "Corpus Reader"
+        n = self.triage.unread
+        return f"{name} ({n:,} unread) — Corpus Reader" if n else f"{name} — Corpus Reader"
+
+    @Slot()
+    def _update_title(self) -> None:
+        if self.library is not None and not self.open_files.outside:
+            self.setWindowTitle(self._corpus_title())
 
     def open_article(self, path: str, offset: int = -1) -> None:
         """Open the article ``path``, scrolled to ``offset`` in its plain text (-1: the top)."""
@@ -482,6 +508,7 @@ class MainWindow(QMainWindow):
         self.open_original_action.setEnabled(True)
         self.versions.show_article(None if loaded.outside else loaded.article.path)
         self.annotations.article_shown(loaded)
+        self.triage.article_shown(None if loaded.outside else loaded.article.path)
 
     # --- slots -------------------------------------------------------------------------
 

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QListView, QStatusBar, QWidget
 
 from reader.core.corpus import ARTICLE_SUFFIXES
 from reader.gui.views.article_list import ArticleListModel, PathRole
-from reader.resources import corpus_title
 
 OUTSIDE = "A file outside the corpus: "
 
@@ -37,6 +36,12 @@ class OpenFiles(QObject):
         self.corpus: Path | None = None
         self._file_to_select: tuple[Path, str] | None = None  # (corpus, id): see show
         self._connected = False
+        #: The window's title for the corpus (the window adds the unread count); the pane shows
+        #: a file outside the corpus while ``outside``.
+        self.corpus_title: Callable[[], str] = lambda: (
+            f"{self.corpus.name if self.corpus else ''} — Corpus Reader"
+        )
+        self.outside = False
 
     def set_corpus(self, corpus: Path) -> None:
         self.corpus = corpus
@@ -57,6 +62,7 @@ class OpenFiles(QObject):
             self._file_to_select = None
             self.view.setCurrentIndex(QModelIndex())
             self._load_file(path.absolute(), str(path.absolute()))
+            self.outside = True
             self.parent_widget.setWindowTitle(f"{path.name} (not in the corpus) — Corpus Reader")
             self.status.showMessage(f"{OUTSIDE}{path.absolute()}")
             return None
@@ -74,8 +80,9 @@ class OpenFiles(QObject):
 
     def forget_outside_file(self) -> None:
         """The pane shows an article of the corpus again: the title and status say so."""
+        self.outside = False
         if self.corpus is not None:
-            self.parent_widget.setWindowTitle(f"{corpus_title(self.corpus)} — Corpus Reader")
+            self.parent_widget.setWindowTitle(self.corpus_title())
         if self.status.currentMessage().startswith(OUTSIDE):
             self.status.clearMessage()
 
