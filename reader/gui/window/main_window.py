@@ -550,7 +550,10 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_library_index_opened(self) -> None:
+        restored = self._restore_session()
         self.search_controller.run(user=False)
+        if restored is not None:
+            self.articles.open(*restored)
         if self.library is not None and self.library.rebuilding:
             self.sync_status.show_rebuilding()
 
@@ -590,8 +593,40 @@ class MainWindow(QMainWindow):
                 return True
         return super().eventFilter(watched, event)
 
+    def _restore_session(self) -> tuple[str, int] | None:
+        """Where the user left off in this corpus last time: the search (into the search bar),
+        the sidebar tab, and the article and reading position to open (returned). Once."""
+        if self.library is None or getattr(self, "_session_restored", False):
+            return None
+        self._session_restored = True  # only at start: a refresh or another folder does not jump
+        if self.settings.value("session/corpus") != str(self.library.corpus):
+            return None
+        query = self.settings.value("session/query", "")
+        if isinstance(query, str) and query and not self.search_edit.text():
+            self.search_edit.setText(query)
+        tab = self.settings.value("session/tab", 0)
+        if isinstance(tab, (int, str)) and str(tab).isdigit() and int(tab) < self.tabs.count():
+            self.tabs.setCurrentIndex(int(tab))
+        article = self.settings.value("session/article", "")
+        position = self.settings.value("session/position", 0)
+        if isinstance(article, str) and article:
+            return article, int(str(position)) if str(position).isdigit() else 0
+        return None
+
+    def _save_session(self) -> None:
+        if self.library is None:
+            return
+        article = self.pane.article
+        self.settings.setValue("session/corpus", str(self.library.corpus))
+        self.settings.setValue("session/query", self.search_edit.text().strip())
+        self.settings.setValue("session/tab", self.tabs.currentIndex())
+        self.settings.setValue("session/article", article.path if article is not None else "")
+        self.settings.setValue("session/position", self.pane.reading_position() if article is not None else 0)
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Overrides QWidget.closeEvent: remembers geometry, splitter and zoom."""
+        """Overrides QWidget.closeEvent: remembers geometry, splitter and zoom, and where the
+        user left off (the search, the sidebar tab, the article and its reading position)."""
+        self._save_session()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.setValue("window/vsplitter", self.vsplitter.saveState())
