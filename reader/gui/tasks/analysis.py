@@ -204,3 +204,24 @@ class AnalysisLane(QObject):
     def _on_partial(self, job: _Job, result: object) -> None:
         if job.partial is not None and self.is_current(job):
             job.partial(result)
+
+
+class LaneClient(QObject):
+    """A controller that reads through the analysis lane once the library hands it one (jobs
+    submitted before that are dropped: there is no corpus to read yet)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.lane: AnalysisLane | None = None
+
+    def set_lane(self, lane: AnalysisLane) -> None:
+        """Read through ``lane`` (the library's analysis lane) from now on."""
+        self.lane = lane
+
+    def _submit(self, key: str, work: Any, done: Any, **kwargs: Any) -> None:
+        if self.lane is not None:
+            self.lane.submit(key, work, done, **kwargs)
+
+    def _cancel(self, key: str) -> None:
+        if self.lane is not None:
+            self.lane.cancel(key)

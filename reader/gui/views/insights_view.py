@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -42,7 +41,7 @@ from PySide6.QtWidgets import (
 
 from reader.core.insights import DEFAULT_WINDOW, Insights, insights
 from reader.core.trends import Trends, trends
-from reader.gui.tasks.analysis import AnalysisContext, AnalysisLane
+from reader.gui.tasks.analysis import AnalysisContext, LaneClient
 
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b")
 
@@ -306,7 +305,7 @@ class InsightsPanel(QWidget):
         self.collocate_activated.emit(str(self.collocates.rows[index.row()][0]))
 
 
-class InsightsController(QObject):
+class InsightsController(LaneClient):
     """Runs the insights of the window's query while the tab is shown.
 
     Signals:
@@ -318,7 +317,6 @@ class InsightsController(QObject):
     def __init__(self, tabs: QTabWidget, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.tabs = tabs
-        self.lane: AnalysisLane | None = None
         self.panel = InsightsPanel()
         self.tabs.addTab(self.panel, "Insights")
         self.query = ""
@@ -331,18 +329,6 @@ class InsightsController(QObject):
         self.panel.stop_requested.connect(self.stop)
         self.panel.terms_entered.connect(self._on_panel_terms_entered)
         self.panel.collocate_activated.connect(self._on_panel_collocate_activated)
-
-    def set_lane(self, lane: AnalysisLane) -> None:
-        """Read through ``lane`` (the library's analysis lane) from now on."""
-        self.lane = lane
-
-    def _submit(self, key: str, work: Any, done: Any, **kwargs: Any) -> None:
-        if self.lane is not None:
-            self.lane.submit(key, work, done, **kwargs)
-
-    def _cancel(self, key: str) -> None:
-        if self.lane is not None:
-            self.lane.cancel(key)
 
     @property
     def visible(self) -> bool:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -31,7 +30,7 @@ from PySide6.QtWidgets import (
 from reader.core.catalog import ArticleRow
 from reader.core.corpus import load_article
 from reader.core.worddiff import Segment, counts, word_diff
-from reader.gui.tasks.analysis import AnalysisContext, AnalysisLane
+from reader.gui.tasks.analysis import AnalysisContext, LaneClient
 
 COLUMNS = ("Date", "Source", "Title", "File")
 ADDED_STYLE = "background-color:#c8f0c8;color:#0a4a0a;text-decoration:underline;"
@@ -217,7 +216,7 @@ class VersionsPanel(QWidget):
             self.open_requested.emit(self.picked)
 
 
-class VersionsController(QObject):
+class VersionsController(LaneClient):
     """Keeps the Versions tab on the open article's story.
 
     Signals:
@@ -229,7 +228,6 @@ class VersionsController(QObject):
     def __init__(self, tabs: QTabWidget, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.tabs = tabs
-        self.lane: AnalysisLane | None = None
         self.model = VersionsModel(self)
         self.panel = VersionsPanel(self.model)
         self.tabs.addTab(self.panel, "Versions")
@@ -238,18 +236,6 @@ class VersionsController(QObject):
         self.segments: list[Segment] = []
         self.panel.version_picked.connect(self._on_panel_version_picked)
         self.panel.open_requested.connect(self.open_requested)
-
-    def set_lane(self, lane: AnalysisLane) -> None:
-        """Read through ``lane`` (the library's analysis lane) from now on."""
-        self.lane = lane
-
-    def _submit(self, key: str, work: Any, done: Any, **kwargs: Any) -> None:
-        if self.lane is not None:
-            self.lane.submit(key, work, done, **kwargs)
-
-    def _cancel(self, key: str) -> None:
-        if self.lane is not None:
-            self.lane.cancel(key)
 
     def show_article(self, path: str | None) -> None:
         """The reading pane opened ``path`` (None: nothing open)."""
