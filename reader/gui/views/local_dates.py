@@ -29,7 +29,18 @@ def local_date(date: dt.date) -> str:
     return str(locale.toString(QDate(date.year, date.month, date.day), fmt))
 
 
+@lru_cache(maxsize=1)
+def _short_format() -> tuple[QLocale, str]:
+    locale = QLocale()
+    if locale.language() == QLocale.Language.C:
+        # Qt's C locale (no LANG: a bare container, a service) writes "2 08 2015"; ISO is the
+        # plain reading there.
+        return locale, "yyyy-MM-dd"
+    return locale, locale.dateFormat(QLocale.FormatType.ShortFormat)
+
+
 def local_short_date(date: dt.date) -> str:
-    """``date`` in the locale's short form (a table column): "30/07/2020", "30.07.2020"."""
-    locale, _ = _date_format()
-    return str(locale.toString(QDate(date.year, date.month, date.day), QLocale.FormatType.ShortFormat))
+    """``date`` in the locale's short form (a table column): "30/07/2020", "30.07.2020";
+    "2020-07-30" in the C locale."""
+    locale, fmt = _short_format()
+    return str(locale.toString(QDate(date.year, date.month, date.day), fmt))
