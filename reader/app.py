@@ -50,16 +50,28 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="one query per line of FILE (- for standard input); one JSON line per query (or CSV rows)",
     )
-    search.add_argument("--limit", type=_positive, default=10, metavar="N", help="print at most N hits (10)")
+    search.add_argument(
+        "--limit", type=cli_analysis.positive_count, default=10, metavar="N", help="print at most N hits (10)"
+    )
     search.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     _add_format(search)
 
     kwic = commands.add_parser("concordance", help="print every occurrence of a query with its context")
     _add_common(kwic, suppress=True)
     kwic.add_argument("query", help="the query (see the README for the query language)")
-    kwic.add_argument("--width", type=_positive, default=40, metavar="N", help="N characters each side (40)")
     kwic.add_argument(
-        "--limit", type=_positive, default=10_000, metavar="N", help="print at most N occurrences (10,000)"
+        "--width",
+        type=cli_analysis.positive_count,
+        default=40,
+        metavar="N",
+        help="N characters each side (40)",
+    )
+    kwic.add_argument(
+        "--limit",
+        type=cli_analysis.positive_count,
+        default=10_000,
+        metavar="N",
+        help="print at most N occurrences (10,000)",
     )
     _add_format(kwic)
 
@@ -183,16 +195,6 @@ def _subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentP
 
 def _looks_like_file(word: str) -> bool:
     return "/" in word or os.sep in word or "." in word or Path(word).exists()
-
-
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return number
 
 
 def main(argv: list[str] | None = None) -> int:

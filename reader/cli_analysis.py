@@ -25,8 +25,12 @@ def add_parsers(commands: Any, add_common: Callable[[argparse.ArgumentParser, bo
             p.add_argument("--format", choices=("text", "json", "csv"), default="text", help="output format")
 
     def counting(p: argparse.ArgumentParser, top: int = 50) -> None:
-        p.add_argument("--min-freq", type=_count, default=3, metavar="N", help="count from N occurrences (3)")
-        p.add_argument("--limit", type=_count, default=top, metavar="N", help=f"print at most N rows ({top})")
+        p.add_argument(
+            "--min-freq", type=positive_count, default=3, metavar="N", help="count from N occurrences (3)"
+        )
+        p.add_argument(
+            "--limit", type=positive_count, default=top, metavar="N", help=f"print at most N rows ({top})"
+        )
 
     stories = commands.add_parser("stories", help="list stories: articles that are copies of one another")
     add_common(stories, True)
@@ -36,7 +40,7 @@ def add_parsers(commands: Any, add_common: Callable[[argparse.ArgumentParser, bo
     coll = commands.add_parser("collocates", help="words found near the query's words in the results")
     add_common(coll, True)
     coll.add_argument("query")
-    coll.add_argument("--window", type=_count, default=5, metavar="N", help="N words each side (5)")
+    coll.add_argument("--window", type=positive_count, default=5, metavar="N", help="N words each side (5)")
     coll.add_argument("--measure", choices=("ll", "mi"), default="ll", help="log-likelihood or MI (ll)")
     counting(coll)
     output(coll)
@@ -50,8 +54,12 @@ def add_parsers(commands: Any, add_common: Callable[[argparse.ArgumentParser, bo
     grams = commands.add_parser("ngrams", help="2- to 4-word sequences containing the query's words")
     add_common(grams, True)
     grams.add_argument("query")
-    grams.add_argument("--min-freq", type=_count, default=2, metavar="N", help="count from N occurrences (2)")
-    grams.add_argument("--limit", type=_count, default=50, metavar="N", help="print at most N rows (50)")
+    grams.add_argument(
+        "--min-freq", type=positive_count, default=2, metavar="N", help="count from N occurrences (2)"
+    )
+    grams.add_argument(
+        "--limit", type=positive_count, default=50, metavar="N", help="print at most N rows (50)"
+    )
     output(grams)
 
     trend = commands.add_parser("trends", help="articles using each term over time (counts and shares)")
@@ -85,7 +93,8 @@ class _CsvOut:
         write_csv(sys.stdout, self.columns, self.rows)
 
 
-def _count(value: str) -> int:
+def positive_count(value: str) -> int:
+    """An argparse type: a whole number of 1 or more."""
     try:
         number = int(value)
     except ValueError:

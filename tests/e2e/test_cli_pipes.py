@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import run
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -61,18 +63,6 @@ def test_head_of_help_is_quiet(tmp_path: Path) -> None:
         timeout=120,
     )
     assert done.stderr == ""
-
-
-def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    return subprocess.run(
-        [sys.executable, "-m", "reader", *map(str, args)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def window_opened(data_dir: Path, corpus: Path) -> None:
