@@ -35,3 +35,7 @@ def test_the_next_start_reopens_where_the_user_left_off(
     qtbot.waitUntil(lambda: second.header().startswith("3 results"))
     assert window.tabs.currentWidget() is window.annotations.bookmarks
     qtbot.waitUntil(lambda: abs(window.pane.reading_position() - position) < 400)
+    # The article is the search's again: selected in the list and marked, with its hit counter.
+    assert second.selected() == "long.txt"
+    qtbot.waitUntil(lambda: window.pane.hit_count > 0)
+    assert window.pane.hit_label.text().endswith(f"/ {window.pane.hit_count}")

@@ -40,6 +40,7 @@ class ArticleController(QObject):
         self._pending_offset: tuple[str, int] | None = None  # scroll there once it is shown
         self.history = History()  # Back / Forward over the articles opened
         self._walking = False  # the article on its way was asked for by Back or Forward
+        self._after_results: tuple[str, int] | None = None  # open once the search has answered
         search.results_shown.connect(self._on_search_results_shown)
 
     def set_library(self, library: Library) -> None:
@@ -73,6 +74,11 @@ class ArticleController(QObject):
         self.search.select_quietly(path)
         self._pending_offset = (path, offset) if offset >= 0 else None
         self.load(path)
+
+    def open_after_results(self, path: str, offset: int) -> None:
+        """Open ``path`` at ``offset`` as soon as the search under way has answered, so that it
+        is selected in the list and marked for that search (the session restored at start)."""
+        self._after_results = (path, offset)
 
     def load(self, path: str) -> None:
         """Show the article ``path`` of the corpus, marked for the current search."""
@@ -140,6 +146,10 @@ class ArticleController(QObject):
         """The marks and the hit counter belong to the current search: the open article is
         marked again for it, or, when it is not among its results (or there is no search),
         keeps no marks."""
+        pending, self._after_results = self._after_results, None
+        if pending is not None:
+            self.open(*pending)
+            return
         article = self.pane.article
         if article is None:
             return

@@ -551,9 +551,9 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_library_index_opened(self) -> None:
         restored = self._restore_session()
-        self.search_controller.run(user=False)
         if restored is not None:
-            self.articles.open(*restored)
+            self.articles.open_after_results(*restored)
+        self.search_controller.run(user=False)
         if self.library is not None and self.library.rebuilding:
             self.sync_status.show_rebuilding()
 
