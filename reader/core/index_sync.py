@@ -38,6 +38,14 @@ class SyncReport:
     cancelled: bool = False
     seconds: float = 0.0
 
+    def moved_to(self, path: str) -> str | None:
+        """Where the removed article ``path`` went, if an article with its content was added
+        in the same sync (a rename or move); None if it was deleted or changed as well."""
+        digest = self.digests.get(path)
+        if digest is None or path not in self.removed_paths:
+            return None
+        return next((p for p in self.added_paths if self.digests.get(p) == digest), None)
+
     def to_json(self) -> dict[str, object]:
         return {
             "added": self.added,

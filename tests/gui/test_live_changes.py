@@ -84,6 +84,15 @@ def test_a_renamed_file_moves_in_the_list(app: App, qtbot: QtBot) -> None:
     )
 
 
+def test_the_open_article_renamed_stays_open_under_its_new_name(app: App, qtbot: QtBot) -> None:
+    app.open("scattered.txt")
+    text = app.pane_text()
+    os.rename(app.corpus / "scattered.txt", app.corpus / "markets" / "moved.txt")
+    qtbot.waitUntil(lambda: app.pane_path() == "markets/moved.txt", timeout=WAIT_MS)
+    assert app.pane_text() == text
+    qtbot.waitUntil(lambda: app.selected() == "markets/moved.txt", timeout=WAIT_MS)
+
+
 def test_the_search_results_follow_the_folder(app: App, qtbot: QtBot) -> None:
     app.window.search("volcano")
     qtbot.waitUntil(lambda: app.window.header_label.text() == "0 results for “volcano”")

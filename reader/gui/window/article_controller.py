@@ -111,10 +111,14 @@ class ArticleController(QObject):
             self.message.emit(f"No application to open {path}")
 
     def follow_sync(self, report: SyncReport) -> None:
-        """A sync changed the folder: reload the open article if it changed, say so if it went."""
+        """A sync changed the folder: reload the open article if it changed, follow it if it
+        was renamed or moved, say so if it went."""
         article = self.pane.article
         if article is not None and article.path in report.updated_paths:
             self.open(article.path, self.pane.reading_position())
+        elif article is not None and (moved := report.moved_to(article.path)) is not None:
+            self.open(moved, self.pane.reading_position())
+            self.message.emit(f"{article.path} was renamed to {moved}")
         elif article is not None and article.path in report.removed_paths:
             reason = dict(report.problems).get(article.path)
             self.pane.show_placeholder(
