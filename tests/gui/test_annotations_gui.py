@@ -252,3 +252,26 @@ def test_clicking_a_highlight_offers_colour_note_and_delete(
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
     assert {"Highlight Colour", "Green", "Edit Note…", "Delete Highlight"} <= set(offered)
     qtbot.waitUntil(lambda: highlights_listed(app) == 0)
+
+
+def test_at_the_default_size_the_tabs_show_their_names_and_counts_whole(
+    start_app: StartApp, qtbot: QtBot, corpus: Path
+) -> None:
+    app = start_app(corpus)
+    open_seed(app)
+    app.window.annotations.bookmark_action.trigger()
+    for words in ("OSCE Minsk group", "Transcaucasus"):
+        select(app, words)
+        app.window.pane.highlight_selection("yellow")
+    qtbot.waitUntil(lambda: highlights_listed(app) == 2)
+    seed = corpus / SEED  # one highlight loses its words: bookmarks, highlights, orphans counted
+    seed.write_text(seed.read_text("utf-8").replace("the Transcaucasus", "the South Caucasus"), "utf-8")
+    assert app.session.library is not None
+    app.session.library.sync()
+    tabs = app.window.tabs
+    names = {"Bookmarks (1)", "Highlights (1)", "Orphaned (1)"}
+    qtbot.waitUntil(lambda: names <= {tabs.tabText(i) for i in range(tabs.count())}, timeout=10000)
+    bar = tabs.tabBar()
+    for i in range(bar.count()):  # none elided
+        assert bar.tabRect(i).width() >= bar.tabSizeHint(i).width(), bar.tabText(i)
+    assert tabs.tabToolTip(tabs.indexOf(app.window.annotations.orphans)) == "Orphaned: 1"

@@ -300,7 +300,9 @@ class AnnotationController(QObject):
             (self.highlights, "Highlights", counts["anchored"]),
             (self.orphans, "Orphaned", counts["orphaned"]),
         ):
-            self.tabs.setTabText(self.tabs.indexOf(panel), f"{label} ({n})" if n else label)
+            index = self.tabs.indexOf(panel)
+            self.tabs.setTabText(index, f"{label} ({n})" if n else label)
+            self.tabs.setTabToolTip(index, f"{label}: {n}")  # whole, when a narrow window elides
 
     # --- slots -----------------------------------------------------------------------
 

@@ -363,7 +363,7 @@ class MainWindow(QMainWindow):
         if isinstance(splitter, QByteArray) and not splitter.isEmpty():
             self.splitter.restoreState(splitter)
         else:
-            self.splitter.setSizes([560, 720])  # room for all the tabs
+            self.splitter.setSizes([620, 660])  # room for all the tabs' names with their counts
         vsplitter = self.settings.value("window/vsplitter")
         if isinstance(vsplitter, QByteArray) and not vsplitter.isEmpty():
             self.vsplitter.restoreState(vsplitter)
