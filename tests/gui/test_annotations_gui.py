@@ -275,3 +275,16 @@ def test_at_the_default_size_the_tabs_show_their_names_and_counts_whole(
     for i in range(bar.count()):  # none elided
         assert bar.tabRect(i).width() >= bar.tabSizeHint(i).width(), bar.tabText(i)
     assert tabs.tabToolTip(tabs.indexOf(app.window.annotations.orphans)) == "Orphaned: 1"
+
+
+def test_an_in_highlights_search_leaves_no_marks_of_the_search_before(app: App, qtbot: QtBot) -> None:
+    app.window.search("Minsk")
+    qtbot.waitUntil(lambda: app.header() == "2 results for “Minsk”")
+    open_seed(app)
+    qtbot.waitUntil(lambda: app.window.pane.hit_count > 0)
+    app.window.search("in:highlights negotiation")
+    qtbot.waitUntil(lambda: app.window.pane.hit_count == 0)
+    assert app.window.pane.hit_label.text() == ""
+    app.open_row(app.paths().index(SEED))  # opened again: still the marks of no search
+    qtbot.waitUntil(lambda: app.pane_path() == SEED)
+    assert app.window.pane.hit_count == 0

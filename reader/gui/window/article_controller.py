@@ -42,6 +42,7 @@ class ArticleController(QObject):
         self._walking = False  # the article on its way was asked for by Back or Forward
         self._after_results: tuple[str, int] | None = None  # open once the search has answered
         search.results_shown.connect(self._on_search_results_shown)
+        search.scope_requested.connect(self._on_search_scope_requested)
 
     def set_library(self, library: Library) -> None:
         self.library = library
@@ -144,6 +145,10 @@ class ArticleController(QObject):
 
     def _on_failed(self, path: str, exc: Exception) -> None:
         self.pane.show_placeholder(f"Cannot show {path}: {exc}.")
+
+    @Slot(str)
+    def _on_search_scope_requested(self, _text: str) -> None:
+        self.pane.clear_query_marks()  # an ``in:highlights`` search marks no article
 
     @Slot()
     def _on_search_results_shown(self) -> None:

@@ -116,6 +116,7 @@ class SearchController(QObject):
         self._refreshing = False
         scope = _SCOPE.match(self.query)
         if scope:
+            self.terms = {}  # the highlights are searched: no article keeps the last search's marks
             self.scope_requested.emit(self.query[scope.end() :])
             return
         self.query_run.emit(self.query)
