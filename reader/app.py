@@ -160,6 +160,15 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return window.parse_args(argv) if "--" in argv else window.parse_intermixed_args(argv)
 
 
+def folder_as_corpus(corpus: Path | None, files: list[Path]) -> tuple[Path | None, list[Path]]:
+    """``corpus-reader ~/news`` (a folder dropped on the launcher, or typed) opens that folder
+    as the corpus, like ``--corpus ~/news``; the other FILEs are still shown in it."""
+    folders = [f for f in files if f.is_dir()]
+    if corpus is not None or len(folders) != 1:
+        return corpus, files
+    return folders[0], [f for f in files if f is not folders[0]]
+
+
 def _first_positional(argv: list[str]) -> str | None:
     value_options = ("--corpus", "--data-dir")
     skip_value = False
@@ -234,7 +243,8 @@ def _main(argv: list[str] | None) -> int:
                 return 1
             from reader.gui.launch import run_gui  # Qt is imported only for the window
 
-            return run_gui(args.corpus, locations, args.files)
+            corpus, files = folder_as_corpus(args.corpus, args.files)
+            return run_gui(corpus, locations, files)
         if args.command in ("install-desktop", "uninstall-desktop"):
             from reader.platform import desktop
 

@@ -85,3 +85,32 @@ def test_the_bundled_corpus_is_not_named_by_its_internal_folder() -> None:
 
     assert corpus_title(bundled_corpus()) == "Bundled articles"
     assert corpus_title(Path("/home/me/news")) == "news"
+
+
+def test_the_note_dialog_wraps_a_long_note_instead_of_scrolling_sideways(qtbot: QtBot) -> None:
+    from reader.gui.views.note_dialog import NoteDialog
+
+    dialog = NoteDialog(None, "Note", "word " * 400)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: dialog.editor.verticalScrollBar().maximum() > 0)  # lines go down
+    assert dialog.editor.horizontalScrollBar().maximum() == 0  # not sideways
+    assert dialog.text() == "word " * 400
+
+
+def test_a_long_query_in_the_list_header_ends_in_an_ellipsis_and_is_whole_in_its_tooltip(
+    app: App, qtbot: QtBot
+) -> None:
+    query = "Minsk " + " ".join(f"OR nosuchword{i}" for i in range(40))
+    app.window.search(query)
+    header = app.window.header_label
+    qtbot.waitUntil(lambda: app.header().startswith("2 results for"))
+    assert query in app.header()  # text() stays whole
+    assert header.elided().endswith("…") and header.fontMetrics().horizontalAdvance(header.elided()) <= (
+        header.contentsRect().width()
+    )
+    assert header.toolTip() == app.header()
+    app.window.search("Minsk")
+    qtbot.waitUntil(lambda: app.header() == "2 results for “Minsk”")
+    assert header.elided() == app.header() and header.toolTip() == ""

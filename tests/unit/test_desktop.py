@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.app import parse_arguments
+from reader.app import folder_as_corpus, parse_arguments
 from reader.platform import desktop, startup_check
 from reader.resources import resource
 
@@ -177,6 +177,18 @@ def test_files_for_the_window_and_commands_do_not_get_in_each_others_way(
 def test_corpus_before_files_is_kept() -> None:
     args = parse_arguments(["--corpus", "/news", "--data-dir", "/d", "a.txt"])
     assert (args.corpus, args.data_dir, args.files) == (Path("/news"), Path("/d"), [Path("a.txt")])
+
+
+def test_a_folder_given_like_a_file_opens_as_the_corpus(tmp_path: Path) -> None:
+    news = tmp_path / "news"
+    news.mkdir()
+    article = tmp_path / "a.txt"
+    article.write_text("A\n", "utf-8")
+    args = parse_arguments([str(news), str(article)])
+    assert folder_as_corpus(args.corpus, args.files) == (news, [article])
+    # --corpus says which folder; two folders are not guessed between.
+    assert folder_as_corpus(Path("/x"), [news]) == (Path("/x"), [news])
+    assert folder_as_corpus(None, [news, tmp_path]) == (None, [news, tmp_path])
 
 
 def test_a_mistyped_command_is_still_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

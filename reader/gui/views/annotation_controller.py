@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMenu, QMessageBox, QTabWidget, QWidget
 
 from reader.core.annotations import Annotation, new_bookmark, new_highlight, now
 from reader.core.index import SyncReport
@@ -22,13 +22,14 @@ from reader.gui.operations.annotations import Changed
 from reader.gui.operations.articles import LoadedArticle
 from reader.gui.tasks.library import Library
 from reader.gui.views.annotation_panels import AnnotationListModel, AnnotationPanel
+from reader.gui.views.note_dialog import NoteDialog
 from reader.gui.views.reading_pane import HIGHLIGHT_LABELS, ReadingPane
 
 
 def ask_note(parent: QWidget, title: str, initial: str = "") -> str | None:
     """Ask for a note; None when cancelled. (Tests replace this function.)"""
-    text, ok = QInputDialog.getMultiLineText(parent, title, "Note:", initial)
-    return text if ok else None
+    dialog = NoteDialog(parent, title, initial)
+    return dialog.text() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
 def ask_tags(parent: QWidget, current: tuple[str, ...]) -> list[str] | None:

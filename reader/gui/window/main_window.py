@@ -39,6 +39,7 @@ from reader.gui.tasks.library import Library
 from reader.gui.views.annotation_controller import AnnotationController
 from reader.gui.views.article_list import ArticleDelegate, ArticleListModel, PathRole, make_article_view
 from reader.gui.views.concordance_view import ConcordanceController
+from reader.gui.views.elided_label import ElidedLabel
 from reader.gui.views.facet_view import FacetController
 from reader.gui.views.insights_view import InsightsController
 from reader.gui.views.reading_pane import ReadingPane
@@ -138,7 +139,7 @@ class MainWindow(QMainWindow):
         self.top_layout.addWidget(self.collapse_box)
 
     def _init_list_side(self) -> None:
-        self.header_label = QLabel("Opening…", self)
+        self.header_label = ElidedLabel("Opening…", self)
         self.header_label.setObjectName("listHeader")
         self.note_label = QLabel("", self)
         self.note_label.setWordWrap(True)
