@@ -1,8 +1,10 @@
 """Bookmarks and highlights: the user's own data, in one SQLite database, never lost.
 
 Every change commits when it is made (WAL, synchronous=FULL), so a crash a moment later loses
-nothing. A database that is not ours or is damaged is moved aside, never overwritten; one from a
-newer version of the app is opened read-only. Highlights whose text changed are re-anchored
+nothing. A database that is not ours or is damaged (not a database, malformed, failing its
+integrity check) is moved aside, never overwritten; one locked by another program (another window,
+the command line) is waited for and, if it stays locked, reported: a lock is never damage. One
+from a newer version of the app is opened read-only. Highlights whose text changed are re-anchored
 (``anchoring.py``) or marked orphaned; nothing is dropped automatically.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -105,8 +108,37 @@ _COLUMNS = (
 )
 
 
+#: How long opening waits for another program's lock on the database before it says so.
+BUSY_TIMEOUT_S = 10.0
+# SQLite's primary result codes that mean the file is not (or no longer) a usable database.
+_DAMAGE_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+_BUSY_CODES = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
+
+
 class AnnotationError(Exception):
     """A problem with the annotations database; the message is for the user."""
+
+
+class _Damaged(Exception):
+    """The database file is broken (not a database, malformed, failing its check)."""
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    """Another connection holds a lock: wait and retry, never treat it as damage."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int) and code & 0xFF in _BUSY_CODES:
+        return True
+    text = str(exc).lower()
+    return "database is locked" in text or "database table is locked" in text or "busy" in text
+
+
+def _is_damage(exc: sqlite3.Error) -> bool:
+    """Only real corruption counts as damage (``file is not a database``, ``malformed``)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int) and code & 0xFF in _DAMAGE_CODES:
+        return True
+    text = str(exc).lower()
+    return "not a database" in text or "malformed" in text or "no such table" in text
 
 
 @dataclass(frozen=True)
@@ -278,25 +310,51 @@ class AnnotationStore:
     database moved aside, a newer one opened read-only).
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, busy_timeout: float = BUSY_TIMEOUT_S) -> None:
         self.path = path
         self.read_only = False
         self.notice = ""
+        self._busy_timeout = busy_timeout
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._db = self._open(path)
-        except sqlite3.DatabaseError as exc:
+            self._db = self._open_waiting(path)
+        except _Damaged as damaged:
             moved = self._move_aside(path)
             self.notice = (
-                f"The annotations database was damaged ({exc}); it was kept as {moved.name} "
+                f"The annotations database was damaged ({damaged}); it was kept as {moved.name} "
                 "and a new one started."
             )
-            self._db = self._open(path)
+            self._db = self._open_waiting(path)
+
+    def _open_waiting(self, path: Path) -> sqlite3.Connection:
+        """``_open``, waiting out another connection's lock (another window, the command line):
+        a lock is never damage. Raises ``AnnotationError`` when the lock outlasts the wait, and
+        ``_Damaged`` only when the file itself is broken."""
+        deadline = time.monotonic() + self._busy_timeout
+        while True:
+            try:
+                return self._open(path)
+            except sqlite3.DatabaseError as exc:
+                if _is_busy(exc):
+                    if time.monotonic() < deadline:
+                        time.sleep(0.05)
+                        continue
+                    raise AnnotationError(
+                        f"The annotations database {path} is locked by another program (another "
+                        "Corpus Reader, or a command still running); nothing was changed. Try again "
+                        "when it has finished."
+                    ) from exc
+                if _is_damage(exc):
+                    raise _Damaged(str(exc)) from exc
+                raise AnnotationError(f"Cannot open the annotations database {path}: {exc}") from exc
 
     def _open(self, path: Path) -> sqlite3.Connection:
-        db = sqlite3.connect(path, isolation_level=None)
+        # The busy handler waits for a lock held by another connection; _open_waiting retries
+        # what still fails (SQLite gives up at once on some lock conflicts, e.g. during recovery).
+        wait_ms = max(1, int(min(self._busy_timeout, BUSY_TIMEOUT_S) * 1000))
+        db = sqlite3.connect(path, isolation_level=None, timeout=wait_ms / 1000)
         try:
-            db.execute("PRAGMA busy_timeout=5000")
+            db.execute(f"PRAGMA busy_timeout={wait_ms}")
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 db.close()
@@ -305,9 +363,13 @@ class AnnotationStore:
                     f"The annotations database is from a newer version of Corpus Reader (schema {version}); "
                     "it is open read-only."
                 )
-                db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None)
+                db = sqlite3.connect(
+                    f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None, timeout=wait_ms / 1000
+                )
                 db.execute("SELECT count(*) FROM annotations").fetchone()
                 return db
+            # Checked before anything is written: a damaged file is moved aside as it was found.
+            self._check(db, version)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
             db.execute("PRAGMA foreign_keys=ON")
@@ -322,12 +384,24 @@ class AnnotationStore:
                 if version < SCHEMA_VERSION:
                     db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
                 db.execute("COMMIT")
-            db.execute("SELECT count(*) FROM annotations").fetchone()
-            db.execute("PRAGMA quick_check").fetchone()
             return db
         except BaseException:
             db.close()
             raise
+
+    @staticmethod
+    def _check(db: sqlite3.Connection, version: int) -> None:
+        """Raise ``_Damaged`` unless the file is a sound database of ours (or a new, empty one)."""
+        check = db.execute("PRAGMA quick_check").fetchone()
+        if check is None or str(check[0]).lower() != "ok":
+            raise _Damaged(f"integrity check failed: {check[0] if check else 'no answer'}")
+        if version > 0:
+            try:
+                db.execute("SELECT count(*) FROM annotations").fetchone()
+            except sqlite3.OperationalError as exc:
+                if _is_busy(exc):
+                    raise
+                raise _Damaged(f"not a Corpus Reader database: {exc}") from exc
 
     @staticmethod
     def _move_aside(path: Path) -> Path:
@@ -357,7 +431,15 @@ class AnnotationStore:
     def transaction(self) -> Iterator[None]:
         if self.read_only:
             raise AnnotationError("the annotations database is read-only (it is from a newer version)")
-        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                raise AnnotationError(
+                    "the annotations database is locked by another program (another Corpus Reader, "
+                    "or a command still running); not saved"
+                ) from exc
+            raise
         try:
             yield
         except BaseException:

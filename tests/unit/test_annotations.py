@@ -199,6 +199,123 @@ def test_two_openers_migrating_at_once_keep_the_database(
     assert not list(tmp_path.glob("*.damaged-*"))
 
 
+_HOLD_LOCK = """
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("PRAGMA journal_mode=DELETE")
+db.execute("BEGIN EXCLUSIVE")
+print("locked", flush=True)
+sys.stdin.readline()
+db.execute("COMMIT")
+print("released", flush=True)
+"""
+
+
+def _store_with_highlight(path: Path) -> str:
+    s = AnnotationStore(path)
+    h = new_highlight("/c", "a.txt", TEXT, 4, 9, "yellow", note="mine")
+    s.put(h)
+    s.close()
+    return h.id
+
+
+def test_a_database_locked_by_another_process_is_reported_never_moved_aside(tmp_path: Path) -> None:
+    """The command line writing while the window opens (or the other way round): "database is
+    locked" is a lock to wait for, not damage. Waited out, then a clear message; the file stays."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "annotations.sqlite3"
+    highlight = _store_with_highlight(path)
+    with subprocess.Popen(
+        [sys.executable, "-c", _HOLD_LOCK, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as holder:
+        assert holder.stdout is not None and holder.stdin is not None
+        assert holder.stdout.readline().strip() == "locked"
+        try:
+            with pytest.raises(AnnotationError, match="locked by another program") as raised:
+                AnnotationStore(path, busy_timeout=0.3)
+            assert "\n" not in str(raised.value)
+            assert not list(tmp_path.glob("*.damaged-*"))
+        finally:
+            holder.stdin.write("\n")
+            holder.stdin.flush()
+            assert holder.stdout.readline().strip() == "released"
+    s = AnnotationStore(path, busy_timeout=0.3)
+    assert s.notice == ""
+    found = s.get(highlight)
+    assert found is not None and found.note == "mine"
+    s.close()
+
+
+def test_opening_waits_for_a_lock_that_is_released(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "annotations.sqlite3"
+    highlight = _store_with_highlight(path)
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("PRAGMA journal_mode=DELETE")
+    other.execute("BEGIN EXCLUSIVE")
+    trying = threading.Event()
+    connect = sqlite3.connect
+
+    def spying_connect(*args: object, **kwargs: object) -> sqlite3.Connection:
+        trying.set()
+        return connect(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(annotations_module.sqlite3, "connect", spying_connect)
+
+    def release() -> None:
+        trying.wait(10)
+        other.execute("COMMIT")
+
+    thread = threading.Thread(target=release)
+    thread.start()
+    s = AnnotationStore(path, busy_timeout=30)
+    thread.join(10)
+    other.close()
+    assert s.notice == "" and s.get(highlight) is not None
+    assert not list(tmp_path.glob("*.damaged-*"))
+    s.close()
+
+
+def test_a_write_meeting_a_lock_says_so_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "annotations.sqlite3"
+    s = AnnotationStore(path, busy_timeout=0.2)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    with pytest.raises(AnnotationError, match="locked by another program"):
+        s.put(new_bookmark("/c", "a.txt", 0, "A"))
+    other.execute("COMMIT")
+    other.close()
+    s.put(new_bookmark("/c", "a.txt", 0, "A"))
+    assert len(s.for_corpus("/c")) == 1
+    s.close()
+
+
+def test_a_database_failing_its_integrity_check_is_moved_aside(tmp_path: Path) -> None:
+    path = tmp_path / "annotations.sqlite3"
+    s = AnnotationStore(path)
+    s.put_many([new_bookmark("/c", f"{i:05}.txt" * 20, 0, "A" * 200) for i in range(2000)])
+    s.close()
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.execute("PRAGMA journal_mode=DELETE")
+    db.close()
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 4096 // 2
+    for page in range(middle, middle + 3):  # pages of the table cut to garbage
+        data[page * 4096 : page * 4096 + 64] = b"\xff" * 64
+    path.write_bytes(bytes(data))
+    s = AnnotationStore(path)
+    assert "damaged" in s.notice and "malformed" in s.notice
+    kept = list(tmp_path.glob("annotations.sqlite3.damaged-*"))
+    assert len(kept) == 1 and kept[0].read_bytes() == bytes(data)
+    assert s.for_corpus("/c") == []
+    s.close()
+
+
 def test_newer_database_opens_read_only(tmp_path: Path) -> None:
     path = tmp_path / "annotations.sqlite3"
     s = AnnotationStore(path)
