@@ -3,6 +3,9 @@
     corpus-reader mark read|unread ARTICLE... [--all QUERY]
     corpus-reader label add|remove NAME ARTICLE... [--query QUERY]
     corpus-reader label list [--json]
+    corpus-reader label rename OLD NEW [--json]
+    corpus-reader label color NAME COLOR [--json]
+    corpus-reader label delete NAME [--json]
 
 An ARTICLE is its path in the corpus (as ``search`` prints it) or a file path inside the corpus
 folder. Articles that are not in the index are named on stderr (exit 1); the others are done.
@@ -47,10 +50,29 @@ def add_parsers(
         sub.add_argument("articles", nargs="*", metavar="ARTICLE", help="article paths in the corpus")
         sub.add_argument("--query", metavar="QUERY", help="every article matching QUERY")
         if action == "add":
-            sub.add_argument("--color", choices=tuple(marks.LABEL_COLORS), help="the label's colour")
+            sub.add_argument(
+                "--color", metavar="COLOR", help="the label's colour: #rrggbb or a name (red, blue…)"
+            )
     listing = actions.add_parser("list", help="print every label with its colour and counts")
     common(listing, suppress=True)
     listing.add_argument("--json", action="store_true", help="print a JSON array")
+    rename = actions.add_parser(
+        "rename", help="rename the label OLD to NEW everywhere (onto an existing NEW: merge the two)"
+    )
+    common(rename, suppress=True)
+    rename.add_argument("old", metavar="OLD")
+    rename.add_argument("new", metavar="NEW")
+    color = actions.add_parser("color", help="give the label NAME another colour")
+    common(color, suppress=True)
+    color.add_argument("name", metavar="NAME")
+    color.add_argument("color", metavar="COLOR", help="#rrggbb or a name: " + ", ".join(marks.LABEL_COLORS))
+    delete = actions.add_parser(
+        "delete", help="delete the label NAME: off every article and highlight, and from its rules"
+    )
+    common(delete, suppress=True)
+    delete.add_argument("name", metavar="NAME")
+    for sub in (rename, color, delete):
+        sub.add_argument("--json", action="store_true", help="print what changed as a JSON object")
 
 
 def _article_key(corpus: Path, given: str) -> str:
@@ -139,9 +161,17 @@ def run_label(corpus: Path, locations: Locations, args: argparse.Namespace) -> i
                     f"{orphans}, {h:,} highlight{'s' if h != 1 else ''}"
                 )
         return 0
+    if args.action in ("rename", "color", "delete"):
+        return _manage_label(corpus, locations, args)
     if not args.articles and args.query is None:
         raise AnnotationError("name the articles to label, or give --query QUERY")
     name = marks.clean_name(args.name)
+    if args.action == "add" and args.color is not None:
+        try:
+            args.color = marks.parse_color(args.color)
+        except AnnotationError as exc:
+            print(f"corpus-reader: {exc}", file=sys.stderr)
+            return 2
     index, _ = sync_index(corpus, locations, stale_ok=True)
     store = open_store(locations)
     try:
@@ -165,6 +195,56 @@ def run_label(corpus: Path, locations: Locations, args: argparse.Namespace) -> i
     what = "given" if args.action == "add" else "taken off"
     print(f"{name}: {what} {len(changed):,} article{'s' if len(changed) != 1 else ''}")
     return 1 if unknown else 0
+
+
+def _manage_label(corpus: Path, locations: Locations, args: argparse.Namespace) -> int:
+    """``label rename|color|delete``: no index needed, only the annotations database."""
+    from reader.cli import open_store
+    from reader.core import label_changes
+
+    key = str(corpus)
+    if args.action == "color":
+        try:
+            color = marks.parse_color(args.color)
+        except AnnotationError as exc:
+            print(f"corpus-reader: {exc}", file=sys.stderr)  # a usage error, in one line
+            return 2
+    store = open_store(locations)
+    try:
+        if args.action == "rename":
+            done = label_changes.rename_label(store, key, args.old, args.new)
+            out: dict[str, object] = {
+                "old": done.old_name,
+                "name": done.label.name,
+                "color": done.label.color,
+                "merged": done.merged,
+                **done.reach.to_json(),
+            }
+            if done.merged:
+                text = (
+                    f"Merged “{done.old_name}” into the existing label “{done.label.name}”: "
+                    f"{done.reach.describe()} now carry “{done.label.name}”."
+                )
+            else:
+                text = f"Renamed “{done.old_name}” to “{done.label.name}”: {done.reach.describe()}."
+            if done.reach.queries:
+                names = ", ".join(f"“{q}”" for q in done.reach.queries)
+                text += f" Saved searches now naming label:{done.label.name}: {names}."
+        elif args.action == "color":
+            label = marks.set_label_color(store, key, args.name, color)
+            out = {"name": label.name, "color": label.color, "css": label.css}
+            shown = label.color if label.color == label.css else f"{label.color}, {label.css}"
+            text = f"{label.name}: colour {shown}"
+        else:
+            deleted = label_changes.delete_label(store, key, args.name)
+            out = {"name": deleted.label.name, "color": deleted.label.color, **deleted.reach.to_json()}
+            text = f"Deleted the label “{deleted.label.name}”: taken off {deleted.reach.describe()}."
+            if deleted.reach.rules:
+                text += " Those saved searches stay, without a label."
+    finally:
+        store.close()
+    print(json.dumps(out, ensure_ascii=False) if args.json else text)
+    return 0
 
 
 def _say_unknown(unknown: list[str]) -> None:

@@ -10,6 +10,7 @@ removes it. Every change bumps the corpus's generation, which caches of filtered
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -27,6 +28,22 @@ LABEL_COLORS: dict[str, str] = {
     "pink": "#d6336c",
     "grey": "#868e96",
 }
+#: More colour names a user may give (``label color NAME yellow``): kept as their #rrggbb value.
+MORE_COLORS: dict[str, str] = {
+    "yellow": "#fab005",
+    "brown": "#8d5524",
+    "black": "#212529",
+    "white": "#f8f9fa",
+    "gray": "#868e96",
+    "cyan": "#15aabf",
+    "lime": "#74b816",
+    "indigo": "#4263eb",
+    "violet": "#ae3ec9",
+    "navy": "#1b3a8a",
+    "maroon": "#862e2e",
+    "olive": "#707a1c",
+}
+_HEX = re.compile(r"#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 MAX_LABEL_CHARS = 60
 _CHUNK = 500  # SQLite variables per statement, kept well under its limit
 
@@ -39,7 +56,19 @@ class Label:
 
     @property
     def css(self) -> str:
-        return LABEL_COLORS.get(self.color, LABEL_COLORS["grey"])
+        """The colour as CSS ``#rrggbb`` (a palette name, or the value the user gave)."""
+        if self.color in LABEL_COLORS:
+            return LABEL_COLORS[self.color]
+        return (
+            self.color if _HEX.fullmatch(self.color) and self.color.startswith("#") else LABEL_COLORS["grey"]
+        )
+
+    @property
+    def text_css(self) -> str:
+        """White or near-black: whichever reads better on the chip's colour."""
+        value = self.css.lstrip("#")
+        r, g, b = (int(value[i : i + 2], 16) for i in (0, 2, 4))
+        return "#1a1a1a" if 0.299 * r + 0.587 * g + 0.114 * b > 160 else "#ffffff"
 
 
 @dataclass(frozen=True)
@@ -73,6 +102,22 @@ class OrphanLabel:
     date: str | None
 
 
+def parse_color(given: str) -> str:
+    """A colour as stored: a palette name (``red``), or ``#rrggbb`` for a hex value or another
+    known name (``yellow``). Raises AnnotationError with the choices otherwise."""
+    text = given.strip().lower()
+    if text in LABEL_COLORS:
+        return text
+    if text in MORE_COLORS:
+        return MORE_COLORS[text]
+    m = _HEX.fullmatch(text)
+    if m and (text.startswith("#") or len(text) == 6):
+        digits = m[1] if len(m[1]) == 6 else "".join(ch * 2 for ch in m[1])
+        return f"#{digits}"
+    names = ", ".join([*LABEL_COLORS, *MORE_COLORS])
+    raise AnnotationError(f"unknown colour {given!r}: give #rrggbb or one of {names}")
+
+
 def clean_name(name: str) -> str:
     """A label name as stored: single spaces, no control characters, at most 60 characters."""
     name = " ".join("".join(ch for ch in name if ch.isprintable()).split())[:MAX_LABEL_CHARS]
@@ -88,7 +133,7 @@ def _chunks(items: list[str]) -> Iterable[list[str]]:
         yield items[i : i + _CHUNK]
 
 
-def _bump(store: AnnotationStore, corpus: str) -> None:
+def bump_generation(store: AnnotationStore, corpus: str) -> None:
     store.db.execute(
         "INSERT INTO marks_generation (corpus, generation) VALUES (?, 1) "
         "ON CONFLICT (corpus) DO UPDATE SET generation = generation + 1",
@@ -173,7 +218,7 @@ def set_read(store: AnnotationStore, corpus: str, paths: Iterable[str], read: bo
                 "DELETE FROM read_state WHERE corpus = ? AND path = ?", [(corpus, p) for p in changed]
             )
         if changed:
-            _bump(store, corpus)
+            bump_generation(store, corpus)
     return changed
 
 
@@ -204,8 +249,8 @@ def label_named(store: AnnotationStore, corpus: str, name: str) -> Label | None:
 def ensure_label(store: AnnotationStore, corpus: str, name: str, color: str | None = None) -> Label:
     """The label called ``name``, made (with the next unused colour, or ``color``) if new."""
     name = clean_name(name)
-    if color is not None and color not in LABEL_COLORS:
-        raise AnnotationError(f"unknown colour {color!r} (one of {', '.join(LABEL_COLORS)})")
+    if color is not None:
+        color = parse_color(color)
     found = label_named(store, corpus, name)
     if found is not None:
         if color is not None and color != found.color:
@@ -219,11 +264,11 @@ def ensure_label(store: AnnotationStore, corpus: str, name: str, color: str | No
             "INSERT INTO labels (corpus, name, color, created) VALUES (?, ?, ?, ?)",
             (corpus, name, color, now()),
         )
-        _bump(store, corpus)
+        bump_generation(store, corpus)
     return Label(int(cursor.lastrowid or 0), name, color)
 
 
-def _require(store: AnnotationStore, corpus: str, name: str) -> Label:
+def require_label(store: AnnotationStore, corpus: str, name: str) -> Label:
     found = label_named(store, corpus, name)
     if found is None:
         raise AnnotationError(f"no label {name!r}")
@@ -231,24 +276,13 @@ def _require(store: AnnotationStore, corpus: str, name: str) -> Label:
 
 
 def set_label_color(store: AnnotationStore, corpus: str, name: str, color: str) -> Label:
-    if color not in LABEL_COLORS:
-        raise AnnotationError(f"unknown colour {color!r} (one of {', '.join(LABEL_COLORS)})")
-    label = _require(store, corpus, name)
+    """Give the label ``name`` another colour (``parse_color``: a name or #rrggbb)."""
+    color = parse_color(color)
+    label = require_label(store, corpus, name)
     with store.transaction():
         store.db.execute("UPDATE labels SET color = ? WHERE id = ?", (color, label.id))
-        _bump(store, corpus)
+        bump_generation(store, corpus)
     return Label(label.id, label.name, color)
-
-
-def delete_label(store: AnnotationStore, corpus: str, name: str) -> None:
-    """Delete a label at the user's request: from every article and highlight too."""
-    label = _require(store, corpus, name)
-    with store.transaction():
-        store.db.execute("DELETE FROM article_labels WHERE label_id = ?", (label.id,))
-        store.db.execute("DELETE FROM highlight_tags WHERE label_id = ?", (label.id,))
-        store.db.execute("UPDATE saved_searches SET label_id = NULL WHERE label_id = ?", (label.id,))
-        store.db.execute("DELETE FROM labels WHERE id = ?", (label.id,))
-        _bump(store, corpus)
 
 
 ArticleInfo = Mapping[str, tuple[str, str | None]]  # path -> (title, ISO date), kept for orphans
@@ -277,7 +311,7 @@ def add_label(
             [(label.id, corpus, p, *(info or {}).get(p, ("", None)), stamp) for p in changed],
         )
         if changed:
-            _bump(store, corpus)
+            bump_generation(store, corpus)
     return changed
 
 
@@ -294,7 +328,7 @@ def remove_label(store: AnnotationStore, corpus: str, name: str, paths: Iterable
             "DELETE FROM article_labels WHERE label_id = ? AND path = ?", [(label.id, p) for p in changed]
         )
         if changed:
-            _bump(store, corpus)
+            bump_generation(store, corpus)
     return changed
 
 
@@ -398,7 +432,7 @@ def set_tags(
             "INSERT OR IGNORE INTO highlight_tags (annotation_id, label_id) VALUES (?, ?)",
             [(annotation_id, label.id) for label in wanted],
         )
-        _bump(store, corpus)
+        bump_generation(store, corpus)
     return tuple(sorted((label.name for label in wanted), key=str.casefold))
 
 
@@ -424,7 +458,7 @@ def move_marks(store: AnnotationStore, corpus: str, old_path: str, new_path: str
             "UPDATE OR REPLACE article_labels SET path = ?, state = 'anchored' WHERE corpus = ? AND path = ?",
             (new_path, corpus, old_path),
         )
-        _bump(store, corpus)
+        bump_generation(store, corpus)
 
 
 def marked_paths(store: AnnotationStore, corpus: str) -> set[str]:
@@ -455,5 +489,5 @@ def set_label_state(store: AnnotationStore, corpus: str, paths: Iterable[str], s
             )
             changed += cursor.rowcount
         if changed:
-            _bump(store, corpus)
+            bump_generation(store, corpus)
     return changed

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.core import marks, rules
+from reader.core import label_changes, marks, rules
 from reader.core.annotation_io import from_w3c, to_markdown, to_w3c
 from reader.core.annotation_sync import reconcile
 from reader.core.annotations import SCHEMA_VERSION, AnnotationError, AnnotationStore, new_highlight
@@ -149,7 +149,7 @@ def test_labels_have_a_colour_names_are_unique_in_any_case(store: AnnotationStor
         marks.ensure_label(store, "/c", "x", "chartreuse")
     counts = {c.label.name: c.to_json() for c in marks.label_counts(store, "/c")}
     assert counts["Conflict"]["count"] == 2 and counts["economy news"]["count"] == 0
-    marks.delete_label(store, "/c", "conflict")
+    label_changes.delete_label(store, "/c", "conflict")
     assert marks.paths_with_label(store, "/c", "conflict") == set()
     assert [x.name for x in marks.labels(store, "/c")] == ["economy news"]
 
