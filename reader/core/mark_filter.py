@@ -18,6 +18,7 @@ import threading
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from whoosh import query as wq
@@ -88,9 +89,13 @@ def has_marks(q: wq.Query) -> bool:
     return any(isinstance(leaf, MarkQuery) for leaf in q.leaves()) or isinstance(q, MarkQuery)
 
 
+#: Path terms read between two steps of ``PathTable.fill`` (a few milliseconds' work).
+FILL_BATCH = 2000
+
+
 class PathTable:
     """Article path -> document number, per index segment, kept across searchers (and shared by
-    threads: the window reads it on its search lane and fills it ahead on the marks lane)."""
+    threads; the window fills it ahead on its reader lane, between searches: ``fill``)."""
 
     def __init__(self) -> None:
         self._segments: dict[str, dict[str, int]] = {}
@@ -105,6 +110,38 @@ class PathTable:
         """Whether every segment of ``searcher`` has its table (mapping costs nothing more)."""
         with self._lock:
             return all(self._key(sub.reader()) in self._segments for sub, _ in _leaves(searcher))
+
+    def fill(
+        self,
+        searcher: Searcher,
+        step: Callable[[], None] | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> bool:
+        """Read the table of every segment of ``searcher`` that has none yet, ``FILL_BATCH``
+        paths at a time, calling ``step()`` between batches (other work goes first); segments
+        read before are not read again, so after a sync only its new segments are. Returns
+        whether every segment has its table (False when ``stop()`` said to stop)."""
+        for sub, _offset in _leaves(searcher):
+            reader = sub.reader()
+            key = self._key(reader)
+            with self._lock:
+                if key in self._segments:
+                    continue
+            table: dict[str, int] = {}
+            terms = reader.iter_field("path")
+            while True:
+                batch = list(islice(terms, FILL_BATCH))
+                for text, info in batch:
+                    _add_path(table, reader, text, info)
+                if len(batch) < FILL_BATCH:
+                    break
+                if step is not None:
+                    step()
+                if stop is not None and stop():
+                    return False
+            with self._lock:
+                self._segments.setdefault(key, table)
+        return True
 
     def for_searcher(self, searcher: Searcher) -> dict[str, int]:
         """Every live document's path and (global) number in ``searcher``."""
@@ -139,14 +176,18 @@ def _leaves(searcher: Searcher) -> list[tuple[Searcher, int]]:
 def _segment_table(reader: IndexReader) -> dict[str, int]:
     table: dict[str, int] = {}
     for text, info in reader.iter_field("path"):
-        path = text.decode("utf-8") if isinstance(text, bytes) else str(text)
-        if info.doc_frequency() == 1:
-            table[path] = info.min_id()
-        else:  # updated within one segment: the live copy is the last one
-            ids = [d for d in reader.postings("path", text).all_ids() if not reader.is_deleted(d)]
-            if ids:
-                table[path] = ids[-1]
+        _add_path(table, reader, text, info)
     return table
+
+
+def _add_path(table: dict[str, int], reader: IndexReader, text: bytes | str, info: Any) -> None:
+    path = text.decode("utf-8") if isinstance(text, bytes) else str(text)
+    if info.doc_frequency() == 1:
+        table[path] = info.min_id()
+    else:  # updated within one segment: the live copy is the last one
+        ids = [d for d in reader.postings("path", text).all_ids() if not reader.is_deleted(d)]
+        if ids:
+            table[path] = ids[-1]
 
 
 StoreOpener = Callable[[], AnnotationStore | None]
@@ -161,9 +202,17 @@ class MarkSource:
     """
 
     def __init__(
-        self, corpus: str, open_store: StoreOpener, owns_store: bool = True, paths: PathTable | None = None
+        self,
+        corpus: str,
+        open_store: StoreOpener,
+        owns_store: bool = True,
+        paths: PathTable | None = None,
+        quick_docs: int = QUICK_TABLE_DOCS,
     ) -> None:
         self.corpus = corpus
+        #: Up to this many documents, a plain search reads the path table itself (to count
+        #: unread); above, it counts once the table is filled (``PathTable.fill``).
+        self.quick_docs = quick_docs
         self._open_store = open_store
         self._owns_store = owns_store
         self._store: AnnotationStore | None = None
@@ -214,7 +263,7 @@ class MarkSource:
         searcher = self._searcher
         if searcher is None:
             return False
-        return self._mapped or searcher.doc_count_all() <= QUICK_TABLE_DOCS or self._paths.ready(searcher)
+        return self._mapped or searcher.doc_count_all() <= self.quick_docs or self._paths.ready(searcher)
 
     def _ensure_mapped(self) -> None:
         if not self._mapped and self._searcher is not None:

@@ -84,6 +84,10 @@ class PhraseFirst(Ranking):
             self._check(len(self._by_base))
         return self._ordered
 
+    def docnums(self) -> Iterator[int]:
+        """Every match's document number (the unread count of a search walks them)."""
+        return (d for _, d in self._by_base)
+
     def _enough(self, need: int) -> bool:
         if len(self._with_phrase) < need:
             return False

@@ -9,7 +9,6 @@ These run on the writer side (the CLI, or the window's writer lane), never on th
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -22,6 +21,8 @@ from reader.core.query import matching_docnums
 from reader.core.saved_searches import SavedSearch
 
 ProgressFn = Callable[[int, int], None]
+#: Matches labelled in one transaction, between two progress reports.
+RULE_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -79,14 +80,7 @@ def _matches(
 ) -> list[tuple[str, tuple[str, str | None]]]:
     """``(path, (title, date))`` of the articles matching ``query`` (among docnums ``only``)."""
     docnums = matching_docnums(searcher, query, all_when_empty=False, marks=source)
-    if only is not None:
-        docnums = [d for d in docnums if d in only]
-    out = []
-    for docnum in docnums:
-        fields = searcher.stored_fields(docnum)
-        date = fields.get("date")
-        out.append((fields["path"], (fields.get("title", ""), date.date().isoformat() if date else None)))
-    return out
+    return [_fields(searcher, d) for d in docnums if only is None or d in only]
 
 
 def run_rules(
@@ -97,10 +91,16 @@ def run_rules(
     paths: Iterable[str] | None = None,
     only_rule: int | None = None,
     progress: ProgressFn | None = None,
-    cancel: threading.Event | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    step: Callable[[], None] | None = None,
 ) -> dict[str, int]:
     """Label the articles each rule matches (of ``paths`` only, e.g. a sync's new and changed
-    articles; all with None). Returns how many articles each label was newly given to."""
+    articles; all with None). Returns how many articles each label was newly given to.
+
+    The matches are labelled ``RULE_BATCH`` at a time, each batch its own transaction:
+    ``progress(done, total)`` (matches labelled so far, of all rules) after each, then ``step()``
+    (the window runs its quick writes there), then ``should_stop()`` (stop: what is labelled
+    stays labelled; the next run finishes the rest)."""
     found = [r for r in rules(store, corpus) if only_rule is None or r.search.id == only_rule]
     given: dict[str, int] = {}
     if not found:
@@ -111,15 +111,40 @@ def run_rules(
         if not wanted:
             return given
         only = _docnums_of(searcher, wanted, source)
-    for done, rule in enumerate(found, start=1):
-        if cancel is not None and cancel.is_set():
-            break
-        matches = _matches(searcher, rule.search.query, source, only)
-        added = marks.add_label(store, corpus, rule.label.name, [p for p, _ in matches], info=dict(matches))
-        given[rule.label.name] = given.get(rule.label.name, 0) + len(added)
-        if progress is not None:
-            progress(done, len(found))
+    plans: list[tuple[Rule, list[int]]] = []
+    for rule in found:
+        docnums = matching_docnums(searcher, rule.search.query, all_when_empty=False, marks=source)
+        plans.append((rule, [d for d in docnums if only is None or d in only]))
+        if step is not None:
+            step()
+        if should_stop is not None and should_stop():
+            return given
+    total = sum(len(docnums) for _, docnums in plans)
+    done = 0
+    if progress is not None:
+        progress(0, total)
+    for rule, docnums in plans:
+        given.setdefault(rule.label.name, 0)
+        for start in range(0, len(docnums), RULE_BATCH):
+            matches = [_fields(searcher, d) for d in docnums[start : start + RULE_BATCH]]
+            added = marks.add_label(
+                store, corpus, rule.label.name, [p for p, _ in matches], info=dict(matches)
+            )
+            given[rule.label.name] += len(added)
+            done += len(matches)
+            if progress is not None:
+                progress(done, total)
+            if step is not None:
+                step()
+            if should_stop is not None and should_stop():
+                return given
     return given
+
+
+def _fields(searcher: Searcher, docnum: int) -> tuple[str, tuple[str, str | None]]:
+    fields = searcher.stored_fields(docnum)
+    date = fields.get("date")
+    return fields["path"], (fields.get("title", ""), date.date().isoformat() if date else None)
 
 
 def _docnums_of(searcher: Searcher, paths: set[str], source: MarkSource | None) -> set[int]:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reader import __version__
 from reader.core.locations import Locations
+from reader.core.mark_filter import QUICK_TABLE_DOCS
 from reader.core.settings_file import LAST_CORPUS_KEY
 from reader.gui.tasks.library import STARTUP_SYNC_DELAY_MS, Library
 from reader.gui.tasks.watcher import DEBOUNCE_MS, POLL_MS
@@ -39,8 +40,10 @@ class Session:
         debounce_ms: int = DEBOUNCE_MS,
         poll_ms: int = POLL_MS,
         sync_delay_ms: int = 0,
+        quick_table_docs: int = QUICK_TABLE_DOCS,
     ) -> None:
         self.window = window
+        self._quick_table_docs = quick_table_docs  # above it, the path table is read in the background
         self.settings = settings
         self.locations = locations
         self._watch_timing = (debounce_ms, poll_ms)  # how soon folder changes are picked up
@@ -67,6 +70,7 @@ class Session:
             debounce_ms=debounce_ms,
             poll_ms=poll_ms,
             sync_delay_ms=self._sync_delay_ms,
+            quick_table_docs=self._quick_table_docs,
         )
         self.window.set_library(self.library)
         self.settings.setValue(LAST_CORPUS_KEY, str(corpus))

@@ -402,3 +402,12 @@ def test_mixed_queries_rank_as_whoosh_would(world: World) -> None:
         ]
         assert [h.path for h in result.hits] == expected, text
         assert result.total == len(expected)
+
+
+def test_a_search_of_several_words_counts_its_unread_matches(world: World) -> None:
+    """Phrase-first rankings too (a multi-word query): every match is counted, not none."""
+    marks.set_read(world.store, world.key, [SEED])
+    result = world.service.search("Minsk group", snippets=False)
+    assert result.total == 2 and result.unread == 1
+    result = world.service.search("Minsk", snippets=False)
+    assert result.total == 2 and result.unread == 1

@@ -11,12 +11,16 @@ from typing import Any
 from reader.core.annotations import AnnotationStore
 from reader.core.catalog import Catalog
 from reader.core.index import CorpusIndex
-from reader.core.mark_filter import MarkSource, PathTable
+from reader.core.mark_filter import QUICK_TABLE_DOCS, MarkSource, PathTable
 from reader.core.search import SearchService
 
 
 def _no_interleave() -> None:
     pass
+
+
+def _not_stopping() -> bool:
+    return False
 
 
 class _Context:
@@ -28,6 +32,8 @@ class _Context:
         self._store: AnnotationStore | None = None
         #: Set by the lane: runs the quick jobs queued meanwhile (see runner.Lane.interleave).
         self.interleave: Callable[[], None] = _no_interleave
+        #: Set by the lane: whether it is shutting down (a long job stops at its next step).
+        self.stopping: Callable[[], bool] = _not_stopping
 
     def annotations(self) -> AnnotationStore:
         """This lane's connection to the annotations database, opened on first use."""
@@ -46,8 +52,17 @@ class _Context:
 class ReaderContext(_Context):
     """The reader lane's: the open index's searcher and catalog, and annotations to read."""
 
-    def __init__(self, corpus: Path, annotations_db: Path, notice: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        corpus: Path,
+        annotations_db: Path,
+        notice: Callable[[str], None],
+        quick_table_docs: int = QUICK_TABLE_DOCS,
+    ) -> None:
         super().__init__(corpus, annotations_db, notice)
+        #: Up to this many documents the path table is read when a search needs it; above, it
+        #: is filled in the background (``fill_paths``) and searches count unread once it is.
+        self.quick_table_docs = quick_table_docs
         self.index: CorpusIndex | None = None
         self._service: SearchService | None = None
         self._catalog: Catalog | None = None
@@ -63,7 +78,13 @@ class ReaderContext(_Context):
         self.detach()
         self.index = index
         # is:/label: terms and the hits' read state and labels, from this lane's connection.
-        marks = MarkSource(str(index.corpus), self.annotations, owns_store=False, paths=self.paths)
+        marks = MarkSource(
+            str(index.corpus),
+            self.annotations,
+            owns_store=False,
+            paths=self.paths,
+            quick_docs=self.quick_table_docs,
+        )
         self._service = SearchService(index, marks)
         self._catalog = index.catalog()
 
@@ -74,6 +95,17 @@ class ReaderContext(_Context):
             self._catalog.close()
         self._service = self._catalog = None
         self.state.clear()
+
+    def fill_paths(self, stop: Callable[[], bool]) -> bool:
+        """Read the path table of every segment that lacks one, in batches with the lane's other
+        jobs going between (``interleave``). Whether it is complete (False: stopped, or a small
+        index that needs none)."""
+        if self.index is None:
+            return False
+        with self.index.ix.searcher() as searcher:  # its own: the lane's searcher serves between
+            if searcher.doc_count_all() <= self.quick_table_docs:
+                return False
+            return self.paths.fill(searcher, step=self.interleave, stop=stop)
 
     @property
     def service(self) -> SearchService:

@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from reader.core.index import CorpusIndex, SyncReport
+from reader.core.mark_filter import QUICK_TABLE_DOCS
 from reader.gui.operations import index as index_ops
 from reader.gui.tasks.analysis import AnalysisLane
 from reader.gui.tasks.lanes import ReaderContext, WriterContext
@@ -58,6 +59,7 @@ class Library(QObject):
         debounce_ms: int = DEBOUNCE_MS,
         poll_ms: int = POLL_MS,
         sync_delay_ms: int = 0,
+        quick_table_docs: int = QUICK_TABLE_DOCS,
     ) -> None:
         super().__init__(parent)
         self.corpus = corpus
@@ -68,7 +70,7 @@ class Library(QObject):
         self._sync_delay_ms = sync_delay_ms
         self._closed = False
         self._cancel = threading.Event()
-        reader = ReaderContext(corpus, annotations_db, self.notice.emit)
+        reader = ReaderContext(corpus, annotations_db, self.notice.emit, quick_table_docs)
         writer = WriterContext(corpus, index_dir, annotations_db, self._cancel, self.notice.emit)
         self.tasks = TaskRunner(reader, writer, self)
         self.tasks.failed.connect(self.error_occurred)
@@ -77,6 +79,8 @@ class Library(QObject):
         self.analysis = AnalysisLane(self)
         #: Read state and labels: a mirror here, written on the writer lane (triage.py).
         self.triage = Triage(self.tasks, self)
+        # A large index's path table is read in the background once it opens (and after syncs).
+        self.index_opened.connect(self.triage.fill_paths)
         # Changes in the folder while the window is open: a sync soon after.
         self.watcher = CorpusWatcher(debounce_ms, poll_ms, self)
         self.watcher.changed.connect(self.sync)
@@ -156,6 +160,7 @@ class Library(QObject):
             self.rebuilding = False
         if report.changed:
             self.triage.after_sync([*report.added_paths, *report.updated_paths])
+            self.triage.fill_paths()  # the new segments only
         self.sync_finished.emit(report)
         self.watcher.watch(synced.watch)
         if self._sync_again and not report.cancelled:

@@ -18,8 +18,9 @@ The GUI thread never waits on disk, the index or SQLite. It describes work as an
   becomes the runner's ``failed(message)`` signal (``"<described>: <error>"``) and the log.
   Reader jobs run inside the index guard: a damaged index is reported once by
   ``damage_found`` (the library rebuilds it) instead of as an error.
-- **Short writes go first.** A long writer job (a sync) calls ``context.interleave()`` between
-  files, which runs the quick writes queued meanwhile: saving a highlight never waits for a sync.
+- **Short jobs go first.** A long job (a sync, a rule run; on the reader lane, filling the path
+  table) calls ``context.interleave()`` between its steps, which runs the quick jobs queued
+  meanwhile: saving a highlight never waits for a sync, a search never waits for the path table.
 - **Cancellation.** ``tasks.generations.advance(key)`` makes the jobs of ``key`` stale; a long
   job checks ``still_current()`` (Spyder's stop flag under a mutex) between its batches.
 
@@ -81,7 +82,7 @@ class Job:
     what: str
     key: str | None = None
     generation: int = 0
-    quick: bool = True  # a writer job that may run between the files of a sync
+    quick: bool = True  # may run between the steps of a long job (the files of a sync)
     guarded: bool = False  # reads the index: run inside the damage guard
 
     def current(self, generations: Generations) -> bool:
@@ -104,6 +105,7 @@ class Lane(QThread):
         self._ready = threading.Condition()
         self._stopping = False
         context.interleave = self.interleave
+        context.stopping = self.stopping
 
     def submit(self, job: Job) -> None:
         with self._ready:
@@ -115,6 +117,11 @@ class Lane(QThread):
         with self._ready:
             self._stopping = True
             self._ready.notify()
+
+    def stopping(self) -> bool:
+        """Whether the lane is shutting down (a long job stops at its next step)."""
+        with self._ready:
+            return self._stopping
 
     def interleave(self) -> None:
         """Run the quick jobs queued so far (called by a long job between its steps)."""
@@ -278,6 +285,12 @@ class _Op(Generic[C, T]):
         self._job.generation = generation
         return self
 
+    def long(self: OpT) -> OpT:
+        """A long job (a sync, a rule run, filling the path table): it calls
+        ``context.interleave()`` between its steps, and is never run inside another's."""
+        self._job.quick = False
+        return self
+
     @property
     def generation(self) -> int:
         """Its generation of its key (0 without a key)."""
@@ -309,10 +322,6 @@ class WriteOp(_Op[WriterContext, T]):
     """An operation on the writer lane. ``long()`` ones (a sync) let quick writes go between."""
 
     _lane = "writer"
-
-    def long(self: OpT) -> OpT:
-        self._job.quick = False
-        return self
 
 
 __all__ = ["Generations", "ReadOp", "TaskRunner", "WriteOp"]

@@ -4,7 +4,15 @@ The GUI thread keeps what it needs to paint (which articles are read, which labe
 ``Triage``; a change shows at once and goes to the task runner's writer lane, which commits the
 changes in order on its own connection. So opening an article (which marks it read) never waits
 for disk, and a long count on the reader lane never delays a write. The rules (saved searches
-that carry a label) run on the writer lane after a sync and when a rule is made.
+that carry a label) run on the writer lane after a sync and when a rule is made, as long jobs:
+they report progress (``rules_progress``) and let quick writes go between their batches, so
+marking an article read never waits for a rule run. Renaming, recolouring and deleting a label
+(``label_changes.py``) go the same way.
+
+On the reader lane, the path table of the ``is:``/``label:`` terms (``mark_filter.PathTable``) is
+filled in the background after the index opens and after each sync (only the new segments), in
+batches with the lane's other reads going between: then a plain search on a large corpus can say
+how many of its matches are unread (``paths_ready``).
 """
 
 from __future__ import annotations
@@ -13,12 +21,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal
+from whoosh.searching import Searcher
 
-from reader.core import marks, rules
+from reader.core import label_changes, marks, rules
 from reader.core.mark_filter import MarkSource
 from reader.core.query import matching_docnums
-from reader.gui.tasks.lanes import WriterContext
-from reader.gui.tasks.runner import TaskRunner, WriteOp
+from reader.gui.tasks.lanes import ReaderContext, WriterContext
+from reader.gui.tasks.runner import ReadOp, TaskRunner, WriteOp
+
+PATHS = "path-table"  # the key of the background filling of the path table
 
 
 @dataclass
@@ -30,6 +41,7 @@ class MarksSnapshot:
     labels: list[marks.Label] = field(default_factory=list)
     rules: dict[int, str] = field(default_factory=dict)  # saved search id -> label name
     orphans: list[marks.OrphanLabel] = field(default_factory=list)
+    counts: dict[str, marks.LabelCount] = field(default_factory=dict)  # by name, casefolded
 
 
 def _snapshot(ctx: WriterContext) -> MarksSnapshot:
@@ -40,6 +52,7 @@ def _snapshot(ctx: WriterContext) -> MarksSnapshot:
         marks.labels(store, key),
         {r.search.id: r.label.name for r in rules.rules(store, key)},
         marks.orphan_labels(store, key),
+        {c.label.name.casefold(): c for c in marks.label_counts(store, key)},
     )
 
 
@@ -55,15 +68,27 @@ class Triage(QObject):
         changed(): read state or labels changed (repaint rows, recount).
         read_changed(list[str] paths, bool read): these articles were just marked (by this window).
         bulk_done(str what, list[str] paths): a query-wide marking finished; ``paths`` changed.
+        rules_progress(int done, int total): a rule run has checked ``done`` of ``total`` matches.
         rules_ran(dict[str, int] given): rules gave labels to this many articles each.
+        rules_finished(): a rule run ended (given labels or not, or stopped).
         tags_saved(str annotation_id): a highlight's tags were written.
+        label_renamed(label_changes.Renamed): a label was renamed (or merged into another).
+        label_deleted(label_changes.DeletedLabel): a label was deleted (what it was on comes along).
+        label_restored(marks.Label): a deleted label is back.
+        paths_ready(): the reader lane's path table is filled: unread counts come with searches.
     """
 
     changed = Signal()
     read_changed = Signal(object, bool)
     bulk_done = Signal(str, object)
+    rules_progress = Signal(int, int)
     rules_ran = Signal(object)
+    rules_finished = Signal()
     tags_saved = Signal(str)
+    label_renamed = Signal(object)
+    label_deleted = Signal(object)
+    label_restored = Signal(object)
+    paths_ready = Signal()
 
     def __init__(self, tasks: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -72,6 +97,7 @@ class Triage(QObject):
         self.loaded = False
         self._seq = 0  # of the latest change sent to the writer lane
         self._index_open = False
+        self.rules_running = 0  # rule runs queued or running on the writer lane
 
     def _next(self) -> int:
         self._seq += 1
@@ -201,6 +227,24 @@ class Triage(QObject):
             "Tags not saved"
         ).run()
 
+    def _rule_run(
+        self, ctx: WriterContext, searcher: Searcher, paths: list[str] | None, only: int | None
+    ) -> dict[str, int]:
+        """Run the rules on the writer lane: progress out, quick writes in between, stopped at
+        shutdown."""
+        store = ctx.annotations()
+        return rules.run_rules(
+            store,
+            str(ctx.corpus),
+            searcher,
+            _source(ctx),
+            paths,
+            only_rule=only,
+            progress=self.rules_progress.emit,
+            should_stop=ctx.cancel.is_set,
+            step=ctx.interleave,
+        )
+
     def make_rule(self, search_id: int, label: str) -> None:
         """The saved search gives ``label`` to its matches, now and after every sync ("" stops it;
         the labels given stay)."""
@@ -214,10 +258,10 @@ class Triage(QObject):
             if ctx.index is None:
                 return {}
             with ctx.index.ix.searcher() as searcher:
-                return rules.run_rules(store, str(ctx.corpus), searcher, _source(ctx), only_rule=search_id)
+                return self._rule_run(ctx, searcher, None, search_id)
 
         self._next()
-        WriteOp(self.tasks, work, self._on_rules_ran).described("Rule not saved").run()
+        self._run_rules(work, "Rule not saved")
 
     def after_sync(self, paths: list[str]) -> None:
         """After an index sync: run the rules over new and changed articles, and read the state
@@ -228,10 +272,81 @@ class Triage(QObject):
             if ctx.index is None or not paths or not rules.rules(store, str(ctx.corpus)):
                 return {}
             with ctx.index.ix.searcher() as searcher:
-                return rules.run_rules(store, str(ctx.corpus), searcher, _source(ctx), paths)
+                return self._rule_run(ctx, searcher, paths, None)
 
         self._next()
-        WriteOp(self.tasks, work, self._on_rules_ran).described("Rules not run").run()
+        self._run_rules(work, "Rules not run")
+
+    def _run_rules(self, work: Callable[[WriterContext], dict[str, int]], what: str) -> None:
+        self.rules_running += 1
+        WriteOp(self.tasks, work, self._on_rules_ran).long().described(what).failure(
+            lambda exc: self._on_rules_failed(what, exc)
+        ).run()
+
+    # --- managing labels -------------------------------------------------------------------------
+
+    def rename_label(self, old: str, new: str) -> None:
+        """Rename the label ``old`` to ``new`` (merging onto a label ``new``): ``label_renamed``."""
+
+        def work(ctx: WriterContext) -> tuple[label_changes.Renamed, MarksSnapshot]:
+            done = label_changes.rename_label(ctx.annotations(), str(ctx.corpus), old, new)
+            return done, _snapshot(ctx)
+
+        seq = self._next()
+        WriteOp(self.tasks, work, lambda out: self._on_managed(seq, out, self.label_renamed)).described(
+            "Label not renamed"
+        ).failure(lambda exc: self._on_failed("Label not renamed", exc)).run()
+
+    def recolor_label(self, name: str, color: str) -> None:
+        """Give the label ``name`` the colour ``color`` (a palette name or #rrggbb)."""
+
+        def work(ctx: WriterContext) -> tuple[marks.Label, MarksSnapshot]:
+            return marks.set_label_color(ctx.annotations(), str(ctx.corpus), name, color), _snapshot(ctx)
+
+        seq = self._next()
+        WriteOp(self.tasks, work, lambda out: self._on_managed(seq, out, None)).described(
+            "Colour not saved"
+        ).failure(lambda exc: self._on_failed("Colour not saved", exc)).run()
+
+    def delete_label(self, name: str) -> None:
+        """Delete the label ``name`` from every article, highlight and rule: ``label_deleted``
+        (with what it was on, for ``restore_label``)."""
+
+        def work(ctx: WriterContext) -> tuple[label_changes.DeletedLabel, MarksSnapshot]:
+            return label_changes.delete_label(ctx.annotations(), str(ctx.corpus), name), _snapshot(ctx)
+
+        seq = self._next()
+        WriteOp(self.tasks, work, lambda out: self._on_managed(seq, out, self.label_deleted)).described(
+            "Label not deleted"
+        ).failure(lambda exc: self._on_failed("Label not deleted", exc)).run()
+
+    def restore_label(self, deleted: label_changes.DeletedLabel) -> None:
+        """Bring a deleted label back on what it was on (Ctrl+Z): ``label_restored``."""
+
+        def work(ctx: WriterContext) -> tuple[marks.Label, MarksSnapshot]:
+            return label_changes.restore_label(ctx.annotations(), str(ctx.corpus), deleted), _snapshot(ctx)
+
+        seq = self._next()
+        WriteOp(self.tasks, work, lambda out: self._on_managed(seq, out, self.label_restored)).described(
+            "Label not brought back"
+        ).failure(lambda exc: self._on_failed("Label not brought back", exc)).run()
+
+    # --- the reader lane's path table --------------------------------------------------------------
+
+    def fill_paths(self) -> None:
+        """Fill the reader lane's path table in the background (after the index opened or a
+        sync): ``paths_ready`` once done. A newer call (the next sync) supersedes it."""
+        holder: list[int] = []
+
+        def work(ctx: ReaderContext) -> bool:
+            generation = holder[0] if holder else 0
+            return ctx.fill_paths(
+                lambda: ctx.stopping() or not self.tasks.generations.is_current(PATHS, generation)
+            )
+
+        op = ReadOp(self.tasks, work, self._on_paths_filled).long().supersedes(PATHS)
+        holder.append(op.generation)
+        op.described("Cannot read the article paths").failure(lambda _exc: None).run()
 
     # --- answers -----------------------------------------------------------------------------
 
@@ -266,6 +381,23 @@ class Triage(QObject):
         self.reload()
 
     def _on_rules_ran(self, given: dict[str, int]) -> None:
+        self.rules_running = max(0, self.rules_running - 1)
         if any(given.values()):
             self.rules_ran.emit(given)
+        self.rules_finished.emit()
         self.reload()
+
+    def _on_rules_failed(self, what: str, exc: Exception) -> None:
+        self.rules_running = max(0, self.rules_running - 1)
+        self.rules_finished.emit()
+        self._on_failed(what, exc)
+
+    def _on_managed(self, seq: int, out: tuple[object, MarksSnapshot], signal: object) -> None:
+        result, snapshot = out
+        self._on_loaded(seq, snapshot)
+        if signal is not None:
+            signal.emit(result)  # type: ignore[attr-defined]
+
+    def _on_paths_filled(self, filled: bool) -> None:
+        if filled:
+            self.paths_ready.emit()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QToolButton, QWidget
 
 from reader.core.facets import Facets, facet_in, facets_of, source_value, with_facet, without_facet
@@ -33,9 +33,14 @@ class FacetController(QObject):
 
     Signals:
         query_edited(str text): the query with a facet picked (or dropped): search it.
+        label_menu_requested(str name, QPoint pos): right-click on a label of the Labels menu
+            (rename, recolour, delete it).
+        manage_labels_requested(): the Labels menu's *Manage Labels…*.
     """
 
     query_edited = Signal(str)
+    label_menu_requested = Signal(str, QPoint)
+    manage_labels_requested = Signal()
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -53,6 +58,9 @@ class FacetController(QObject):
         self.language_menu = QMenu(self.language_button)
         self.label_button = QToolButton(self.widget)
         self.label_menu = QMenu(self.label_button)
+        # Right-click on a label: its own menu (Rename…, Colour, Delete…).
+        self.label_menu.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.label_menu.customContextMenuRequested.connect(self._on_label_menu_context_menu_requested)
         for button, menu, name in (
             (self.source_button, self.source_menu, "Source"),
             (self.year_button, self.year_menu, "Year"),
@@ -163,8 +171,13 @@ class FacetController(QObject):
             act = self.label_menu.addAction(f"{name} ({n:,})", self._picker("label", name))
             act.setCheckable(True)
             act.setChecked(label is not None and label.casefold() == name.casefold())
+            act.setData(name)
+            act.setToolTip("Right-click to rename, recolour or delete the label")
         if not f.labels:
             self.label_menu.addAction("No labels yet: select articles and press L").setEnabled(False)
+        else:
+            self.label_menu.addSeparator()
+            self.label_menu.addAction("&Manage Labels…", self.manage_labels_requested.emit)
         self.label_button.setToolTip("Filter the results by label: counts of every match")
         self.source_button.setToolTip("Filter the results by source: counts of every match")
         self.year_button.setToolTip("Filter the results by year: counts of every match")
@@ -185,6 +198,13 @@ class FacetController(QObject):
         if self.facets.no_language:
             self.language_menu.addAction(f"{self.facets.no_language:,} not detected").setEnabled(False)
         self.language_button.setToolTip("Filter the results by language: counts of every match")
+
+    @Slot(QPoint)
+    def _on_label_menu_context_menu_requested(self, pos: QPoint) -> None:
+        act = self.label_menu.actionAt(pos)
+        name = act.data() if act is not None else None
+        if isinstance(name, str) and name:
+            self.label_menu_requested.emit(name, self.label_menu.mapToGlobal(pos))
 
     def _on_facets_counted(self, facets: Facets) -> None:
         self.facets = facets

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from reader.core.annotations import AnnotationError
 from reader.core.marks import Label, clean_name
+from reader.gui.operations.triage import count_unread
 from reader.gui.tasks.triage import Triage
 from reader.gui.views.article_list import ArticleListModel, PathRole
 from reader.gui.views.reading_pane import ReadingPane
@@ -90,6 +91,7 @@ class TriageController(QObject):
         self.settings = settings
         self.push_undo = push_undo
         self.triage: Triage | None = None
+        self.library: Library | None = None
         self.unread: int | None = None  # of what is listed (all of it, not just loaded rows)
         self._query = ""
         self._shown: str | None = None  # the article waiting to count as read
@@ -186,7 +188,9 @@ class TriageController(QObject):
             return MARK_READ_MS
 
     def set_library(self, library: Library) -> None:
+        self.library = library
         self.triage = library.triage
+        self.triage.paths_ready.connect(self._on_triage_paths_ready)
         self.triage.changed.connect(self._on_triage_changed)
         self.triage.read_changed.connect(self._on_triage_read_changed)
         self.triage.bulk_done.connect(self._on_triage_bulk_done)
@@ -457,6 +461,18 @@ class TriageController(QObject):
                 self.unread = max(0, self.unread - len(paths))
                 self._update_label()
             self._after_mark_all(paths)
+
+    @Slot()
+    def _on_triage_paths_ready(self) -> None:
+        # A large corpus: the search listed came before its unread count could be had cheaply.
+        if self.library is not None and self._query and self.unread is None:
+            query = self._query
+            count_unread(self.library.tasks, query, lambda n: self._on_unread_counted(query, n)).run()
+
+    def _on_unread_counted(self, query: str, unread: int | None) -> None:
+        if query == self._query and self.unread is None and unread is not None:
+            self.unread = unread
+            self._update_label()
 
     @Slot(object)
     def _on_triage_rules_ran(self, given: dict[str, int]) -> None:

@@ -42,6 +42,7 @@ from reader.gui.views.concordance_view import ConcordanceController
 from reader.gui.views.elided_label import ElidedLabel
 from reader.gui.views.facet_view import FacetController
 from reader.gui.views.insights_view import InsightsController
+from reader.gui.views.label_manager import LabelManager
 from reader.gui.views.reading_pane import ReadingPane
 from reader.gui.views.saved_searches_view import SavedSearchController
 from reader.gui.views.search_completer import SearchCompleter
@@ -196,6 +197,7 @@ class MainWindow(QMainWindow):
             self, self.list_view, self.model, self.pane, self.settings, self.annotations.push_undo
         )
         self._header_row.insertWidget(1, self.triage.unread_label)
+        self.labels = LabelManager(self, self.annotations.push_undo, self.annotations.undo_action)
         self.triage.attach_orphans(self.annotations.orphans)
         self.saved = SavedSearchController(self, self.tabs, self.annotations.bookmarks)
         self.concordance = ConcordanceController(self)
@@ -270,6 +272,11 @@ class MainWindow(QMainWindow):
         search.searched.connect(lambda result: self.triage.listed(result.query, result.unread))
         self.triage.counts_changed.connect(self._update_title)
         self.triage.message.connect(self.statusBar().showMessage)
+        self.labels.message.connect(self.statusBar().showMessage)
+        self.facets.manage_labels_requested.connect(self.labels.show_dialog)
+        self.facets.label_menu_requested.connect(
+            lambda name, pos: self.labels.menu_for(name, self).popup(pos)
+        )
         for edited in (
             self.completions.completion_chosen,
             self.facets.query_edited,
@@ -339,6 +346,7 @@ class MainWindow(QMainWindow):
         menus["&Go"].addAction(self.saved.save_action)
         menus["&Go"].addAction(self.more_like_action)
         self.triage.build_menu(menus["&Go"])
+        self.manage_labels_action = action("&Go", "&Manage Labels…", None, self.labels.show_dialog)
         menus["&View"].addSeparator()
         menus["&View"].addAction(self.concordance.toggle_action)
         action(
@@ -398,6 +406,7 @@ class MainWindow(QMainWindow):
         self.facets.set_library(library)
         self.timeline.set_library(library)
         self.triage.set_library(library)
+        self.labels.set_triage(library.triage)
         self.open_files.set_corpus(library.corpus)
         self.open_files.outside = False
         self._update_title()

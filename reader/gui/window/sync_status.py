@@ -12,10 +12,13 @@ from reader.gui.views.problems_dialog import ProblemsButton
 
 #: How long a passing message (what a sync changed) stays before the state shows again.
 MESSAGE_MS = 6000
+#: The status bar's words while rules label new articles: "Labelling by rules 500 / 2,000".
+RULES_PROGRESS = "Labelling by rules"
 
 
 class SyncStatus(QObject):
-    """Shows a library's sync in the status bar (and the problems button beside it)."""
+    """Shows a library's sync in the status bar (and the problems button beside it), and the
+    rule runs that follow a sync (labelling the new articles)."""
 
     def __init__(self, parent: QWidget, status: QStatusBar, header: QLabel) -> None:
         super().__init__(parent)
@@ -49,6 +52,8 @@ class SyncStatus(QObject):
         library.sync_progress.connect(self._on_library_sync_progress)
         library.sync_finished.connect(self._on_library_sync_finished)
         library.error_occurred.connect(self._on_library_error_occurred)
+        library.triage.rules_progress.connect(self._on_triage_rules_progress)
+        library.triage.rules_finished.connect(self._on_triage_rules_finished)
         self.problems_button.set_problems(str(library.corpus), [])
         self._announce = True
         self.state_label.setText("")
@@ -77,6 +82,23 @@ class SyncStatus(QObject):
         self.progress_bar.show()
         what = "Rebuilding the index…" if self.library is not None and self.library.rebuilding else "Indexing"
         self.status.showMessage(f"{what} {done:,} / {total:,}")
+
+    @Slot(int, int)
+    def _on_triage_rules_progress(self, done: int, total: int) -> None:
+        if self.library is not None and self.library.syncing:
+            return  # the sync's progress has the bar; the rules follow it
+        self.progress_bar.setMaximum(max(total, 1))
+        self.progress_bar.setValue(done)
+        self.progress_bar.show()
+        self.status.showMessage(f"{RULES_PROGRESS} {done:,} / {total:,}")
+
+    @Slot()
+    def _on_triage_rules_finished(self) -> None:
+        if self.library is not None and (self.library.syncing or self.library.triage.rules_running):
+            return
+        self.progress_bar.hide()
+        if self.status.currentMessage().startswith(RULES_PROGRESS):
+            self.status.clearMessage()
 
     @Slot(object)
     def _on_library_sync_finished(self, report: SyncReport) -> None:
