@@ -230,8 +230,9 @@ class Triage(QObject):
     def _rule_run(
         self, ctx: WriterContext, searcher: Searcher, paths: list[str] | None, only: int | None
     ) -> dict[str, int]:
-        """Run the rules on the writer lane: progress out, quick writes in between, stopped at
-        shutdown."""
+        """Run the rules on the writer lane: progress out, quick writes in between. Not stopped
+        when the window closes (a writer job, like the writes still queued): a stopped run would
+        leave articles the rule promised to label unlabelled, and no later sync would go back."""
         store = ctx.annotations()
         return rules.run_rules(
             store,
@@ -241,7 +242,6 @@ class Triage(QObject):
             paths,
             only_rule=only,
             progress=self.rules_progress.emit,
-            should_stop=ctx.cancel.is_set,
             step=ctx.interleave,
         )
 
