@@ -121,7 +121,12 @@ class PathTable:
         paths at a time, calling ``step()`` between batches (other work goes first); segments
         read before are not read again, so after a sync only its new segments are. Returns
         whether every segment has its table (False when ``stop()`` said to stop)."""
-        for sub, _offset in _leaves(searcher):
+        leaves = _leaves(searcher)
+        with self._lock:
+            live = {self._key(sub.reader()) for sub, _ in leaves}
+            for gone in [key for key in self._segments if key not in live]:
+                del self._segments[gone]  # merged away (or an index rebuilt): not needed again
+        for sub, _offset in leaves:
             reader = sub.reader()
             key = self._key(reader)
             with self._lock:

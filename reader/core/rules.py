@@ -121,7 +121,7 @@ def run_rules(
             return given
     total = sum(len(docnums) for _, docnums in plans)
     done = 0
-    if progress is not None:
+    if progress is not None and total:
         progress(0, total)
     for rule, docnums in plans:
         given.setdefault(rule.label.name, 0)

@@ -411,3 +411,26 @@ def test_a_search_of_several_words_counts_its_unread_matches(world: World) -> No
     assert result.total == 2 and result.unread == 1
     result = world.service.search("Minsk", snippets=False)
     assert result.total == 2 and result.unread == 1
+
+
+def test_the_path_table_fills_in_steps_can_stop_and_maps_every_article(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.core import mark_filter
+
+    monkeypatch.setattr(mark_filter, "FILL_BATCH", 2)
+    table = mark_filter.PathTable()
+    with world.index.ix.searcher() as searcher:
+        assert not table.fill(searcher, stop=lambda: True)  # stopped after its first batch
+        assert not table.ready(searcher)
+        steps: list[int] = []
+        assert table.fill(searcher, step=lambda: steps.append(1), stop=lambda: False)
+        assert table.ready(searcher) and len(steps) >= 2
+        expected = {searcher.stored_fields(d)["path"]: d for d in range(searcher.doc_count_all())}
+        assert table.for_searcher(searcher) == expected
+    write_article(world.corpus, "later.txt", "Later", "2021-01-01", "Arrived later.")
+    world.sync()
+    with world.index.ix.searcher() as searcher:
+        assert not table.ready(searcher)  # the sync's new segment has no table yet
+        assert table.fill(searcher)
+        assert table.ready(searcher) and "later.txt" in table.for_searcher(searcher)
