@@ -235,10 +235,13 @@ def read_bytes(path: Path, limit: int | None = None) -> tuple[bytes, bool]:
 def decode(data: bytes, truncated: bool | None = None) -> tuple[str, str]:
     """Decode article bytes; return ``(text, encoding)``.
 
-    UTF-8 (with or without BOM), then UTF-16 by BOM, then a choice between cp1251 and
-    cp1252/latin-1 by which one yields plausible letters. Binary data raises ArticleError.
-    ``truncated`` says the bytes are the leading part of a longer file (so a UTF-8 character may
-    be cut off at the end); None infers it from the length reaching MAX_ARTICLE_BYTES.
+    UTF-8 (with or without BOM), then UTF-16 by BOM (or by its NUL bytes when it has none),
+    then a legacy encoding: detected when the file has enough non-ASCII bytes to tell
+    (cp1251 or KOI8-R, cp1254 Turkish, cp1250, Greek, Shift_JIS…: ``formats.encodings``), else
+    cp1251 or cp1252/latin-1 by which one yields plausible letters. Binary data raises
+    ArticleError. ``truncated`` says the bytes are the leading part of a longer file (so a UTF-8
+    character may be cut off at the end); None infers it from the length reaching
+    MAX_ARTICLE_BYTES.
     """
     if truncated is None:
         truncated = len(data) >= MAX_ARTICLE_BYTES
@@ -246,6 +249,11 @@ def decode(data: bytes, truncated: bool | None = None) -> tuple[str, str]:
         return _clean(data[3:].decode("utf-8", errors="replace")), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _clean(data.decode("utf-16", errors="replace")), "utf-16"
+    from reader.core.formats import encodings
+
+    utf16 = encodings.sniff_utf16(data)
+    if utf16 is not None:
+        return _clean(data.decode(utf16, errors="replace")), utf16
     if looks_binary(data):
         raise ArticleError("binary data, not text")
     try:
@@ -256,6 +264,10 @@ def decode(data: bytes, truncated: bool | None = None) -> tuple[str, str]:
         return _clean(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
         pass
+    if sum(1 for b in data[:65536] if b >= 0x80) >= _DETECT_MIN_BYTES:
+        name = encodings.detect(data)
+        if name is not None:
+            return _clean(data.decode(name, errors="replace")), name
     cyrillic = data.decode("cp1251", errors="replace")
     letters = len(_LETTER.findall(cyrillic))
     if letters and len(_CYRILLIC.findall(cyrillic)) / letters > 0.5:
@@ -264,6 +276,11 @@ def decode(data: bytes, truncated: bool | None = None) -> tuple[str, str]:
         return _clean(data.decode("cp1252")), "cp1252"
     except UnicodeDecodeError:
         return _clean(data.decode("latin-1")), "latin-1"
+
+
+#: Non-ASCII bytes below which a file is too short to detect its encoding reliably (a name
+#: with one accent): then the cp1251/cp1252 rule decides.
+_DETECT_MIN_BYTES = 8
 
 
 def looks_binary(data: bytes) -> bool:

@@ -36,6 +36,17 @@ LOCALES = (
     "hy",
     "el",
     "hu",
+    "ka",
+    "kk",
+    "be",
+    "bg",
+    "lt",
+    "lv",
+    "cs",
+    "sk",
+    "fi",
+    "da",
+    "nb",
 )
 
 _ENGLISH = {
@@ -118,7 +129,7 @@ def _is_weekday(name: str) -> bool:
 
 
 _MONTH = r"([^\W\d_]{2,12}\.?)"
-_YEAR_WORD = r"(?:\s*(?:г\.?|года|год|гг\.?|r\.|yılı|yili|jahr))?"
+_YEAR_WORD = r"(?:[\s-]*(?:г\.?|года|год|гг\.?|р\.?|року|r\.|yılı|yili|jahr|թ\.?|ж\.?|m\.|gada|ci il|cı il|cu il|cü il|ci ildə))?"
 _PATTERNS = [
     # 30 July 2020, 30. Juli 2020, 30 de julio de 2020, 1er juillet 2020, 30 июля 2020 г.
     (
@@ -129,12 +140,14 @@ _PATTERNS = [
     ),
     # July 30, 2020
     (re.compile(rf"^{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})$"), "mdy"),
-    # 2020. július 30. (year first, as in Hungarian)
-    (re.compile(rf"^(\d{{4}})\.?\s+{_MONTH}\s+(\d{{1,2}})\.?$"), "ymd"),
+    # 2020. július 30. (Hungarian), 2020 թ. մարտի 12 (Armenian), 2020 m. kovo 12 d.
+    # (Lithuanian), 2020. gada 12. marts (Latvian: day before month), 2020 ж. 12 наурыз
+    (re.compile(rf"^(\d{{4}})\.?{_YEAR_WORD}\s+{_MONTH}\s+(\d{{1,2}})(?:\.|\s*d\.)?$"), "ymd"),
+    (re.compile(rf"^(\d{{4}})\.?{_YEAR_WORD}\s+(\d{{1,2}})\.?\s+{_MONTH}$"), "ydm"),
     (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), "ymd-num"),
-    (re.compile(rf"^(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}}){_YEAR_WORD}$"), "dmy-num"),
+    (re.compile(rf"^(\d{{1,2}})\.\s?(\d{{1,2}})\.\s?(\d{{4}})\.?{_YEAR_WORD}$"), "dmy-num"),
 ]
-_WEEKDAY_BEFORE = re.compile(r"^([^\W\d_]{2,15}\.?),?\s+(?=\d|[^\W\d_])")
+_WEEKDAY_BEFORE = re.compile(r"^([^\W\d_]{2,15}(?:-[^\W\d_]{2,10})?\.?),?\s+(?=\d|[^\W\d_])")
 _WEEKDAY_AFTER = re.compile(r",?\s+([^\W\d_]{2,15}\.?)$")
 
 
@@ -172,6 +185,8 @@ def _date(m: re.Match[str], order: str) -> dt.date | None:
         month, day, year = month_number(m[1]), int(m[2]), int(m[3])
     elif order == "ymd":
         year, month, day = int(m[1]), month_number(m[2]), int(m[3])
+    elif order == "ydm":
+        year, day, month = int(m[1]), int(m[2]), month_number(m[3])
     elif order == "ymd-num":
         year, month, day = int(m[1]), int(m[2]), int(m[3])
     else:

@@ -95,6 +95,14 @@ def detect_language(title: str, body: str) -> str | None:
     return str(code)
 
 
+def identify(text: str) -> tuple[str, float]:
+    """The detector's best language for ``text`` and its confidence (0–1), however unsure."""
+    identifier = _detector()
+    with _lock:
+        code, confidence = identifier.classify(text[: SAMPLE_CHARS * 4])
+    return str(code), float(confidence)
+
+
 def article_language(article: Article) -> str | None:
     """The language of an article: detected from its text; when the detector is unsure, the
     language its file declares (an HTML ``lang``, an EPUB's metadata) if that is a known code."""

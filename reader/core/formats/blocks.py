@@ -100,16 +100,31 @@ def text_blocks(text: str) -> list[Block]:
     return blocks
 
 
-def short_title(text: str) -> str:
-    """A title on one line, at most MAX_TITLE characters (cut at a word)."""
+def short_title(text: str, limit: int = MAX_TITLE) -> str:
+    """A title on one line, at most ``limit`` characters (cut at a word)."""
     title = " ".join(text.split())
-    if len(title) <= MAX_TITLE:
+    if len(title) <= limit:
         return title
-    cut = title[: MAX_TITLE - 1]
+    cut = title[: limit - 1]
     space = cut.rfind(" ")
-    if space > MAX_TITLE // 2:
+    if space > limit // 2:
         cut = cut[:space]
     return cut.rstrip() + "…"
+
+
+#: A title made from an article's first paragraph is its first sentence, or this long at most.
+LEAD_TITLE = 150
+_FIRST_SENTENCE = re.compile(r"^(.{20,%d}?[.!?。！？])(?:\s|$)" % LEAD_TITLE, re.S)
+
+
+def lead_title(text: str) -> str:
+    """A title for an article that has none, from its first paragraph: the whole paragraph when
+    short, else its first sentence, else its start cut at a word."""
+    text = " ".join(text.split())
+    if len(text) <= LEAD_TITLE:
+        return text
+    m = _FIRST_SENTENCE.match(text)
+    return m.group(1) if m else short_title(text, LEAD_TITLE)
 
 
 def make_article(
@@ -133,7 +148,7 @@ def make_article(
     if not title:
         if not body:
             raise ArticleError("no text")
-        title = short_title(body[0].text)
+        title = lead_title(body[0].text)
         if body[0].text == title:
             body.pop(0)
     date_line = date.isoformat() if date else ""

@@ -10,6 +10,7 @@ inlined costs what its text costs.
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import re
 from typing import Any
 
@@ -17,7 +18,8 @@ import lxml.html
 from lxml import etree
 
 from reader.core.corpus import ArticleError, Block, looks_binary
-from reader.core.formats import MB, Extracted, truncation_note
+from reader.core.dates import parse_date
+from reader.core.formats import MB, Extracted, encodings, truncation_note
 from reader.core.formats.blocks import element_blocks, make_article, parse_any_date
 
 #: Markup beyond this (after scripts, styles and inlined data are cut out) is not read: an
@@ -27,13 +29,14 @@ MAX_MARKUP_CHARS = 4 * MB
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
 _HEAVY_OPEN = re.compile(r"<(script|style|svg|noscript|template)\b", re.I)
+_JSON_LD = re.compile(r"""[^>]{0,200}?\btype\s*=\s*["']?application/ld\+json""", re.I)
 _DATA_URI = re.compile(r"""=\s*(["'])data:[^"']{256,}\1""", re.I)
 _HTML_LANG = re.compile(
-    r"""<html\b[^>]*?\b(?:xml:)?lang\s*=\s*["']?\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)""", re.I
+    rb"""<html\b[^>]*?\b(?:xml:)?lang\s*=\s*["']?\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)""", re.I
 )
 _META_LANG = re.compile(
-    r"""<meta\b[^>]*?(?:http-equiv\s*=\s*["']?content-language|property\s*=\s*["']?og:locale)"""
-    r"""[^>]*?content\s*=\s*["']?\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)""",
+    rb"""<meta\b[^>]*?(?:http-equiv\s*=\s*["']?content-language|property\s*=\s*["']?og:locale)"""
+    rb"""[^>]*?content\s*=\s*["']?\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)""",
     re.I,
 )
 _FURNITURE = "//nav|//header|//footer|//aside|//form|//*[@role='navigation']|//*[@role='banner']"
@@ -48,7 +51,7 @@ def read(rel_path: str, data: bytes, truncated: bool) -> Extracted:
         text, note = text[:MAX_MARKUP_CHARS], truncation_note(MAX_MARKUP_CHARS)
     if not text.strip():
         raise ArticleError("empty file" if not data.strip() else "no text in the page")
-    head = text[:65536]
+    head = text[:65536].encode("utf-8", "replace")
     language = _first(_HTML_LANG, head) or _first(_META_LANG, head)
     doc = _trafilatura(text)
     blocks = _body_blocks(doc.body) if doc is not None and doc.body is not None else []
@@ -65,7 +68,7 @@ def read(rel_path: str, data: bytes, truncated: bool) -> Extracted:
         rel_path,
         meta.get("title") or page_title,
         blocks,
-        date=parse_any_date(meta.get("date", "")),
+        date=parse_any_date(meta.get("date", "")) or _text_date(text),
         source=meta.get("sitename") or meta.get("hostname", ""),
         credits=[f"By {meta['author']}"] if meta.get("author") else [],
         url=url,
@@ -77,8 +80,9 @@ def read(rel_path: str, data: bytes, truncated: bool) -> Extracted:
 
 
 def decode_page(data: bytes) -> tuple[str, str]:
-    """The page's text and encoding: by BOM, by the page's own declaration, else UTF-8 when it
-    decodes, else detected (charset_normalizer). Binary data raises ArticleError."""
+    """The page's text and encoding: by BOM, by the page's own declaration (a label read the way
+    browsers read it: ``iso-8859-1`` is cp1252), else UTF-8 when it decodes, else detected
+    (``encodings.detect``, told the page's declared language). Binary data raises ArticleError."""
     for bom, name in (
         (codecs.BOM_UTF8, "utf-8-sig"),
         (codecs.BOM_UTF16_LE, "utf-16"),
@@ -86,15 +90,15 @@ def decode_page(data: bytes) -> tuple[str, str]:
     ):
         if data.startswith(bom):
             return data.decode(name, errors="replace"), name
+    utf16 = encodings.sniff_utf16(data)
+    if utf16 is not None:
+        return data.decode(utf16, errors="replace"), utf16
     if looks_binary(data) or b"\x00" in data[:4096]:
         raise ArticleError("binary data, not a web page")
     head = data[:4096]
     declared = _first(_XML_ENCODING, head) or _first(_CHARSET, head)
     if declared:
-        try:
-            name = codecs.lookup(declared).name
-        except LookupError:
-            name = ""
+        name = encodings.codec_for(declared)
         if name and name not in ("utf-16", "utf-32", "utf-16-le", "utf-16-be"):
             # A page saved by a browser is UTF-8 whatever it declared; a wrong latin-1 claim is
             # common too: trust the declaration only when the bytes are not valid UTF-8.
@@ -106,21 +110,16 @@ def decode_page(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
-
-    name = "cp1252"
-    matches = list(from_bytes(data[: 1 * MB]))
-    if matches:
-        best = matches[0]
-        # On a short text several legacy encodings fit equally well; the web's commonest wins.
-        tied = [m.encoding for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
-        name = next((e for e in ("cp1252", "cp1251", "cp1250") if e in tied), best.encoding)
+    language = _first(_HTML_LANG, data[:65536]) or _first(_META_LANG, data[:65536])
+    name = encodings.detect(data, language) or "cp1252"
     return data.decode(name, errors="replace"), name
 
 
 def _cut_heavy(text: str) -> str:
     """The markup without scripts, styles, SVG, noscript and templates (content and all), in
-    one pass: an element never closed runs to the end, as a browser would read it."""
+    one pass: an element never closed runs to the end, as a browser would read it. JSON-LD
+    (``<script type="application/ld+json">``) stays: it is where many news sites put the
+    publication date, author and publisher."""
     out = []
     at = 0
     while True:
@@ -128,6 +127,10 @@ def _cut_heavy(text: str) -> str:
         if m is None:
             out.append(text[at:])
             return "".join(out)
+        if m.group(1).lower() == "script" and _JSON_LD.match(text, m.end()):
+            out.append(text[at : m.end()])
+            at = m.end()
+            continue
         out.append(text[at : m.start()])
         close = re.compile(rf"</{m.group(1)}\s*>", re.I).search(text, m.end())
         if close is None:
@@ -148,9 +151,41 @@ def _trafilatura(text: str) -> Any:
     from trafilatura import bare_extraction
 
     try:
-        return bare_extraction(text, with_metadata=True, include_comments=False)
+        # The date from the page's metadata, JSON-LD, <time> and date-like elements only: the
+        # default "extensive" search falls back to the copyright year ("© 2020" → 2020-01-01)
+        # or a lone year, a date the article never had (see _text_date for the rest).
+        return bare_extraction(
+            text,
+            with_metadata=True,
+            include_comments=False,
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
     except (etree.LxmlError, ValueError, TypeError, RecursionError):
         return None
+
+
+def _text_date(text: str) -> dt.date | None:
+    """A publication date written only in the page's text (a byline "30 July 2020"), found by
+    htmldate's extensive search; its guesses from a copyright line or a lone year or month
+    (always the 1st) are taken only when the page writes that very date."""
+    from htmldate import find_date
+
+    try:
+        found = find_date(text, extensive_search=True, original_date=True)
+    except (etree.LxmlError, ValueError, TypeError, RecursionError):
+        return None
+    date = parse_any_date(found or "")
+    if date is None or date.day != 1:
+        return date
+    try:
+        root = lxml.html.fromstring(text)
+    except (etree.LxmlError, ValueError):
+        return None
+    for piece in root.itertext():
+        piece = piece.strip()
+        if piece and len(piece) <= 60 and (date.isoformat() in piece or parse_date(piece) == date):
+            return date
+    return None
 
 
 def _metadata(doc: Any) -> dict[str, str]:
