@@ -129,7 +129,12 @@ def _is_weekday(name: str) -> bool:
 
 
 _MONTH = r"([^\W\d_]{2,12}\.?)"
-_YEAR_WORD = r"(?:[\s-]*(?:г\.?|года|год|гг\.?|р\.?|року|r\.|yılı|yili|jahr|թ\.?|ж\.?|m\.|gada|ci il|cı il|cu il|cü il|ci ildə))?"
+#: A word for "year" after the year (folded): Russian, Ukrainian, Polish, Turkish, German,
+#: Armenian, Kazakh, Lithuanian, Latvian, Azerbaijani ("2020-ci il").
+_YEAR_WORD = (
+    r"(?:[\s-]*(?:г\.?|года|год|гг\.?|р\.?|року|r\.|yılı|yili|jahr|թ\.?|ж\.?|m\.|gada|"
+    r"ci il|cı il|cu il|cü il|ci ildə))?"
+)
 _PATTERNS = [
     # 30 July 2020, 30. Juli 2020, 30 de julio de 2020, 1er juillet 2020, 30 июля 2020 г.
     (

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (sample documents keep their lines as a page or text has them)
 """Real-world-shaped files in other languages and encodings, made here: what ``show --json``
 gives for each (title, date, source, language, url, text). Pages in legacy charsets with and
 without a declaration, dates only in metadata, pages with their furniture in six languages."""
@@ -237,7 +238,11 @@ def seed_text(lang: str, date_line: str) -> str:
     """The seed article's shape: title, date line, paragraphs, a separator line of a
     non-breaking space, the source line, a photo credit."""
     title, paragraphs = NEWS[lang]
-    return f"{title}\n\n{date_line}\n\n" + "\n\n".join(paragraphs) + "\n\n\u00a0\nSource: News agency\n\nPhoto: A. Person\n"
+    return (
+        f"{title}\n\n{date_line}\n\n"
+        + "\n\n".join(paragraphs)
+        + "\n\n\u00a0\nSource: News agency\n\nPhoto: A. Person\n"
+    )
 
 
 LOCAL_DATES = [
@@ -294,14 +299,20 @@ def test_a_text_file_in_another_encoding_is_read_without_mojibake(lang: str, cod
 
 
 def test_a_page_without_any_title_is_titled_by_its_first_sentence_and_keeps_it_in_the_text() -> None:
-    first = "Die Gewerkschaft hat am Donnerstag in Berlin zu Warnstreiks in mehreren Bundesländern aufgerufen."
+    first = (
+        "Die Gewerkschaft hat am Donnerstag in Berlin zu Warnstreiks in mehreren Bundesländern aufgerufen."
+    )
     rest = " Betroffen sind vor allem der Nahverkehr und die Krankenhäuser. " * 4
-    got = one("notitle.html", f"<html><body><p>{first}{rest}</p><p>{NEWS['de'][1][0]}</p></body></html>".encode())
+    got = one(
+        "notitle.html", f"<html><body><p>{first}{rest}</p><p>{NEWS['de'][1][0]}</p></body></html>".encode()
+    )
     assert got["title"] == first
     assert str(got["text"]).split("\n")[1].startswith(first + " Betroffen")
 
 
 def test_a_page_whose_title_is_10000_characters_gets_a_short_one() -> None:
-    markup = f"<html><head><title>{'Wort ' * 2000}</title></head><body><p>{NEWS['de'][1][0]}</p></body></html>"
+    markup = (
+        f"<html><head><title>{'Wort ' * 2000}</title></head><body><p>{NEWS['de'][1][0]}</p></body></html>"
+    )
     title = str(one("long.html", markup.encode())["title"])
     assert 0 < len(title) <= 300 and title.endswith("…")

@@ -114,7 +114,7 @@ def short_title(text: str, limit: int = MAX_TITLE) -> str:
 
 #: A title made from an article's first paragraph is its first sentence, or this long at most.
 LEAD_TITLE = 150
-_FIRST_SENTENCE = re.compile(r"^(.{20,%d}?[.!?。！？])(?:\s|$)" % LEAD_TITLE, re.S)
+_FIRST_SENTENCE = re.compile(rf"^(.{{20,{LEAD_TITLE}}}?[.!?。！？])(?:\s|$)", re.S)
 
 
 def lead_title(text: str) -> str:

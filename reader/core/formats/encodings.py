@@ -150,7 +150,10 @@ def sniff_utf16(data: bytes) -> str | None:
     sample = sample[: len(sample) // 2 * 2]
     if len(sample) < 16:
         return None
-    for name, high, low in (("utf-16-le", sample[1::2], sample[0::2]), ("utf-16-be", sample[0::2], sample[1::2])):
+    for name, high, low in (
+        ("utf-16-le", sample[1::2], sample[0::2]),
+        ("utf-16-be", sample[0::2], sample[1::2]),
+    ):
         if high.count(0) / len(high) < 0.1 or low.count(0) / len(low) > 0.02:
             continue
         common = sorted((high.count(b) for b in set(high)), reverse=True)[:3]
