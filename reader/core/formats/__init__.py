@@ -29,13 +29,14 @@ READERS = {
     ".rss": "feeds",
     ".atom": "feeds",
     ".xml": "feeds",
+    ".rdf": "feeds",
     ".json": "feeds",
     ".eml": "mail",
     ".mbox": "mail",
     ".epub": "epub",
 }
 #: Formats whose articles are ``FILE#KEY`` (a file of one article has the file's path as id).
-MULTI_ARTICLE = (".rss", ".atom", ".xml", ".json", ".mbox", ".epub")
+MULTI_ARTICLE = (".rss", ".atom", ".xml", ".rdf", ".json", ".mbox", ".epub")
 #: How much of a file is read at most; the rest is left out (and listed as a problem).
 READ_LIMITS = {"html": 64 * MB, "feeds": 128 * MB, "mail": 64 * MB, "epub": 256 * MB}
 _MBOX_LIMIT = 256 * MB

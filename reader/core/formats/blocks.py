@@ -216,11 +216,20 @@ def parse_any_date(value: str) -> dt.date | None:
     m = _ISO_DATE.match(value)
     if m:
         try:
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+            date = dt.date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
             return None
-    try:
-        parsed = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    return parsed.date() if parsed is not None else None
+    else:
+        try:
+            parsed = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+        if parsed is None:
+            return None
+        date = parsed.date()
+    # calibre writes 0101-01-01 for "no date"; a date before any printed news is no date.
+    return date if date.year >= MIN_YEAR else None
+
+
+#: Dates before this year are placeholders ("0101-01-01", "0001-01-01"), not dates.
+MIN_YEAR = 1000

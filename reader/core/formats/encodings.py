@@ -106,29 +106,31 @@ def detect(data: bytes, language: str = "") -> str | None:
     rank = {name: i for i, name in enumerate(LEGACY)}
     ordered = sorted(found, key=lambda name: rank.get(name, 99))
     if len(ordered) > 1:
-        agreeing = _agreeing(sample, ordered)
+        agreeing = _agreeing(sample, [(name, found[name].coherence) for name in ordered])
         if agreeing is not None:
             return agreeing
     best = min(clean, key=lambda m: (-round(m.coherence, 3), m.chaos, rank.get(_norm(m.encoding), 99)))
     return _norm(best.encoding)
 
 
-def _agreeing(sample: bytes, names: list[str]) -> str | None:
-    """Of ``names``, the encoding whose decoded text is most confidently in a language that is
-    written in that encoding, or None."""
+def _agreeing(sample: bytes, candidates: list[tuple[str, float]]) -> str | None:
+    """Of the ``(encoding, coherence)`` candidates, commonest first, the encoding whose decoded
+    text is in a language written in that encoding, or None. When two agree (cp1251 reads as
+    Russian, cp874 as Thai), the one whose letters have a language's frequencies (coherence
+    above 0) wins, then the more confident, then the commoner."""
     from reader.core.language import identify
 
-    best: tuple[float, str] | None = None
+    agreeing: list[tuple[bool, float, int, str]] = []
     seen: set[str] = set()
-    for name in names:
+    for rank, (name, coherence) in enumerate(candidates):
         text = sample[:8192].decode(name, errors="replace")
         if text in seen:
             continue  # the bytes that differ between these two do not occur
         seen.add(text)
         code, confidence = identify(text)
-        if name in BY_LANGUAGE.get(code, _WESTERN) and (best is None or confidence > best[0]):
-            best = (confidence, name)
-    return best[1] if best is not None and best[0] >= 0.5 else None
+        if name in BY_LANGUAGE.get(code, _WESTERN) and confidence >= 0.5:
+            agreeing.append((coherence <= 0, -round(confidence, 1), rank, name))
+    return min(agreeing)[3] if agreeing else None
 
 
 def _base(language: str) -> str:

@@ -105,9 +105,10 @@ def _chapters(
     rel_path: str, book: zipfile.ZipFile, opf: etree._Element, base: str, budget: _Budget
 ) -> Extracted:
     meta = {}
-    for name in ("title", "date", "publisher", "creator", "language"):
+    for name in ("title", "publisher", "creator", "language"):
         found = _children(opf, name)
         meta[name] = sx.text_of(found[0]) if found else ""
+    meta["date"] = _publication_date(opf)
     manifest: dict[str, tuple[str, str, str]] = {}
     for item in _children(opf, "item"):
         href = posixpath.normpath(posixpath.join(base, urllib.parse.unquote(item.get("href", ""))))
@@ -151,6 +152,24 @@ def _chapters(
     return Extracted(articles, "; ".join(skipped[:3]))
 
 
+_OPF_EVENT = "{http://www.idpf.org/2007/opf}event"
+
+
+def _publication_date(opf: etree._Element) -> str:
+    """The book's ``dc:date``: the publication one where EPUB 2 names events, never the date
+    the file was last modified (``opf:event="modification"``)."""
+    ranked = []
+    for element in _children(opf, "date"):
+        if sx.local(element.getparent().tag if element.getparent() is not None else "") != "metadata":
+            continue
+        event = (element.get(_OPF_EVENT) or element.get("event") or "").lower()
+        if event == "modification":
+            continue
+        rank = {"publication": 0, "": 1, "original-publication": 2}.get(event, 3)
+        ranked.append((rank, sx.text_of(element)))
+    return min(ranked)[1] if ranked else ""
+
+
 def _chapter_blocks(data: bytes) -> list[Block]:
     text, _ = decode_page(data)
     if text.startswith("<?xml"):
@@ -191,9 +210,21 @@ def _table_of_contents(
     return labels
 
 
+_EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+
+
 def _toc_entries(root: etree._Element, is_nav: bool) -> list[tuple[str, str]]:
     if is_nav:
-        return [(a.get("href", ""), sx.text_of(a)) for a in root.iter() if sx.local(a.tag) == "a"]
+        # The table of contents is the <nav epub:type="toc">; landmarks ("Begin Reading") and
+        # page lists name no chapter.
+        navs = [e for e in root.iter() if sx.local(e.tag) == "nav"]
+        tocs = [n for n in navs if "toc" in (n.get(_EPUB_TYPE) or n.get("type") or "").split()]
+        if not tocs:
+            others = ("landmarks", "page-list", "loi", "lot")
+            tocs = [n for n in navs if (n.get(_EPUB_TYPE) or n.get("type") or "") not in others] or [root]
+        return [
+            (a.get("href", ""), sx.text_of(a)) for nav in tocs for a in nav.iter() if sx.local(a.tag) == "a"
+        ]
     out = []
     for point in root.iter():
         if sx.local(point.tag) != "navpoint":

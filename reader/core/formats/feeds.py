@@ -8,14 +8,16 @@ parsed defensively (``safexml``): no entity is expanded, no DTD or external file
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
+import urllib.parse
 from typing import Any
 
 from lxml import etree
 
 from reader.core.corpus import Article, ArticleError, Block
-from reader.core.formats import Extracted, suffix_of, truncation_note
+from reader.core.formats import Extracted, encodings, suffix_of, truncation_note
 from reader.core.formats import safexml as sx
 from reader.core.formats.blocks import (
     article_key,
@@ -38,12 +40,12 @@ def read(rel_path: str, data: bytes, truncated: bool) -> Extracted:
     """The items of a feed file, in file order."""
     if suffix_of(rel_path) == ".json":
         return _json_feed(rel_path, data, truncated)
-    clean, declared = sx.defuse(data)
+    clean, declared = sx.defuse(as_utf8_xml(data))
     root = _root_name(clean)
     if root not in _FEED_ROOTS:
         if declared:
             raise ArticleError("XML that declares entities (not expanded, for safety), and not a feed")
-        if suffix_of(rel_path) == ".xml":
+        if suffix_of(rel_path) in (".xml", ".rdf"):
             return Extracted()
         raise ArticleError(f"not a feed (the root element is <{root}>)" if root else "not a feed")
     articles = _xml_items(rel_path, clean)
@@ -59,6 +61,52 @@ def read(rel_path: str, data: bytes, truncated: bool) -> Extracted:
     return Extracted(articles, "; ".join(notes))
 
 
+_XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*?\?>")
+_DECLARED_ENCODING = re.compile(rb"""\bencoding\s*=\s*["']([A-Za-z0-9_.:-]+)["']""")
+
+
+def as_utf8_xml(data: bytes) -> bytes:
+    """An XML document as UTF-8 bytes when libxml2 could misread it: UTF-16 or UTF-32 (with or
+    without a BOM), or legacy bytes that declare no encoding (which XML takes for UTF-8: a
+    cp1251 feed saved without its declaration is detected). Other documents are left as they
+    are: libxml2 reads a declared ``windows-1251`` or ``koi8-r`` itself."""
+    text: str | None = None
+    for bom, name in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            text = data.decode(name, errors="replace")
+            break
+    else:
+        utf16 = encodings.sniff_utf16(data)
+        if utf16 is not None:
+            text = data.decode(utf16, errors="replace")
+        else:
+            declaration = _XML_DECLARATION.match(data[:1024])
+            declared = _DECLARED_ENCODING.search(declaration.group(0)) if declaration else None
+            if declared is not None and encodings.codec_for(declared.group(1).decode("ascii")) not in (
+                "utf-8",
+                "",
+            ):
+                return data
+            try:
+                data.decode("utf-8")
+                return data
+            except UnicodeDecodeError as exc:
+                if exc.start >= len(data) - 3:
+                    return data  # a character cut off where the file was cut
+                name = encodings.detect(data) or "cp1252"
+                text = data.decode(name, errors="replace")
+    body = text.lstrip("\ufeff")
+    declaration_text = re.match(r"^\s*<\?xml[^>]*?\?>", body)
+    if declaration_text is not None:
+        body = body[declaration_text.end() :]
+    return b'<?xml version="1.0" encoding="utf-8"?>' + body.encode("utf-8")
+
+
 def _root_name(data: bytes) -> str:
     head = _SKIP_PROLOG.sub(b"", data[:65536].lstrip(b"\xef\xbb\xbf \t\r\n"))
     m = _ROOT_TAG.search(head)
@@ -72,6 +120,7 @@ class _Feed:
         self.title = ""
         self.author = ""
         self.language = ""
+        self.link = ""  # the site's address: the base of relative item links
 
 
 def _xml_items(rel_path: str, data: bytes) -> list[Article]:
@@ -115,6 +164,11 @@ def _feed_field(feed: _Feed, name: str, element: etree._Element) -> None:
         feed.language = sx.text_of(element)
     elif name == "author" and not feed.author:
         feed.author = _person(element)
+    elif name == "link" and not feed.link:
+        href = element.get("href")
+        link = sx.text_of(element) if href is None else str(href).strip()
+        if link.startswith(("http://", "https://")) and element.get("rel", "alternate") == "alternate":
+            feed.link = link
 
 
 def _item_parts(item: etree._Element, feed: _Feed) -> dict[str, Any]:
@@ -131,7 +185,7 @@ def _item_parts(item: etree._Element, feed: _Feed) -> dict[str, Any]:
     if not blocks:
         summary = fields.get("description")
         blocks = _content_blocks(summary if summary is not None else fields.get("summary"))
-    url = _link(links)
+    url = _link(links, feed.link)
     guid = sx.text_of(fields.get("guid")) or sx.text_of(fields.get("id"))
     if not guid:
         guid = item.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about", "")
@@ -156,14 +210,26 @@ def _item_parts(item: etree._Element, feed: _Feed) -> dict[str, Any]:
     }
 
 
-def _link(links: list[etree._Element]) -> str:
+def _link(links: list[etree._Element], site: str) -> str:
+    """The item's address: RSS's ``<link>`` text or Atom's alternate ``<link href>``, made
+    absolute against its ``xml:base`` (Atom) or the feed's own site address."""
+    chosen: etree._Element | None = None
     for link in links:
-        href = link.get("href")
-        if href is None:
-            return sx.text_of(link)  # RSS: the link is the element's text
-        if link.get("rel", "alternate") == "alternate":
-            return str(href).strip()
-    return links[0].get("href", "").strip() if links else ""
+        if link.get("href") is None or link.get("rel", "alternate") == "alternate":
+            chosen = link
+            break
+    if chosen is None and links:
+        chosen = links[0]
+    if chosen is None:
+        return ""
+    href = chosen.get("href")
+    url = sx.text_of(chosen) if href is None else str(href).strip()
+    if not url or url.startswith(("http://", "https://")):
+        return url
+    base = chosen.base or ""  # lxml resolves the xml:base of the element and its ancestors
+    if not base.startswith(("http://", "https://")):
+        base = site
+    return urllib.parse.urljoin(base, url) if base else url
 
 
 def _person(element: etree._Element | None) -> str:
@@ -208,7 +274,7 @@ def _content_blocks(element: etree._Element | None) -> list[Block]:
 def _json_feed(rel_path: str, data: bytes, truncated: bool) -> Extracted:
     looks_like = b"jsonfeed.org/version" in data[:4096]
     try:
-        feed = json.loads(data.decode("utf-8-sig"))
+        feed = json.loads(data)  # UTF-8, -16 or -32, with or without a BOM (RFC 8259 §8.1)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         if looks_like:
             raise ArticleError(
@@ -225,6 +291,7 @@ def _json_feed(rel_path: str, data: bytes, truncated: bool) -> Extracted:
     feed_title = _str(feed.get("title"))
     feed_author = _json_author(feed)
     language = _str(feed.get("language"))
+    site = _str(feed.get("home_page_url")) or _str(feed.get("feed_url"))
     parts = [item for item in items if isinstance(item, dict)]
     keys = unique_keys(
         article_key(_str(i.get("id")), _str(i.get("url")), content=json.dumps(i, sort_keys=True))
@@ -237,6 +304,8 @@ def _json_feed(rel_path: str, data: bytes, truncated: bool) -> Extracted:
         else:
             blocks = text_blocks(_str(item.get("content_text")) or _str(item.get("summary")))
         url = _str(item.get("url")) or _str(item.get("external_url"))
+        if url and site.startswith(("http://", "https://")):
+            url = urllib.parse.urljoin(site, url)  # a relative address is relative to the site
         try:
             out.append(
                 make_article(
@@ -269,4 +338,6 @@ def _json_author(obj: dict[str, Any]) -> str:
         if any(names):
             return ", ".join(n for n in names if n)
     author = obj.get("author")
+    if isinstance(author, str):  # not the spec, but written by some generators
+        return _str(author)
     return _str(author.get("name")) if isinstance(author, dict) else ""

@@ -14,7 +14,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 
-from reader.core.corpus import Article, ArticleError, Block
+from reader.core.corpus import Article, ArticleError, Block, decode
 from reader.core.formats import Extracted, suffix_of, truncation_note
 from reader.core.formats.blocks import (
     article_key,
@@ -24,8 +24,16 @@ from reader.core.formats.blocks import (
     text_blocks,
 )
 
-#: An mbox message starts with a "From " line at the start of the file or after a blank line.
-_FROM_LINE = re.compile(rb"(?:\A|(?<=\n\n)|(?<=\r\n\r\n))From [^\n]*\n")
+#: An mbox message starts with a "From " line at the start of the file or after a blank line,
+#: or anywhere with a whole envelope ("From sender Thu Mar 12 08:00:00 2020": written by tools
+#: that leave no blank line before it); a body line "From here…" is not one.
+_FROM_LINE = re.compile(
+    rb"(?:(?:\A|(?<=\n\n)|(?<=\r\n\r\n))From [^\n]*\n)|(?m:^From \S+ +"
+    rb"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} "
+    rb"\d{1,2}:\d{2}(?::\d{2})? (?:[A-Z]{3,5} |[+-]\d{4} )?\d{4}[^\n]*\n)"
+)
+#: mboxrd/mboxo escaping: a body line that began with "From " was written as ">From ".
+_ESCAPED_FROM = re.compile(rb"(?m)^>(>*From )")
 
 
 def read(rel_path: str, data: bytes, truncated: bool) -> Extracted:
@@ -66,10 +74,10 @@ def split_mbox(data: bytes) -> Iterator[bytes]:
     previous: re.Match[bytes] | None = None
     for m in _FROM_LINE.finditer(data):
         if previous is not None and data[previous.end() : m.start()].strip():
-            yield data[previous.end() : m.start()]
+            yield _ESCAPED_FROM.sub(rb"\1", data[previous.end() : m.start()])
         previous = m
     if previous is not None and data[previous.end() :].strip():
-        yield data[previous.end() :]
+        yield _ESCAPED_FROM.sub(rb"\1", data[previous.end() :])
 
 
 #: A run of base64 lines worth more than a megabyte: an attachment (an image, a PDF), which the
@@ -141,6 +149,15 @@ def _body(message: EmailMessage) -> list[Block]:
 
 
 def _content(part: Message) -> str:
+    if part.get_param("charset") is None and part.get("content-transfer-encoding", "").lower() not in (
+        "base64",
+        "quoted-printable",
+    ):
+        # 8-bit text that names no charset (the RFC's default, US-ASCII, says nothing of
+        # it): UTF-8 when it is, else the legacy encoding its bytes are in.
+        payload = part.get_payload(decode=True)
+        if isinstance(payload, bytes) and not payload.isascii():
+            return decode(payload, truncated=False)[0]
     try:
         content = part.get_content()  # type: ignore[attr-defined]
         if isinstance(content, str):
@@ -149,6 +166,8 @@ def _content(part: Message) -> str:
         pass  # an unknown charset or a broken transfer encoding: decode as well as possible
     payload = part.get_payload(decode=True)
     if isinstance(payload, bytes):
+        if part.get_param("charset") is None:
+            return decode(payload, truncated=False)[0]
         charset = part.get_content_charset() or "utf-8"
         try:
             return payload.decode(charset, errors="replace")
