@@ -160,8 +160,6 @@ def _publication_date(opf: etree._Element) -> str:
     the file was last modified (``opf:event="modification"``)."""
     ranked = []
     for element in _children(opf, "date"):
-        if sx.local(element.getparent().tag if element.getparent() is not None else "") != "metadata":
-            continue
         event = (element.get(_OPF_EVENT) or element.get("event") or "").lower()
         if event == "modification":
             continue
