@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from reader.core import formats
+from reader.core.maildir import is_maildir, is_maildir_listing
 
 TEXT_SUFFIXES = (".txt", ".md")
 #: Every file name ending the corpus walk picks up (text and the formats of ``formats``).
@@ -108,24 +109,32 @@ def walk_corpus(root: Path) -> Iterator[FileStat | tuple[str, str]]:
     """
     # Relative paths are built as strings ("folder/" + name): pathlib's relative_to() for each
     # file was half the cost of the no-change check that every CLI search makes.
-    stack: list[tuple[str, str]] = [(os.fspath(root), "")]
+    # The third item: the folder is a maildir's cur/ or new/, whose files are messages.
+    stack: list[tuple[str, str, bool]] = [(os.fspath(root), "", False)]
     while stack:
-        folder, prefix = stack.pop()
+        folder, prefix, mailbox = stack.pop()
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
             yield (prefix.rstrip("/") or "."), f"cannot list folder: {exc.strerror or exc}"
             continue
-        subfolders: list[tuple[str, str]] = []
+        subfolders: list[tuple[str, str, bool]] = []
+        maildir = _is_maildir_listing(entries)
         for entry in entries:
             name = entry.name
             if name.startswith("."):
+                # Maildir++ keeps a maildir's subfolders (.Sent, .Archive) as hidden maildirs.
+                if maildir and entry.is_dir(follow_symlinks=False) and is_maildir(Path(entry.path)):
+                    subfolders.append((entry.path, prefix + name + "/", False))
                 continue
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    subfolders.append((entry.path, prefix + name + "/"))
+                    if maildir and name == "tmp":
+                        continue  # mail being delivered: never read
+                    box = maildir and name in formats.MAILDIR_BOXES
+                    subfolders.append((entry.path, prefix + name + "/", box))
                     continue
-                if not name.lower().endswith(ARTICLE_SUFFIXES):
+                if not (mailbox or name.lower().endswith(ARTICLE_SUFFIXES)):
                     continue
                 st = entry.stat(follow_symlinks=True)
             except OSError as exc:
@@ -140,6 +149,15 @@ def walk_corpus(root: Path) -> Iterator[FileStat | tuple[str, str]]:
                 continue
             yield FileStat(prefix + name, st.st_size, st.st_mtime_ns)
         stack.extend(reversed(subfolders))
+
+
+def _is_maildir_listing(entries: list[os.DirEntry[str]]) -> bool:
+    names = {e.name for e in entries if e.name in formats.MAILDIR_FOLDERS}
+    if len(names) < 2:
+        return False  # (the common case: no stat at all)
+    with contextlib.suppress(OSError):
+        return is_maildir_listing({e.name for e in entries if e.name in names and e.is_dir()})
+    return False
 
 
 def corpus_folders(root: Path, limit: int) -> list[Path] | None:
@@ -345,6 +363,10 @@ def load_article(root: Path, article_id: str) -> Article:
             if corpus_file(root, file).is_file():
                 rel_path, key = file, file_key
                 break
+    else:
+        for file, file_key in candidates[:-1]:
+            if file_key is not None and _maildir_folder(root, file) is not None:
+                return _maildir_article(root, file, file_key, article_id)
     if key is None and not formats.handles(rel_path):
         data, truncated = read_bytes(corpus_file(root, rel_path))
         return article_from_bytes(rel_path, data, truncated)
@@ -357,13 +379,47 @@ def load_article(root: Path, article_id: str) -> Article:
     raise ArticleError(f"no article {key!r} in {rel_path} (no longer in the file?)")
 
 
+def _maildir_folder(root: Path, maildir: str) -> Path | None:
+    """The folder of maildir ``maildir`` (a corpus path; ``.`` is the corpus folder itself),
+    or None when it is no maildir (or not inside the corpus)."""
+    try:
+        folder = root.resolve() if maildir == "." else corpus_file(root, maildir)
+    except (ArticleError, OSError):
+        return None
+    return folder if is_maildir(folder) else None
+
+
+def _maildir_article(root: Path, maildir: str, key: str, article_id: str) -> Article:
+    from reader.core.maildir import message_file
+
+    rel_path = message_file(root, maildir, key)
+    if rel_path is None:
+        raise ArticleError(f"no message {key!r} in the maildir {maildir} (no longer there?)")
+    for article in read_file_articles(root, rel_path).articles:
+        if article.path == article_id:
+            return article
+    raise ArticleError(f"no message {key!r} in the maildir {maildir} (no longer there?)")
+
+
 def original_file(root: Path, article_id: str) -> Path:
-    """The file an article was read from (``feed.rss`` for ``feed.rss#KEY``), without touching
-    the disk: for opening the original in its own application. An absolute id is a file read
-    on its own, outside the corpus."""
+    """The file an article was read from (``feed.rss`` for ``feed.rss#KEY``, the message file
+    of a maildir message once it was read), without reading more of the disk: for opening the
+    original in its own application. An absolute id is a file read on its own, outside the
+    corpus."""
     if Path(article_id).is_absolute():
         return Path(formats.split_id(article_id)[0][0])
-    return root / formats.split_id(article_id)[0][0]
+    from reader.core.maildir import cached_message_file
+
+    message = cached_message_file(root, article_id)
+    if message is not None:
+        return root / message
+    candidates = formats.split_id(article_id)
+    for file, key in candidates:
+        if key is not None and file.lower().endswith(formats.MULTI_ARTICLE):
+            return root / file
+    if article_id.lower().endswith(ARTICLE_SUFFIXES):
+        return root / article_id  # a file named with a "#"
+    return root / candidates[0][0]  # a maildir message: its maildir
 
 
 def load_articles(root: Path, article_id: str) -> list[Article]:

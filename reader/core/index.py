@@ -312,6 +312,7 @@ class CorpusIndex:
                     batches.commit()
                     catalog.transaction_begin()
             batches.commit()
+            report.settle_moves()
         except BaseException:
             batches.cancel()
             catalog.transaction_rollback()
@@ -325,6 +326,7 @@ class CorpusIndex:
             get_writer().delete_by_term("path", article_path)
             report.removed_paths.append(article_path)
             report.digests[article_path] = digests.get(article_path, "")
+            report.removed_digests[article_path] = digests.get(article_path, "")
 
     def _index_file(
         self,

@@ -33,6 +33,9 @@ class SyncReport:
     #: removed article whose digest reappears under a new path was renamed or moved.
     digests: dict[str, str] = field(default_factory=dict)
     unchanged: int = 0
+    #: The digest each removed article had (``digests`` holds the new one of an id that is
+    #: removed and added in one sync: a maildir message whose file was renamed).
+    removed_digests: dict[str, str] = field(default_factory=dict)
     problems: list[tuple[str, str]] = field(default_factory=list)
     rebuilt: bool = False
     cancelled: bool = False
@@ -70,6 +73,21 @@ class SyncReport:
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated or self.removed)
+
+    def settle_moves(self) -> None:
+        """An article removed with one file and added with another in the same sync (a maildir
+        message renamed by its mail program: same id, new file name) was neither: it is
+        updated when its content changed, else unchanged. Its annotations stay as they are."""
+        moved = set(self.removed_paths) & set(self.added_paths)
+        if not moved:
+            return
+        self.removed_paths = [p for p in self.removed_paths if p not in moved]
+        self.added_paths = [p for p in self.added_paths if p not in moved]
+        for path in sorted(moved):
+            if self.removed_digests.get(path) == self.digests.get(path):
+                self.unchanged += 1
+            else:
+                self.updated_paths.append(path)
 
 
 ProgressFn = Callable[[int, int], None]  # (done, total) of files to read

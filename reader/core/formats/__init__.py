@@ -7,6 +7,11 @@ process pool (modules are imported on first use: a text-only corpus never loads 
 A file that holds several articles (a feed, an mbox, an EPUB) gives each one the id
 ``FILE#KEY``: the file's path, ``#``, and a key that stays the same when the file grows (the
 item's guid, the Message-ID, the chapter's href; a content hash when there is none).
+
+A maildir (a folder with ``cur``, ``new`` and ``tmp``) holds one message per file, under a
+name its mail program changes (``…:2,S`` once read, moved from ``new`` to ``cur``): each
+message's id is ``MAILDIR#KEY``, the maildir's path and the message's key, so it keeps its id
+(and its highlights, bookmarks and labels) when its file is renamed.
 """
 
 from __future__ import annotations
@@ -61,21 +66,47 @@ def suffix_of(path: str) -> str:
     return name[dot:].lower() if dot > 0 else ""
 
 
+#: The folders of a maildir that hold messages (``tmp`` holds messages being delivered).
+MAILDIR_BOXES = ("cur", "new")
+MAILDIR_FOLDERS = ("cur", "new", "tmp")
+_TEXT_SUFFIXES = (".txt", ".md")
+
+
+def is_maildir_message(path: str) -> bool:
+    """Whether ``path`` names a message file of a maildir: in its ``cur`` or ``new`` folder,
+    under a name of no article format (``1733.M5P6.host:2,S``). The corpus walk yields such
+    paths only inside folders that are maildirs."""
+    parts = path.split("/")
+    if len(parts) < 2 or parts[-2] not in MAILDIR_BOXES:
+        return False
+    suffix = suffix_of(path)
+    return suffix not in READERS and suffix not in _TEXT_SUFFIXES
+
+
+def maildir_of(path: str) -> str:
+    """The maildir a message file belongs to (``Mail/INBOX`` for ``Mail/INBOX/cur/NAME``;
+    ``.`` when the corpus folder is itself the maildir)."""
+    return "/".join(path.split("/")[:-2]) or "."
+
+
 def handles(path: str) -> bool:
     """Whether ``path`` (a file name) is read by one of these readers."""
-    return suffix_of(path) in READERS
+    return suffix_of(path) in READERS or is_maildir_message(path)
 
 
 def read_limit(path: str) -> int:
     """How many bytes of the file at ``path`` a reader looks at."""
     if suffix_of(path) == ".mbox":
         return _MBOX_LIMIT
+    if is_maildir_message(path):
+        return READ_LIMITS["mail"]
     return READ_LIMITS[READERS[suffix_of(path)]]
 
 
 def reader_for(path: str) -> Reader:
     """The ``read`` function for a file name (importing its module on first use)."""
-    module = importlib.import_module(f"{__name__}.{READERS[suffix_of(path)]}")
+    name = "mail" if is_maildir_message(path) else READERS[suffix_of(path)]
+    module = importlib.import_module(f"{__name__}.{name}")
     return cast(Reader, module.read)
 
 
@@ -90,12 +121,16 @@ def split_id(article_id: str) -> list[tuple[str, str | None]]:
     """The ways to read an article id as ``(file, key)``, most likely first; ``key`` is None for
     an article that is a whole file. (A file name may itself contain ``#``.)"""
     out: list[tuple[str, str | None]] = []
+    maildirs: list[tuple[str, str | None]] = []
     at = article_id.find("#")
     while at > 0:
         head = article_id[:at]
         if head.lower().endswith(MULTI_ARTICLE):
             out.append((head, article_id[at + 1 :]))
+        elif not handles(head) and not head.lower().endswith(_TEXT_SUFFIXES):
+            maildirs.append((head, article_id[at + 1 :]))  # a folder: a maildir, if it is one
         at = article_id.find("#", at + 1)
+    out.extend(maildirs)
     out.append((article_id, None))
     return out
 

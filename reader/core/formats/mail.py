@@ -1,4 +1,5 @@
-"""Mail: one message per ``.eml`` file, many in an ``.mbox``; one article per message.
+"""Mail: one message per ``.eml`` file or maildir message file, many in an ``.mbox``; one
+article per message.
 
 The subject is the title, the ``Date`` header the date, the sender the source. The text is the
 message's plain-text body or, when it has none, its HTML body turned into text: never both,
@@ -15,7 +16,7 @@ from email.message import EmailMessage, Message
 from email.parser import BytesParser
 
 from reader.core.corpus import Article, ArticleError, Block, decode
-from reader.core.formats import Extracted, suffix_of, truncation_note
+from reader.core.formats import Extracted, is_maildir_message, maildir_of, suffix_of, truncation_note
 from reader.core.formats.blocks import (
     article_key,
     html_blocks,
@@ -39,6 +40,17 @@ _ESCAPED_FROM = re.compile(rb"(?m)^>(>*From )")
 def read(rel_path: str, data: bytes, truncated: bool) -> Extracted:
     """The messages of an ``.eml`` (one) or ``.mbox`` file, in file order."""
     note = truncation_note(len(data)) if truncated else ""
+    if is_maildir_message(rel_path):
+        # One message of a maildir: its id is the maildir's and its key, not its file name,
+        # which the mail program changes (flags, new/ to cur/).
+        if not data.strip():
+            raise ArticleError("empty file")
+        message = _parse(data)
+        body = _body(message)
+        article = _article(f"{maildir_of(rel_path)}#{_key(message, body)}", message, body)
+        if article is None:
+            raise ArticleError("not a mail message: no subject and no text")
+        return Extracted([article], note)
     if suffix_of(rel_path) != ".mbox":
         if not data.strip():
             raise ArticleError("empty file")
@@ -99,6 +111,13 @@ def _header(message: Message, name: str) -> str:
     except (ValueError, TypeError, IndexError):  # a header the parser cannot make sense of
         return ""
     return " ".join(str(value).split()) if value is not None else ""
+
+
+def message_id_key(message: Message) -> str:
+    """A message's key from its Message-ID header alone ("" when it has none; its key is then
+    a hash of its content, see ``_key``)."""
+    message_id = _header(message, "message-id").strip("<> ")
+    return article_key(message_id) if message_id else ""
 
 
 def _key(message: EmailMessage, body: list[Block]) -> str:
