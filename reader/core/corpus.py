@@ -23,8 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from reader.core import formats
-from reader.core.maildir import is_maildir, is_maildir_listing
+from reader.core import formats, maildir
 
 TEXT_SUFFIXES = (".txt", ".md")
 #: Every file name ending the corpus walk picks up (text and the formats of ``formats``).
@@ -119,19 +118,23 @@ def walk_corpus(root: Path) -> Iterator[FileStat | tuple[str, str]]:
             yield (prefix.rstrip("/") or "."), f"cannot list folder: {exc.strerror or exc}"
             continue
         subfolders: list[tuple[str, str, bool]] = []
-        maildir = _is_maildir_listing(entries)
+        in_maildir = _is_maildir_listing(entries)
         for entry in entries:
             name = entry.name
             if name.startswith("."):
                 # Maildir++ keeps a maildir's subfolders (.Sent, .Archive) as hidden maildirs.
-                if maildir and entry.is_dir(follow_symlinks=False) and is_maildir(Path(entry.path)):
+                if (
+                    in_maildir
+                    and entry.is_dir(follow_symlinks=False)
+                    and maildir.is_maildir(Path(entry.path))
+                ):
                     subfolders.append((entry.path, prefix + name + "/", False))
                 continue
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    if maildir and name == "tmp":
+                    if in_maildir and name == "tmp":
                         continue  # mail being delivered: never read
-                    box = maildir and name in formats.MAILDIR_BOXES
+                    box = in_maildir and name in formats.MAILDIR_BOXES
                     subfolders.append((entry.path, prefix + name + "/", box))
                     continue
                 if not (mailbox or name.lower().endswith(ARTICLE_SUFFIXES)):
@@ -156,7 +159,7 @@ def _is_maildir_listing(entries: list[os.DirEntry[str]]) -> bool:
     if len(names) < 2:
         return False  # (the common case: no stat at all)
     with contextlib.suppress(OSError):
-        return is_maildir_listing({e.name for e in entries if e.name in names and e.is_dir()})
+        return maildir.is_maildir_listing({e.name for e in entries if e.name in names and e.is_dir()})
     return False
 
 
@@ -365,8 +368,8 @@ def load_article(root: Path, article_id: str) -> Article:
                 break
     else:
         for file, file_key in candidates[:-1]:
-            if file_key is not None and _maildir_folder(root, file) is not None:
-                return _maildir_article(root, file, file_key, article_id)
+            if file_key is not None and maildir.folder(root, file) is not None:
+                return maildir.load_message(root, file, file_key, article_id)
     if key is None and not formats.handles(rel_path):
         data, truncated = read_bytes(corpus_file(root, rel_path))
         return article_from_bytes(rel_path, data, truncated)
@@ -379,28 +382,6 @@ def load_article(root: Path, article_id: str) -> Article:
     raise ArticleError(f"no article {key!r} in {rel_path} (no longer in the file?)")
 
 
-def _maildir_folder(root: Path, maildir: str) -> Path | None:
-    """The folder of maildir ``maildir`` (a corpus path; ``.`` is the corpus folder itself),
-    or None when it is no maildir (or not inside the corpus)."""
-    try:
-        folder = root.resolve() if maildir == "." else corpus_file(root, maildir)
-    except (ArticleError, OSError):
-        return None
-    return folder if is_maildir(folder) else None
-
-
-def _maildir_article(root: Path, maildir: str, key: str, article_id: str) -> Article:
-    from reader.core.maildir import message_file
-
-    rel_path = message_file(root, maildir, key)
-    if rel_path is None:
-        raise ArticleError(f"no message {key!r} in the maildir {maildir} (no longer there?)")
-    for article in read_file_articles(root, rel_path).articles:
-        if article.path == article_id:
-            return article
-    raise ArticleError(f"no message {key!r} in the maildir {maildir} (no longer there?)")
-
-
 def original_file(root: Path, article_id: str) -> Path:
     """The file an article was read from (``feed.rss`` for ``feed.rss#KEY``, the message file
     of a maildir message once it was read), without reading more of the disk: for opening the
@@ -408,9 +389,7 @@ def original_file(root: Path, article_id: str) -> Path:
     corpus."""
     if Path(article_id).is_absolute():
         return Path(formats.split_id(article_id)[0][0])
-    from reader.core.maildir import cached_message_file
-
-    message = cached_message_file(root, article_id)
+    message = maildir.cached_message_file(root, article_id)
     if message is not None:
         return root / message
     candidates = formats.split_id(article_id)
@@ -424,11 +403,13 @@ def original_file(root: Path, article_id: str) -> Path:
 
 def load_articles(root: Path, article_id: str) -> list[Article]:
     """``load_article``, except that a file of several articles named without a key gives all
-    of them (``feeds/news.rss``: every item, in file order)."""
+    of them (``feeds/news.rss``: every item, in file order; a maildir folder: every message)."""
     if article_id.lower().endswith(formats.MULTI_ARTICLE):
         with contextlib.suppress(ArticleError):
             if corpus_file(root, article_id).is_file():
                 return list(_cached_articles(root, article_id))
+    if "#" not in article_id and maildir.folder(root, article_id.rstrip("/") or ".") is not None:
+        return maildir.all_messages(root, article_id.rstrip("/") or ".")
     return [load_article(root, article_id)]
 
 

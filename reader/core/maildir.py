@@ -13,6 +13,7 @@ maildir's message headers; the answer is kept per maildir until ``cur`` or ``new
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
@@ -20,8 +21,12 @@ from collections import OrderedDict
 from email import policy
 from email.parser import BytesHeaderParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.core import formats
+
+if TYPE_CHECKING:  # corpus.py imports this module
+    from reader.core.corpus import Article
 
 
 def is_maildir_listing(subfolders: set[str]) -> bool:
@@ -35,6 +40,42 @@ def is_maildir(folder: Path) -> bool:
         return is_maildir_listing({name for name in formats.MAILDIR_FOLDERS if (folder / name).is_dir()})
     except OSError:
         return False
+
+
+def folder(root: Path, maildir: str) -> Path | None:
+    """The folder of maildir ``maildir`` (a corpus path; ``.`` is the corpus folder itself),
+    or None when it is no maildir (or not inside the corpus)."""
+    from reader.core.corpus import ArticleError, corpus_file
+
+    try:
+        path = root.resolve() if maildir == "." else corpus_file(root, maildir)
+    except (ArticleError, OSError):
+        return None
+    return path if is_maildir(path) else None
+
+
+def load_message(root: Path, maildir: str, key: str, article_id: str) -> Article:
+    """The article of message ``key`` of ``maildir`` (id ``article_id``); ArticleError when
+    the maildir holds no such message (any more)."""
+    from reader.core.corpus import ArticleError, read_file_articles
+
+    rel_path = message_file(root, maildir, key)
+    if rel_path is not None:
+        for article in read_file_articles(root, rel_path).articles:
+            if article.path == article_id:
+                return article
+    raise ArticleError(f"no message {key!r} in the maildir {maildir} (no longer there?)")
+
+
+def all_messages(root: Path, maildir: str) -> list[Article]:
+    """Every readable message of a maildir, ``cur`` before ``new``, by file name."""
+    from reader.core.corpus import ArticleError, read_file_articles
+
+    articles: list[Article] = []
+    for rel_path in message_files(root, maildir):
+        with contextlib.suppress(ArticleError):
+            articles.extend(read_file_articles(root, rel_path).articles)
+    return articles
 
 
 def message_files(root: Path, maildir: str) -> list[str]:

@@ -193,6 +193,8 @@ def test_show_of_a_maildir_message_and_of_a_missing_one(corpus: Path) -> None:
 
     (article,) = load_articles(corpus, "Mail/INBOX#bridge-2@example.org")
     assert article.title == "Bridge closed"
+    titles = [a.title for a in load_articles(corpus, "Mail/INBOX")]  # the whole maildir
+    assert titles == ["Harbour reopens", "No id", "Bridge closed"]
     with pytest.raises(ArticleError, match="no message"):
         load_article(corpus, "Mail/INBOX#gone@example.org")
 
