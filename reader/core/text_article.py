@@ -16,6 +16,8 @@ _CREDIT = re.compile(
 )
 _SEPARATOR = re.compile(r"^(?:[-*_=~]\s*){3,}$")
 _MAX_FOOTER = 200
+#: A first line longer than this is a paragraph, not a title.
+MAX_TITLE_LINE = 300
 _SENTENCE_END = (".", "!", "?", ":", ";", ",", '"', "'", "”", "’", ")", "»", "…", "-", "–", "—")
 
 
@@ -84,6 +86,12 @@ def _take_title_and_date(paragraphs: _Paragraphs) -> tuple[str, dt.date | None, 
     """The title (the first line; the rest of a multi-line first group is body) and the date:
     the line directly under the title, or a one-line group after it."""
     under_title = len(paragraphs.lines[0]) > 1
+    if len(paragraphs.lines[0][0]) > MAX_TITLE_LINE:
+        # No title line: the text starts with a paragraph on one line. Its first sentence is
+        # the title, and the paragraph stays whole in the body.
+        from reader.core.formats.blocks import lead_title
+
+        return lead_title(paragraphs.lines[0][0]), None, ""
     title = paragraphs.drop_first_line()
     if paragraphs.lines and (under_title or len(paragraphs.lines[0]) == 1):
         candidate = paragraphs.lines[0][0]

@@ -734,3 +734,16 @@ def test_an_epub_without_a_real_date_has_none(date: str) -> None:
         "b.epub", make_book("2.0", [("a.xhtml", xhtml("<p>Some chapter text.</p>"), True)], metadata)
     )
     assert chapter["date"] is None and chapter["title"] == "Book 1"
+
+
+def test_a_page_that_claims_utf8_but_is_not_is_detected() -> None:
+    data = page("ru", '<meta charset="utf-8">').encode("cp1251", "xmlcharrefreplace")
+    assert_is_the_article(one("ru.html", data), "ru")
+
+
+def test_a_text_file_without_a_title_line_is_titled_by_its_first_sentence() -> None:
+    first = "Die Gewerkschaft hat am Donnerstag in Berlin zu Warnstreiks in mehreren Bundesländern aufgerufen."
+    line = first + " Betroffen sind vor allem der Nahverkehr und die Krankenhäuser." * 20
+    got = one("x.txt", f"{line}\n\n{NEWS['de'][1][0]}\n".encode())
+    assert got["title"] == first
+    assert str(got["text"]).split("\n")[1:] == [line, NEWS["de"][1][0]]

@@ -105,7 +105,8 @@ def decode_page(data: bytes) -> tuple[str, str]:
             try:
                 return data.decode("utf-8"), "utf-8"
             except UnicodeDecodeError:
-                return data.decode(name, errors="replace"), name
+                if name != "utf-8":  # (a page that claims UTF-8 and is not: detected below)
+                    return data.decode(name, errors="replace"), name
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
