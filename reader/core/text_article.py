@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 
 from reader.core.corpus import Article, Block
 from reader.core.dates import parse_date
+from reader.core.markdown_text import atx_heading, split_front_matter
 
 _CREDIT = re.compile(
     r"^(?:photo(?:graph)?s?|image|picture|illustration|video|credits?|фото)(?:\s+by)?\s*[:—–-]",
@@ -22,7 +24,30 @@ _SENTENCE_END = (".", "!", "?", ":", ";", ",", '"', "'", "”", "’", ")", "»"
 
 
 def parse_article(path: str, text: str, encoding: str = "utf-8", truncated: bool = False) -> Article:
-    """Parse decoded article text. Never raises for odd shapes: everything unclear is body."""
+    """Parse decoded article text. Never raises for odd shapes: everything unclear is body.
+
+    Markdown (``.md``) also gives its front matter (title, date, address, source) and its ATX
+    headings (``# Title``, ``## Section``) without their ``#`` marks."""
+    markdown = path.lower().endswith(".md")
+    front = None
+    if markdown:
+        text, front = split_front_matter(text)
+        if front is not None and front.title:
+            first = next((line.strip() for line in text.split("\n") if line.strip()), "")
+            if (atx_heading(first) or first) != front.title:
+                text = front.title + "\n\n" + text  # the title line the shape expects
+    article = _parse(path, text, encoding, truncated, markdown)
+    if front is None:
+        return article
+    return replace(
+        article,
+        date=article.date or front.date,
+        source=article.source or front.source,
+        url=article.url or front.url,
+    )
+
+
+def _parse(path: str, text: str, encoding: str, truncated: bool, markdown: bool) -> Article:
     raw_lines = text.split("\n")
     # A blank-looking line holding a non-breaking space marks the end of the body in the seed
     # shape; remember where the last such separator is before normalising blanks.
@@ -31,13 +56,18 @@ def parse_article(path: str, text: str, encoding: str = "utf-8", truncated: bool
     if not paragraphs.lines:
         return Article(path, "", None, "", (), "", (), encoding, truncated)
     title, date, date_line = _take_title_and_date(paragraphs)
+    if markdown:
+        title = atx_heading(title) or title
     credits = _take_credits(paragraphs)
     source = _take_source(paragraphs, separator_at)
     groups = paragraphs.texts
     blocks = []
     for i, text_ in enumerate(groups):
         kind = "paragraph"
-        if 0 < i < len(groups) - 1 and _is_subheading(text_, groups[i - 1], groups[i + 1]):
+        heading = atx_heading(text_) if markdown and len(paragraphs.lines[i]) == 1 else None
+        if heading is not None:
+            kind, text_ = "heading", heading
+        elif 0 < i < len(groups) - 1 and _is_subheading(text_, groups[i - 1], groups[i + 1]):
             kind = "heading"
         blocks.append(Block(kind, text_))
     return Article(path, title, date, date_line, tuple(blocks), source, tuple(credits), encoding, truncated)

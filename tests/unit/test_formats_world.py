@@ -742,8 +742,42 @@ def test_a_page_that_claims_utf8_but_is_not_is_detected() -> None:
 
 
 def test_a_text_file_without_a_title_line_is_titled_by_its_first_sentence() -> None:
-    first = "Die Gewerkschaft hat am Donnerstag in Berlin zu Warnstreiks in mehreren Bundesländern aufgerufen."
+    first = (
+        "Die Gewerkschaft hat am Donnerstag in Berlin zu Warnstreiks in mehreren Bundesländern aufgerufen."
+    )
     line = first + " Betroffen sind vor allem der Nahverkehr und die Krankenhäuser." * 20
     got = one("x.txt", f"{line}\n\n{NEWS['de'][1][0]}\n".encode())
     assert got["title"] == first
     assert str(got["text"]).split("\n")[1:] == [line, NEWS["de"][1][0]]
+
+
+# --- Markdown ------------------------------------------------------------------------------
+
+
+def test_markdown_headings_lose_their_marks() -> None:
+    text = (
+        "# Переговоры в Москве\n\n30 апреля 2019\n\n## Итоги встречи\n\n" + "\n\n".join(NEWS["ru"][1]) + "\n"
+    )
+    got = one("ru.md", text.encode())
+    assert (got["title"], got["date"], got["language"]) == ("Переговоры в Москве", "2019-04-30", "ru")
+    article = extract_articles("ru.md", text.encode()).articles[0]
+    assert article.blocks[0].kind == "heading" and article.blocks[0].text == "Итоги встречи"
+
+
+def test_a_web_clipper_markdown_note_gives_its_front_matter() -> None:
+    """The shape Obsidian's web clipper saves an article in."""
+    text = (
+        '---\ntitle: "Tarifverhandlungen in Berlin gescheitert"\nsource: "https://www.example.de/artikel/1"\n'
+        'author:\n  - "[[Hans Müller]]"\npublished: 2020-03-12\ncreated: 2024-01-02\ntags:\n  - "clippings"\n---\n'
+        "# Tarifverhandlungen in Berlin gescheitert\n\n" + "\n\n".join(NEWS["de"][1]) + "\n"
+    )
+    got = one("clip.md", text.encode())
+    assert (got["title"], got["date"], got["url"], got["source"], got["language"]) == (
+        "Tarifverhandlungen in Berlin gescheitert",
+        "2020-03-12",
+        "https://www.example.de/artikel/1",
+        "Hans Müller",
+        "de",
+    )
+    assert str(got["text"]).split("\n")[1:4] == NEWS["de"][1]
+    assert "clippings" not in str(got["text"]) and "published" not in str(got["text"])
