@@ -177,7 +177,10 @@ def run_label(corpus: Path, locations: Locations, args: argparse.Namespace) -> i
     try:
         if args.action == "add":
             found, unknown = _targets(corpus, index, store, args.articles, args.query)
-            changed = marks.add_label(store, key, name, found, info=found, color=args.color)
+            if found or marks.label_named(store, key, name) is not None:
+                changed = marks.add_label(store, key, name, found, info=found, color=args.color)
+            else:  # nothing to put it on: no empty label is left behind
+                changed = []
         else:
             found, unknown = _targets(corpus, index, store, args.articles, args.query)
             if marks.label_named(store, key, name) is None:

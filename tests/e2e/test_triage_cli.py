@@ -51,6 +51,15 @@ def test_mark_names_an_unknown_article_and_marks_the_rest(corpus: Path, tmp_path
     assert len(nothing.stderr.strip().splitlines()) == 1
 
 
+def test_a_label_given_to_no_article_is_not_created(corpus: Path, tmp_path: Path) -> None:
+    base = ("--corpus", corpus, "--data-dir", tmp_path / "d")
+    done = run(*base, "label", "add", "test", "no/such.txt")
+    assert done.returncode == 1 and "not an article in the corpus: no/such.txt" in done.stderr
+    assert run(*base, "label", "add", "test", "--query", "nosuchwordanywhere").returncode == 0
+    listed = run(*base, "label", "list", "--json")
+    assert json.loads(listed.stdout) == []
+
+
 def test_label_add_remove_list_and_search(corpus: Path, tmp_path: Path) -> None:
     data = tmp_path / "d"
     base = ("--corpus", corpus, "--data-dir", data)
