@@ -359,9 +359,11 @@ def run_concordance(corpus: Path, locations: Locations, text: str, width: int, l
     from reader.core.concordance import concordance
 
     index, _ = sync_index(corpus, locations, stale_ok=True)
+    marks = search_marks(corpus, locations)  # is:/label: terms, as search answers them
     try:
-        run, rows = concordance(index, text, width=width, limit=limit)
+        run, rows = concordance(index, text, width=width, limit=limit, marks=marks)
     finally:
+        marks.close()
         index.close()
     if fmt == "json":
         sys.stdout.write(tables.dumps(tables.concordance_json(run, rows)))

@@ -109,30 +109,33 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def run(corpus: Path, locations: Locations, args: argparse.Namespace) -> int:
-    from reader.cli import sync_index
+    from reader.cli import search_marks, sync_index
 
     index, _ = sync_index(corpus, locations, stale_ok=True)
+    # is:/label: terms are answered as search answers them (its own connection, closed below).
+    marks = search_marks(corpus, locations)
     try:
         searcher = index.ix.searcher()
         try:
             if args.command == "stories":
-                return _stories(index, searcher, args.query, args.json)
+                return _stories(index, args.query, args.json, marks)
             if args.command == "trends":
-                return _trends(searcher, args.terms, args.within, _format(args))
-            return _insights(index, searcher, args)
+                return _trends(searcher, args.terms, args.within, _format(args), marks)
+            return _insights(index, searcher, args, marks)
         finally:
             searcher.close()
     finally:
+        marks.close()
         index.close()
 
 
-def _stories(index: Any, searcher: Any, query: str, as_json: bool) -> int:
+def _stories(index: Any, query: str, as_json: bool, marks: Any) -> int:
     from reader.core.search import SearchService
     from reader.core.stories import Stories
 
     paths = None
     if query.strip():
-        service = SearchService(index)
+        service = SearchService(index, marks)
         try:
             result = service.search(query, limit=10**9, snippets=False)
         finally:
@@ -166,7 +169,7 @@ def _stories(index: Any, searcher: Any, query: str, as_json: bool) -> int:
         stories.close()
 
 
-def _insights(index: Any, searcher: Any, args: argparse.Namespace) -> int:
+def _insights(index: Any, searcher: Any, args: argparse.Namespace, marks: Any) -> int:
     from reader.core.insights import insights
     from reader.core.wordstore import WordStore, store_path
 
@@ -184,6 +187,7 @@ def _insights(index: Any, searcher: Any, args: argparse.Namespace) -> int:
             min_freq=args.min_freq,
             measure=getattr(args, "measure", "ll"),
             top=args.limit,
+            marks=marks,
         ):
             pass
     finally:
@@ -254,10 +258,10 @@ def _insights(index: Any, searcher: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def _trends(searcher: Any, terms: list[str], within: str, fmt: str) -> int:
+def _trends(searcher: Any, terms: list[str], within: str, fmt: str, marks: Any) -> int:
     from reader.core.trends import trends
 
-    found = trends(searcher, terms, within)
+    found = trends(searcher, terms, within, marks)
     data = found.to_json()
     if fmt == "json":
         print(json.dumps(data, ensure_ascii=False, indent=2))

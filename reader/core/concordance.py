@@ -244,10 +244,14 @@ def start_concordance(
 
 
 def concordance(
-    index: CorpusIndex, text: str, width: int = DEFAULT_WIDTH, limit: int = MAX_OCCURRENCES
+    index: CorpusIndex,
+    text: str,
+    width: int = DEFAULT_WIDTH,
+    limit: int = MAX_OCCURRENCES,
+    marks: MarkSource | None = None,
 ) -> tuple[Concordance, list[Occurrence]]:
-    """The whole concordance at once (for the command line)."""
-    run = start_concordance(index, text, limit)
+    """The whole concordance at once (for the command line); ``marks`` answers is:/label:."""
+    run = start_concordance(index, text, limit, marks=marks)
     rows = [occ for chunk in run.chunks(index, width) for occ in chunk]
     return run, rows
 

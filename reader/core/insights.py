@@ -34,6 +34,7 @@ from whoosh.lang.stopwords import stoplists
 from whoosh.searching import Searcher
 
 from reader.core.concordance import query_shape
+from reader.core.mark_filter import MarkSource
 from reader.core.query import matching_docnums, parse
 from reader.core.wordstore import BOUNDARY, WordStore, word_stems
 
@@ -172,10 +173,12 @@ class _State:
     occurrences: int = 0
 
 
-def matching_paths(searcher: Searcher, text: str) -> list[str]:
-    """The paths of the articles matching ``text``, in index order."""
+def matching_paths(searcher: Searcher, text: str, marks: MarkSource | None) -> list[str]:
+    """The paths of the articles matching ``text``, in index order (``marks`` answers its
+    is:/label: terms, as in search)."""
     reader = searcher.reader()
-    return [reader.stored_fields(d)["path"] for d in matching_docnums(searcher, text, all_when_empty=False)]
+    docnums = matching_docnums(searcher, text, all_when_empty=False, marks=marks)
+    return [reader.stored_fields(d)["path"] for d in docnums]
 
 
 def node_sequences(searcher: Searcher, text: str, store: WordStore) -> list[tuple[int, ...]]:
@@ -207,13 +210,15 @@ def insights(
     cancel: threading.Event | None = None,
     chunk: int = CHUNK,
     paths: list[str] | None = None,
+    marks: MarkSource | None = None,
 ) -> Iterator[Insights]:
     """Collocates, keywords and n-grams of the articles matching ``text``: a partial result after
-    each ``chunk`` articles, the last one with ``finished`` (or ``cancelled``) set."""
+    each ``chunk`` articles, the last one with ``finished`` (or ``cancelled``) set. ``marks``
+    answers the query's is:/label: terms (without it they match nothing)."""
     if measure not in ("ll", "mi"):
         raise ValueError(f"unknown association measure {measure!r} (ll or mi)")
     window = max(1, window)
-    paths = matching_paths(searcher, text) if paths is None else paths
+    paths = matching_paths(searcher, text, marks) if paths is None else paths
     out = Insights(text, total=len(paths))
     nodes = node_sequences(searcher, text, store)
     if not text.strip():

@@ -393,10 +393,12 @@ def sequence_words(node: wq.Phrase | wq.Sequence) -> tuple[frozenset[str], ...]:
 
 
 def matching_docnums(
-    searcher: Searcher, text: str, all_when_empty: bool = True, marks: MarkSource | None = None
+    searcher: Searcher, text: str, all_when_empty: bool = True, *, marks: MarkSource | None
 ) -> list[int]:
     """The documents matching the user query ``text``; an empty query matches every document
-    (or none, without ``all_when_empty``)."""
+    (or none, without ``all_when_empty``). ``marks`` answers the is:/label: terms: a caller
+    must say where they come from (None: they match nothing), so no view of the results can
+    quietly disagree with the search's."""
     if not text.strip():
         return list(searcher.docs_for_query(wq.Every())) if all_when_empty else []
     if marks is not None:

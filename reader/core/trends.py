@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from whoosh.searching import Searcher
 
+from reader.core.mark_filter import MarkSource
 from reader.core.timeline import bucket_start, choose_unit, matching_dates, next_bucket
 
 
@@ -60,11 +61,12 @@ class Trends:
         }
 
 
-def trends(searcher: Searcher, terms: list[str], within: str = "") -> Trends:
-    """The trend of each term (a user query) over the articles matching ``within`` (all)."""
+def trends(searcher: Searcher, terms: list[str], within: str = "", marks: MarkSource | None = None) -> Trends:
+    """The trend of each term (a user query) over the articles matching ``within`` (all);
+    ``marks`` answers is:/label: terms in either, as in search."""
     base = within.strip()
-    every = matching_dates(searcher, base)
-    per_term = [matching_dates(searcher, f"({base}) ({term})" if base else term) for term in terms]
+    every = matching_dates(searcher, base, marks)
+    per_term = [matching_dates(searcher, f"({base}) ({term})" if base else term, marks) for term in terms]
     dated = [d for d in every if d is not None]
     span = [d for dates in per_term for d in dates if d is not None] or dated
     if not span:

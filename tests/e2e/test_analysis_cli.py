@@ -136,3 +136,39 @@ def test_bad_arguments_are_usage_errors(labelled: tuple[Path, Path, dict[str, st
     assert done.returncode == 2 and "must be 1 or more" in done.stderr
     done = run("--corpus", corpus, "--data-dir", data, "trends")
     assert done.returncode == 2
+
+
+def test_is_and_label_terms_count_as_in_search(tmp_path: Path) -> None:
+    # Every analysis command answers is:/label: from the annotations database, as search does.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    originals = sorted(DATA.glob("*.txt"))[:8]
+    for i, path in enumerate(originals):
+        shutil.copy(path, corpus / f"a{i}.txt")
+    args = ("--corpus", corpus, "--data-dir", tmp_path / "d")
+
+    def ok(*more: str) -> str:
+        done = run(*args, *more)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    ok("label", "add", "picked", "a1.txt", "a4.txt")
+    ok("mark", "read", "a0.txt")
+    labelled = {h["path"] for h in json.loads(ok("search", "label:picked", "--json"))["hits"]}
+    assert labelled == {"a1.txt", "a4.txt"}
+    assert json.loads(ok("keywords", "label:picked", "--json", "--min-freq", "1"))["articles"] == 2
+    keywords = json.loads(ok("keywords", "label:picked", "--json", "--min-freq", "1"))["keywords"]
+    assert keywords
+    word = keywords[0]["word"]
+    assert json.loads(ok("collocates", f"label:picked {word}", "--json"))["articles"] >= 1
+    everything = json.loads(ok("ngrams", word, "--json"))
+    unread = json.loads(ok("ngrams", f"is:unread {word}", "--json"))
+    read = json.loads(ok("search", f"is:read {word}", "--json"))["total"]
+    assert unread["articles"] == everything["articles"] - read and unread["ngrams"]
+    stories = [json.loads(line) for line in ok("stories", "label:picked", "--json").splitlines()]
+    assert sorted(p for s in stories for p in s["articles"]) == ["a1.txt", "a4.txt"]
+    trend = json.loads(ok("trends", word, "is:read", "--within", "label:picked", "--json"))
+    assert sum(p["articles"] for p in trend["periods"]) == 2
+    assert trend["terms"][1]["total"] == 0 and trend["terms"][0]["total"] >= 1
+    kwic = json.loads(ok("concordance", f"label:picked {word}", "--json"))
+    assert kwic["articles"] >= 1

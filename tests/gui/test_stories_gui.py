@@ -110,6 +110,20 @@ def test_insights_tab_shows_collocates_keywords_ngrams_and_trends(
     app.qtbot.waitUntil(lambda: f"fire {word}" in app.header(), timeout=10000)
 
 
+def test_insights_tab_answers_is_and_label_terms(start_app: StartApp, story_corpus: Path) -> None:
+    app = start_app(story_corpus)
+    insights = app.window.insights
+    app.window.triage.apply_label("covid", ["covid0.txt", "covid1.txt"])
+    app.window.search("label:covid")
+    app.qtbot.waitUntil(lambda: "2 results" in app.header(), timeout=10000)
+    app.window.tabs.setCurrentWidget(insights.panel)
+    app.qtbot.waitUntil(lambda: insights.result is not None and insights.result.finished, timeout=15000)
+    assert insights.result is not None and insights.result.total == 2
+    assert insights.panel.positive.rows  # the two articles' own words
+    app.qtbot.waitUntil(lambda: insights.trends is not None, timeout=10000)
+    assert insights.trends is not None and insights.trends.trends[0].total == 2
+
+
 def _story_row(app: App) -> int:
     model = app.window.model
     for i in range(model.rowCount()):

@@ -135,3 +135,35 @@ def test_collocates_of_a_russian_word_find_its_inflected_forms(tmp_path: Path) -
         ix.close()
     assert final.finished and final.total == 4 and final.occurrences == 4
     assert "во" in {c.word for c in final.collocates} or "вторник" in {c.word for c in final.collocates}
+
+
+def test_is_and_label_terms_pick_the_articles_in_insights_trends_and_the_concordance(
+    index: CorpusIndex, tmp_path: Path
+) -> None:
+    # The same is:/label: answers as search: from the annotations database, through a MarkSource.
+    from reader.core import marks
+    from reader.core.annotations import AnnotationStore
+    from reader.core.concordance import concordance
+    from reader.core.mark_filter import MarkSource
+
+    db = tmp_path / "annotations.sqlite3"
+    corpus = str(index.corpus)
+    store = AnnotationStore(db)
+    marks.add_label(store, corpus, "wet", ["weather0.txt", "weather1.txt", "weather2.txt"])
+    marks.set_read(store, corpus, ["talks0.txt", "weather0.txt"])
+    store.close()
+    source = MarkSource(corpus, lambda: AnnotationStore(db))
+    try:
+        labelled = _run(index, "label:wet", min_freq=1, marks=source)[-1]
+        assert labelled.total == 3 and "rain" not in {k.word for k in labelled.negative}
+        assert "rain" in {k.word for k in labelled.keywords}  # only the weather articles
+        unread = _run(index, "is:unread ceasefire", marks=source)[-1]
+        assert unread.total == 5 and {g.words: g.count for g in unread.ngrams}["the ceasefire"] == 10
+        assert _run(index, "label:WET rain", min_freq=1, marks=source)[-1].collocates
+        with index.ix.searcher() as searcher:
+            found = trends(searcher, ["rain", "is:read"], within="label:wet", marks=source)
+        assert [t.total for t in found.trends] == [3, 1] and sum(found.articles) == 3
+        run, rows = concordance(index, "label:wet rain", marks=source)
+        assert run.articles == 3 and len(rows) == 6
+    finally:
+        source.close()

@@ -16,12 +16,15 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 from whoosh.searching import Searcher
 
+from reader.core.annotations import AnnotationStore
 from reader.core.index import CorpusIndex
+from reader.core.mark_filter import MarkSource
 from reader.core.stories import Stories
 from reader.core.wordstore import WordStore, store_path
 
@@ -31,10 +34,12 @@ log = logging.getLogger("corpus-reader")
 class AnalysisContext:
     """What a job works with, on the lane's thread only."""
 
-    def __init__(self) -> None:
+    def __init__(self, annotations_db: Path | None = None) -> None:
         self.index: CorpusIndex | None = None
         self.stop = threading.Event()
+        self._annotations_db = annotations_db
         self._searcher: Searcher | None = None
+        self._marks: MarkSource | None = None
         self._send: Callable[[object], None] = lambda _: None
 
     def searcher(self) -> Searcher:
@@ -45,6 +50,18 @@ class AnalysisContext:
                 self._searcher.close()
             self._searcher = self.index.ix.searcher()
         return self._searcher
+
+    def marks(self) -> MarkSource | None:
+        """What answers is:/label: terms here, as on the search lane: this lane's own connection
+        to the annotations database, opened on first use (None before there is a database)."""
+        if self.index is None or self._annotations_db is None:
+            return None
+        if self._marks is None:
+            db = self._annotations_db
+            self._marks = MarkSource(
+                str(self.index.corpus), lambda: AnnotationStore(db) if db.exists() else None
+            )
+        return self._marks
 
     def words(self) -> WordStore:
         """A new connection to the word store (close it when done)."""
@@ -65,6 +82,9 @@ class AnalysisContext:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
+        if self._marks is not None:
+            self._marks.close()
+            self._marks = None
 
 
 @dataclass(eq=False)
@@ -79,11 +99,11 @@ class _Job:
 
 
 class _Lane(QThread):
-    def __init__(self, owner: AnalysisLane) -> None:
+    def __init__(self, owner: AnalysisLane, annotations_db: Path | None) -> None:
         super().__init__()
         self.setObjectName("corpus-reader-analysis")
         self.owner = owner
-        self.context = AnalysisContext()
+        self.context = AnalysisContext(annotations_db)
         self._jobs: deque[_Job | CorpusIndex | None] = deque()
         self._ready = threading.Condition()
         self._stopping = False
@@ -142,12 +162,12 @@ class AnalysisLane(QObject):
     _delivered = Signal(object, bool, object)
     _partial = Signal(object, object)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, annotations_db: Path | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._lock = threading.Lock()
         self._latest: dict[str, int] = {}
         self._stops: dict[str, threading.Event] = {}
-        self._lane = _Lane(self)
+        self._lane = _Lane(self, annotations_db)
         self._delivered.connect(self._on_delivered)
         self._partial.connect(self._on_partial)
         self._lane.start()

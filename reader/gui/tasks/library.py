@@ -76,7 +76,7 @@ class Library(QObject):
         self.tasks.failed.connect(self.error_occurred)
         self.tasks.damage_found.connect(self._on_tasks_damage_found)
         #: The Versions and Insights panels' reads (stories, the word store, article files).
-        self.analysis = AnalysisLane(self)
+        self.analysis = AnalysisLane(annotations_db, self)
         #: Read state and labels: a mirror here, written on the writer lane (triage.py).
         self.triage = Triage(self.tasks, self)
         # A large index's path table is read in the background once it opens (and after syncs).

@@ -51,7 +51,10 @@ def run_insights(ctx: AnalysisContext, text: str, window: int, measure: str) -> 
     store = ctx.words()
     try:
         last = None
-        for result in insights(ctx.searcher(), store, text, window=window, measure=measure, cancel=ctx.stop):
+        searcher, marks = ctx.searcher(), ctx.marks()
+        for result in insights(
+            searcher, store, text, window=window, measure=measure, cancel=ctx.stop, marks=marks
+        ):
             last = result
             if not (result.finished or result.cancelled):
                 ctx.partial(result)
@@ -382,7 +385,9 @@ class InsightsController(LaneClient):
         if not terms:
             self.panel.chart.set_trends(None, self.panel.shares_button.isChecked())
             return
-        self._submit("trends", lambda ctx: trends(ctx.searcher(), terms), self._on_trends_found)
+        self._submit(
+            "trends", lambda ctx: trends(ctx.searcher(), terms, marks=ctx.marks()), self._on_trends_found
+        )
 
     def _status(self, result: Insights) -> str:
         head = f"{result.total:,} articles for {result.query!r}"
