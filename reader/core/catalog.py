@@ -15,6 +15,7 @@ changed. A file with no articles and no problem (an ``.xml`` that is not a feed)
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -26,6 +27,8 @@ from reader.core.analysis import fold
 
 #: 3: files of several articles. 4: the article's language; words keyed by their folded form too.
 CATALOG_VERSION = 4
+#: The catalog's file name in an index folder (beside the Whoosh index's ``whoosh`` folder).
+CATALOG_NAME = "catalog.sqlite3"
 
 
 @dataclass(frozen=True)
@@ -258,6 +261,10 @@ class Catalog:
         )
         return [w for (w,) in rows]
 
+    def words_matching(self, pattern: str, limit: int) -> tuple[list[str], bool]:
+        """The corpus's words matching a wildcard pattern (see ``words_matching``)."""
+        return words_matching(self._db, pattern, limit)
+
     # --- writes (inside transaction()) ---------------------------------------------------
 
     def add_words(self, counts: Mapping[str, int]) -> None:
@@ -326,3 +333,49 @@ class Catalog:
 
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
+
+
+def words_matching(db: sqlite3.Connection, pattern: str, limit: int) -> tuple[list[str], bool]:
+    """The words (lower case, every written form) whose folded form matches the folded wildcard
+    ``pattern`` (``*`` any letters, ``?`` one): of at most ``limit`` distinct folded words, those
+    in most articles first; and whether more words matched."""
+    pattern = fold(pattern)
+    literal = re.split(r"[*?]", pattern, maxsplit=1)[0]
+    regex = re.compile(
+        "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.S
+    )
+    if literal:
+        rows = db.execute(
+            "SELECT folded, word, df FROM words WHERE folded >= ? AND folded < ?",
+            (literal, literal + "\U0010ffff"),
+        )
+    else:
+        rows = db.execute("SELECT folded, word, df FROM words")
+    found: dict[str, list[str]] = {}
+    used: dict[str, int] = {}
+    for folded, word, df in rows:
+        if regex.fullmatch(folded):
+            found.setdefault(folded, []).append(word)
+            used[folded] = used.get(folded, 0) + int(df)
+    best = sorted(found, key=lambda f: (-used[f], f))
+    return [w for f in best[:limit] for w in found[f]], len(best) > limit
+
+
+def words_matching_beside(whoosh_folder: Path, pattern: str, limit: int) -> tuple[list[str], bool] | None:
+    """``words_matching`` from the catalog beside an index's Whoosh folder, opened read-only for
+    this one question (it sees what a sync wrote, committed); None without a catalog there."""
+    path = whoosh_folder.parent / CATALOG_NAME
+    if not path.is_file():
+        return None
+    for mode in ("ro", "ro&immutable=1"):  # immutable: a folder that cannot be written (no -shm)
+        try:
+            db = sqlite3.connect(f"{path.absolute().as_uri()}?mode={mode}", uri=True)
+        except sqlite3.Error:
+            continue
+        try:
+            return words_matching(db, pattern, limit)
+        except sqlite3.Error:
+            continue
+        finally:
+            db.close()
+    return None

@@ -57,7 +57,7 @@ def phrase_query(
 
 
 def expand(q: wq.Query, languages: Iterable[str]) -> wq.Query:
-    """``q`` with each word, phrase, prefix and wildcard of a text field in all its forms."""
+    """``q`` with each word and phrase of a text field in all its forms."""
     languages = tuple(languages)
 
     def visit(node: wq.Query) -> wq.Query:
@@ -68,12 +68,8 @@ def expand(q: wq.Query, languages: Iterable[str]) -> wq.Query:
             return phrase_query(fieldname, [str(w) for w in node.words], languages, node.slop, node.boost)
         if type(node) is wq.Term:
             return word_query(fieldname, str(node.text), languages, node.boost)
-        if type(node) in (wq.Prefix, wq.Wildcard):
-            # The stem of a prefix is itself or shorter; each language's reading is kept.
-            texts = query_terms(str(node.text), languages) or (str(node.text),)
-            if len(texts) == 1:
-                return type(node)(fieldname, texts[0], boost=node.boost)
-            return wq.Or([type(node)(fieldname, t, boost=node.boost) for t in texts])
+        # A prefix or wildcard stays as typed (folded): it is matched against the corpus's words
+        # as written, and the words found are looked for in their forms (query._bound_expansions).
         return node
 
     return q.accept(visit)

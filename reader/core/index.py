@@ -26,7 +26,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.util.filelock import FileLock
 from whoosh.writing import SegmentWriter
 
-from reader.core.catalog import ArticleRow, Catalog, FileState
+from reader.core.catalog import CATALOG_NAME, ArticleRow, Catalog, FileState
 from reader.core.corpus import (
     Article,
     ArticleError,
@@ -223,7 +223,7 @@ class CorpusIndex:
 
     @property
     def catalog_path(self) -> Path:
-        return self.dir / "catalog.sqlite3"
+        return self.dir / CATALOG_NAME
 
     def catalog(self) -> Catalog:
         """A new catalog connection for the calling thread (close it when done)."""

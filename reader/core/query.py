@@ -14,13 +14,15 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from pathlib import Path
 
 from whoosh import query as wq
 from whoosh.qparser import FuzzyTermPlugin, MultifieldParser, PlusMinusPlugin
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from reader.core.analysis import fold, query_terms, tokens
+from reader.core.analysis import LETTERS, fold, query_terms, tokens
+from reader.core.catalog import words_matching_beside
 from reader.core.expansion import corpus_languages, expand, phrase_query
 from reader.core.mark_filter import MarkQuery, MarkSource, bind, has_marks
 from reader.core.schema import TEXT_FIELDS, make_schema
@@ -39,6 +41,11 @@ _PLAIN_WORD = re.compile(r"^[^\W_][\w'’.-]*$")
 MARK_TERM = re.compile(r'(?<![\w:])(is|label):(?:"([^"]*)"|([^\s()"]*))', re.I)
 IS_STATES = ("unread", "read", "bookmarked", "highlighted")
 _PLACEHOLDER = "path:__mark{}__"
+#: A word with a wildcard inside a quoted phrase ("negot* talks"), and what stands for it while
+#: Whoosh parses the phrase (it would drop the ``*``).
+_PHRASE = re.compile(r'"[^"]*"')
+_WILD_WORD = re.compile(r'[^\s"*?]*[*?][^\s"]*')
+_WILD_STAND_IN = "zqwildcard{}zq"
 
 
 @dataclass
@@ -205,6 +212,7 @@ def parse(
         languages = corpus_languages(reader)
     cleaned, notes = sanitize(text)
     cleaned, found_marks = extract_marks(cleaned, notes)
+    cleaned, wild = _phrase_wildcards(cleaned)
     parser = make_parser()
     try:
         q = parser.parse(cleaned)
@@ -218,6 +226,8 @@ def parse(
             notes.append("Dates look like date:2020, date:2020-07 or date:[2020-07-01 to 2020-07-31].")
         elif re.search(r"\w", cleaned):
             notes.append("Only very common words (like 'the') or operators: nothing to search for.")
+    if wild and not _is_null(q):
+        q = q.accept(lambda node: _wild_sequence(node, wild))
     if not _is_null(q):
         q = expand(_drop_unsearchable_terms(q, parser, notes), languages)
     if reader is not None and not _is_null(q):
@@ -260,6 +270,66 @@ def _is_null(q: wq.Query) -> bool:
     return q is wq.NullQuery or isinstance(q, type(wq.NullQuery))
 
 
+def _phrase_wildcards(text: str) -> tuple[str, list[str]]:
+    """Stand-ins for the wildcard words inside quoted phrases (``"negot* talks"``), and the
+    patterns they stand for: a phrase position then accepts every word the pattern matches."""
+    patterns: list[str] = []
+
+    def swap_word(m: re.Match[str]) -> str:
+        if not re.search(r"\w", m[0]):
+            return " "  # a lone * or ? in a phrase stands for no word
+        patterns.append(fold(m[0]).lower())
+        return _WILD_STAND_IN.format(len(patterns) - 1)
+
+    def swap_phrase(m: re.Match[str]) -> str:
+        return _WILD_WORD.sub(swap_word, m[0])
+
+    return _PHRASE.sub(swap_phrase, text), patterns
+
+
+def _wild_sequence(node: wq.Query, wild: list[str]) -> wq.Query:
+    """A phrase holding stand-ins as a sequence whose wildcard positions are Prefix/Wildcard
+    queries (expanded like any other, below)."""
+    if not isinstance(node, wq.Phrase):
+        return node
+    stand_in = re.compile(_WILD_STAND_IN.format(r"(\d+)"))
+    found = [stand_in.fullmatch(str(w)) for w in node.words]
+    if not any(found):
+        return node
+    parts: list[wq.Query] = []
+    for word, m in zip(node.words, found, strict=True):
+        if m is None:
+            parts.append(wq.Term(node.fieldname, str(word)))
+            continue
+        pattern = wild[int(m[1])]
+        if re.fullmatch(r"[^*?]+\*", pattern):
+            parts.append(wq.Prefix(node.fieldname, pattern[:-1]))
+        else:
+            parts.append(wq.Wildcard(node.fieldname, pattern))
+    return wq.Sequence(parts, slop=node.slop, boost=node.boost)
+
+
+#: Given a folded wildcard pattern and a bound, the corpus's words (as written) matching it, of
+#: at most that many distinct words, and whether more matched; None: the words are not known.
+WordsMatching = Callable[[str, int], "tuple[list[str], bool] | None"]
+
+
+def index_words(reader: IndexReader) -> WordsMatching:
+    """The words of the corpus a reader's index was made from (its catalog, beside it)."""
+    folder = _whoosh_folder(reader)
+    if folder is None:
+        return lambda pattern, limit: None
+    return lambda pattern, limit: words_matching_beside(folder, pattern, limit)
+
+
+def _whoosh_folder(reader: IndexReader) -> Path | None:
+    for sub in getattr(reader, "readers", None) or [reader]:
+        folder = getattr(getattr(sub, "_storage", None), "folder", None)
+        if folder:
+            return Path(folder)
+    return None
+
+
 def _bound_expansions(
     q: wq.Query,
     reader: IndexReader,
@@ -269,13 +339,20 @@ def _bound_expansions(
 ) -> wq.Query:
     """Replace wildcard and fuzzy terms by an OR of at most MAX_EXPANSION real index terms.
 
-    A fuzzy term is matched on whole words, not stems ("goverment~" finds "government", not
-    every word a letter away from the stem "gover"), sharing at least the first letter; the
-    words found are looked for in all their forms.
+    A prefix or wildcard is matched on the words as they are written (folded: ``negotiat*``
+    finds *negotiations*, *Negotiators*, whatever their stems), the corpus's words from its
+    catalog (those of three letters or more, without digits) and, for the tokens that list does
+    not keep (with digits, of one or two letters), the index's own terms; the words found are
+    looked for in all their forms. A fuzzy term is matched on whole words too ("goverment~" finds
+    "government", not every word a letter away from the stem "gover"), sharing at least the first
+    letter.
     """
     capped: list[str] = []
+    words = index_words(reader)
 
     def expand(node: wq.Query) -> wq.Query:
+        if isinstance(node, wq.Sequence) and any(_is_null(part) for part in node.subqueries):
+            return wq.NullQuery  # a position of the phrase that no word fills
         if not isinstance(node, wq.MultiTerm):
             return node
         texts: list[str | bytes]
@@ -288,9 +365,18 @@ def _bound_expansions(
                 texts = list(sorted(stems)[: MAX_EXPANSION + 1])
             else:
                 texts = list(islice(node._btexts(reader), MAX_EXPANSION + 1))
+        elif isinstance(node, (wq.Prefix, wq.Wildcard)):
+            pattern = str(node.text) + ("*" if isinstance(node, wq.Prefix) else "")
+            found = words(pattern, MAX_EXPANSION)
+            if found is None:  # no word list (an index made without a catalog): its terms
+                texts = list(islice(node._btexts(reader), MAX_EXPANSION + 1))
+            else:
+                texts, more = _word_terms(node, reader, found[0], languages)
+                if found[1] or more:
+                    capped.append(pattern)
         else:
             texts = list(islice(node._btexts(reader), MAX_EXPANSION + 1))
-        if len(texts) > MAX_EXPANSION:
+        if len(texts) > MAX_EXPANSION and not isinstance(node, (wq.Prefix, wq.Wildcard)):
             texts = texts[:MAX_EXPANSION]
             capped.append(node.text)
         terms = [
@@ -303,6 +389,28 @@ def _bound_expansions(
     if capped:
         notes.append(f"'{capped[0]}' matches too many words; using the first {MAX_EXPANSION}.")
     return result
+
+
+def _word_terms(
+    node: wq.Prefix | wq.Wildcard, reader: IndexReader, words: list[str], languages: tuple[str, ...]
+) -> tuple[list[str | bytes], bool]:
+    """The index terms of the words a pattern matched, plus the index's terms matching it that
+    the word list does not keep (tokens with digits, of one or two letters); and whether those
+    were cut at the bound."""
+    fieldname = node.fieldname
+    terms = dict.fromkeys(t for w in words for t in query_terms(w, languages) if (fieldname, t) in reader)
+    extra = 0
+    more = False
+    for raw in node._btexts(reader):
+        term = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+        if LETTERS.fullmatch(term) or term in terms:
+            continue  # a word the word list has (its stem matching is not the word matching)
+        if extra == MAX_EXPANSION:
+            more = True
+            break
+        terms[term] = None
+        extra += 1
+    return list(terms), more
 
 
 def with_phrase_bonus(parsed: ParsedQuery) -> wq.Query:
