@@ -101,6 +101,10 @@ def sanitize(text: str) -> tuple[str, list[str]]:
     if names:
         text = empty.sub(lambda m: " " if m[1].lower() in _FIELDS else m[0], text)
         notes.append(f"Empty field {names[0]}: ignored.")
+    text, dangling = _drop_dangling_operators(text)
+    for op in dict.fromkeys(dangling):
+        what = "nothing after it" if op == "NOT" else "nothing to join"
+        notes.append(f"{op} with {what} ignored.")
     # date:2020-07 would otherwise split at the hyphen; Whoosh reads 202007 the same way.
     text = re.sub(
         r"\bdate:(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\b",
@@ -109,6 +113,41 @@ def sanitize(text: str) -> tuple[str, list[str]]:
         flags=re.I,
     )
     return text, notes
+
+
+#: A quoted phrase, a parenthesis or a run of anything else: the pieces operators stand between.
+_PIECE = re.compile(r'"[^"]*"|[()]|[^\s()"]+')
+_BINARY = {"AND", "OR", "ANDNOT", "ANDMAYBE"}
+
+
+def _drop_dangling_operators(text: str) -> tuple[str, list[str]]:
+    """Take out operators with nothing to work on (``fire OR``, a bare ``NOT``, ``(a AND)``,
+    ``a OR OR b``): Whoosh would search them as words. Returns the text and those dropped."""
+    pieces = [(m.start(), m.end(), m[0]) for m in _PIECE.finditer(text)]
+    dropped: list[str] = []
+    changed = True
+    while changed:
+        changed = False
+        for i, (_, _, piece) in enumerate(pieces):
+            if piece not in _OPERATORS:
+                continue
+            before = pieces[i - 1][2] if i else "("
+            after = pieces[i + 1][2] if i + 1 < len(pieces) else ")"
+            binary = piece in _BINARY
+            nothing_after = after == ")" or after in _BINARY
+            if nothing_after or (binary and (before == "(" or before in _OPERATORS)):
+                dropped.append(piece)
+                del pieces[i]
+                changed = True
+                break
+    if not dropped:
+        return text, []
+    kept = {(start, end) for start, end, _ in pieces}
+    out = list(text)
+    for m in _PIECE.finditer(text):
+        if (m.start(), m.end()) not in kept:
+            out[m.start() : m.end()] = " " * (m.end() - m.start())
+    return "".join(out), dropped
 
 
 def _balance(text: str, open_: str, close: str) -> tuple[str, bool]:

@@ -267,3 +267,37 @@ def test_next_pages_reuse_the_ranking_until_the_index_changes(
     service.index.sync()
     assert service.search("harbour OR Minsk OR dividend", limit=2, offset=2).total == 6
     assert calls  # a new index generation: searched again
+
+
+@pytest.mark.parametrize(
+    ("query", "same_as", "dropped"),
+    [
+        ("harbour OR", "harbour", "OR"),
+        ("OR harbour", "harbour", "OR"),
+        ("harbour AND", "harbour", "AND"),
+        ("harbour NOT", "harbour", "NOT"),
+        ("harbour OR OR dividend", "harbour OR dividend", "OR"),
+        ("(harbour OR) warehouse", "harbour warehouse", "OR"),
+        ("harbour AND NOT", "harbour", "NOT"),
+        ("is:unread OR", "is:unread", "OR"),
+    ],
+)
+def test_a_dangling_operator_is_dropped_with_a_note(
+    service: SearchService, query: str, same_as: str, dropped: str
+) -> None:
+    result = service.search(query, limit=50)
+    assert [h.path for h in result.hits] == paths(service, same_as)
+    assert any(note.startswith(f"{dropped} with nothing") for note in result.notes), result.notes
+
+
+@pytest.mark.parametrize("query", ["OR", "AND", "NOT", "NOT AND OR"])
+def test_a_bare_operator_is_not_searched_as_a_word(service: SearchService, query: str) -> None:
+    # Searched as words, they would match this article.
+    (service.index.corpus / "hamlet.txt").write_text(
+        "Hamlet\n\n1 May 2020\n\nTo be or not to be, and that is the question.\n", "utf-8"
+    )
+    service.index.sync()
+    result = service.search(query)
+    assert result.total == 0 and result.notes
+    assert any("nothing" in note for note in result.notes)
+    assert service.search(query.lower()).total > 0  # a lower-case word is a word
