@@ -146,6 +146,8 @@ LETTERS = re.compile(rf"(?:[^\W\d_]|[{_MARKS}]){{3,40}}")
 # Han ideographs (with the compatibility and extension blocks) and kana: one token per character.
 _CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 _CJK = re.compile(f"[{_CJK_CHARS}]")
+#: A Han character or kana (public: the word store splits such runs as ``tokens`` does).
+CJK = _CJK
 _CJK_SPLIT = re.compile(f"[{_CJK_CHARS}]|[^{_CJK_CHARS}]+")
 
 

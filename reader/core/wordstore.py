@@ -28,18 +28,17 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from reader.core.analysis import index_terms
+from reader.core.analysis import CJK, TOKEN, index_terms, tokens
 from reader.core.catalog import Catalog
 from reader.core.corpus import Article, ArticleError, load_article
 from reader.core.language import article_language
 
-# Whoosh's default token pattern (the stories' threshold was chosen on its tokens: with the
-# index's own tokens, which keep the vowel signs of Indic scripts inside a word, two Wikinews
-# articles full of Hindi in the labelled set joined as one story), each word stored as its first
-# index term in the article's language (analysis.py: folded, stemmed by that language's Snowball
-# stemmer). So a query's terms, which insights looks up here, are the store's terms in every
-# language; English words get the same Porter stems as before.
-_TOKEN = re.compile(r"\w+(\.?\w+)*")
+# The index's own words (analysis.tokens: letters, digits and combining marks, so a Devanagari,
+# Bengali or Thai word keeps its vowel signs; each Han character and kana a word of its own),
+# each stored as its first index term in the article's language (analysis.py: folded, stemmed
+# by that language's Snowball stemmer). So a query's terms, which insights looks up here, are
+# the store's terms in every language; English words get the same Porter stems as before.
+_TOKEN = TOKEN
 
 
 def _term(word: str, language: str | None) -> str:
@@ -50,13 +49,15 @@ def _term(word: str, language: str | None) -> str:
 def word_stems(text: str, language: str | None = None) -> Iterator[tuple[str, int, int]]:
     """``(term, start, end)`` of each word of ``text`` (in an article of ``language``) as this
     store keeps it (the reference for ``analyse``, and for the words insights looks up)."""
-    for m in _TOKEN.finditer(text):
-        term = _term(m.group(), language)
+    for word, start, end in tokens(text):
+        term = _term(word, language)
         if term:
-            yield term, m.start(), m.end()
+            yield term, start, end
 
 
-STORE_VERSION = 3  # 3: folded terms by language (2: Porter stems, token arrays raw; 1: zlib)
+#: 4: the index's tokens (combining marks inside words); 3: folded terms by language; 2: Porter
+#: stems, token arrays raw; 1: zlib.
+STORE_VERSION = 4
 STORE_NAME = "words.sqlite3"
 #: Term id marking the end of a sentence or line (n-grams never cross it).
 BOUNDARY = 0
@@ -113,7 +114,10 @@ _STEMS: dict[str | None, dict[str, str]] = {}
 def _scan(text: str, stems: list[str], words: list[str], language: str | None) -> None:
     cache = _STEMS.setdefault(language, {})
     after_word = bool(stems) and bool(stems[-1])
-    for w in _SCAN.findall(text.lower()):
+    found = _SCAN.findall(text.lower())
+    if not text.isascii() and CJK.search(text):  # a Han or kana run: a word per character
+        found = [part for w in found for part in ([w] if len(w) == 1 else [t for t, _, _ in tokens(w)])]
+    for w in found:
         if len(w) == 1 and w in ".!?;:\n":
             if after_word:
                 stems.append("")

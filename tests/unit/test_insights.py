@@ -167,3 +167,51 @@ def test_is_and_label_terms_pick_the_articles_in_insights_trends_and_the_concord
         assert run.articles == 3 and len(rows) == 6
     finally:
         source.close()
+
+
+def test_words_with_combining_marks_stay_whole(tmp_path: Path) -> None:
+    # Devanagari vowel signs (and any script's combining marks) are inside words, as the index
+    # has them: insights must neither cut कोरोना into letters nor miss the query word.
+    from reader.core.analysis import token_terms
+    from reader.core.wordstore import word_stems
+
+    mixed = "कोरोना वायरस से भारत में। করোনাভাইরাস ভারতে। ไวรัสโคโรนา Cafe\u0301 Ελλάδα 北京"
+    for language in (None, "hi", "bn", "en"):
+        assert [t for t, _, _ in word_stems(mixed, language)] == [
+            terms[0] for terms, _, _ in token_terms(mixed, language)
+        ]
+    folder = tmp_path / "corpus"
+    for i in range(4):
+        write_article(
+            folder,
+            f"hi{i}.txt",
+            f"कोरोना वायरस समाचार {i}",
+            f"{i + 1} March 2021",
+            "भारत में कोरोना वायरस के नए मामले सामने आए। सरकार ने लोगों से घर पर रहने की अपील की। "
+            f"स्वास्थ्य मंत्रालय ने रिपोर्ट {i} जारी की।",
+        )
+    for i in range(4):
+        write_article(
+            folder,
+            f"hi-sport{i}.txt",
+            f"क्रिकेट मैच {i}",
+            f"{i + 1} April 2021",
+            "भारतीय टीम ने मैच जीता। खिलाड़ियों ने शानदार प्रदर्शन किया और दर्शक खुश हुए।",
+        )
+    ix = open_index(folder, tmp_path / "index")
+    ix.sync()
+    catalog = ix.catalog()
+    update_stories(ix.dir, ix.corpus, catalog)
+    catalog.close()
+    try:
+        final = _run(ix, "कोरोना", min_freq=1)[-1]
+    finally:
+        ix.close()
+    assert final.total == 4 and final.occurrences == 8
+    assert not any("not" in n for n in final.notes)  # the word is in the corpus
+    grams = {g.words for g in final.ngrams}
+    assert "कोरोना वायरस" in grams
+    written = {w.strip("।.") for path in folder.iterdir() for w in path.read_text("utf-8").split()}
+    words = [k.word for k in final.keywords] + [c.word for c in final.collocates]
+    assert words and all(w in written for w in words), words  # whole words, not letters
+    assert "सरकार" in {k.word for k in final.keywords}
