@@ -13,9 +13,12 @@ tokenised, folded and stemmed exactly as search does. Trends live in ``trends.py
 - **N-grams** of 2 to 4 words containing an occurrence, within one sentence.
 
 Stop words (for collocates and keywords) are Whoosh's lists for 14 languages (from Snowball),
-stemmed like the index; the list used is the one that covers most of the results' words, so a
-corpus in any of those languages gets its own. Words in nearly every article of the corpus are
-treated as stop words as well (for other languages).
+stemmed like the index, each applied to the articles of its own language (the word store keeps
+each article's language): a word is a stop word in the results when most of its occurrences
+there are in articles whose language lists it, so *the* of the English articles of a mostly
+German corpus is one, and English *war* is not made one by German *war* (was). Articles of no
+detected language, or of one without a list, take the list that covers most of the corpus's
+words. Words in nearly every article of the corpus are stop words as well (for other languages).
 
 ``insights(...)`` yields partial results after each batch of articles, so a window can show
 them while it works, and stops early when its ``cancel`` event is set.
@@ -167,6 +170,8 @@ class _State:
     right: Counts
     ngrams: dict[int, _Grams]
     docfreq: Counts
+    #: Occurrences in the results that are stop words in their own article's language.
+    stop_counts: Counts
     tokens: int = 0
     docs: int = 0
     window_tokens: int = 0
@@ -227,14 +232,15 @@ def insights(
         out.notes.append("The query has no word found in the corpus: no collocates or n-grams.")
     cf, df, docs = store.corpus_counts()
     size = len(cf)
-    zeros = [np.zeros(size, np.int64) for _ in range(4)]
-    state = _State(zeros[0], zeros[1], zeros[2], {n: _Grams(n) for n in NGRAM_SIZES}, zeros[3])
-    stop = _stop_ids(store, df, docs)
-    for batch in store.tokens(paths, chunk):
+    zeros = [np.zeros(size, np.int64) for _ in range(5)]
+    state = _State(zeros[0], zeros[1], zeros[2], {n: _Grams(n) for n in NGRAM_SIZES}, zeros[3], zeros[4])
+    stop = StopLists(store, df, docs)
+    for batch in store.tokens_and_languages(paths, chunk):
         if cancel is not None and cancel.is_set():
             out.cancelled = True
             break
-        _add(state, [tokens for _, tokens in batch], nodes, window)
+        _add(state, [tokens for _, tokens, _ in batch], nodes, window)
+        _count_stops(state, batch, stop)
         out.done += len(batch)
         _fill(out, state, cf, df, docs, stop, store, nodes, min_freq, measure, top)
         if out.done < out.total:
@@ -299,13 +305,27 @@ def _add(
             state.ngrams[length].add(rows[(rows != BOUNDARY).all(axis=1)])
 
 
+def _count_stops(
+    state: _State, batch: list[tuple[str, npt.NDArray[np.uint32], str | None]], stop: StopLists
+) -> None:
+    """Count the results' words that are stop words in their own article's language."""
+    size = len(state.counts)
+    parts = []
+    for _, doc, language in batch:
+        ids = doc.astype(np.int64)
+        ids = ids[ids < size]
+        parts.append(ids[stop.mask(language)[ids]])
+    if parts:
+        state.stop_counts += np.bincount(np.concatenate(parts), minlength=size)[:size]
+
+
 def _fill(
     out: Insights,
     state: _State,
     cf: Counts,
     df: Counts,
     docs: int,
-    stop: npt.NDArray[np.bool_],
+    stops: StopLists,
     store: WordStore,
     nodes: list[tuple[int, ...]],
     min_freq: int,
@@ -315,6 +335,10 @@ def _fill(
     out.tokens = state.tokens
     out.occurrences = state.occurrences
     node_ids = {i for seq in nodes for i in seq}
+    # A word is a stop word of the results where most of its occurrences are stop words of
+    # their article's language; of the rest of the corpus, where any of its languages lists it.
+    stop = stops.common | (2 * state.stop_counts > state.counts)
+    stop_rest = stops.common | stops.anywhere
     collocates = _collocates(state, stop, node_ids, min_freq, measure, top)
     spread = (
         np.zeros(len(stop), dtype=bool)
@@ -325,7 +349,7 @@ def _fill(
     rest_docs = max(0, docs - out.total)
     rest_spread = (df - state.docfreq) < max(2, math.ceil(SPREAD * rest_docs))
     keywords, negative = _keywords(
-        state.counts, cf, stop | spread, stop | rest_spread, node_ids, min_freq, top
+        state.counts, cf, stop | spread, stop_rest | rest_spread, node_ids, min_freq, top
     )
     least = min(2, min_freq)
     grams = sorted(
@@ -431,22 +455,36 @@ def _keywords(
     return out[0], out[1]
 
 
-def _stop_ids(store: WordStore, df: Counts, docs: int) -> npt.NDArray[np.bool_]:
-    """Stop words as a mask over term ids: the best-covering language's list, and words in
-    nearly every article of a corpus of some size."""
-    stop = np.zeros(len(df), dtype=bool)
-    stop[BOUNDARY] = True
-    best: tuple[int, list[int]] = (0, [])
-    for language, words in stoplists.items():
-        stems = {stem for w in words for stem, _, _ in word_stems(w, language)}
-        ids = [i for i in store.term_ids(stems).values() if i < len(df)]
-        used = int(df[ids].sum()) if ids else 0
-        if used > best[0]:
-            best = (used, ids)
-    stop[best[1]] = True
-    if docs >= 200:
-        stop |= df > COMMON_SHARE * docs
-    return stop
+class StopLists:
+    """Stop words as masks over the store's term ids: each list's stems in its own language,
+    the list covering most of the corpus's words (for articles of no language with a list), and
+    the words in nearly every article of a corpus of some size."""
+
+    def __init__(self, store: WordStore, df: Counts, docs: int) -> None:
+        size = len(df)
+        self.common = np.zeros(size, dtype=bool)
+        self.common[BOUNDARY] = True
+        if docs >= 200:
+            self.common |= df > COMMON_SHARE * docs
+        self._masks: dict[str, npt.NDArray[np.bool_]] = {}
+        best: tuple[int, str | None] = (0, None)
+        for language, words in stoplists.items():
+            stems = {stem for w in words for stem, _, _ in word_stems(w, language)}
+            ids = [i for i in store.term_ids(stems).values() if i < size]
+            mask = np.zeros(size, dtype=bool)
+            mask[ids] = True
+            self._masks[language] = mask
+            used = int(df[ids].sum()) if ids else 0
+            if used > best[0]:
+                best = (used, language)
+        self.fallback = self._masks[best[1]] if best[1] is not None else np.zeros(size, dtype=bool)
+        self.anywhere = np.zeros(size, dtype=bool)
+        for language in store.languages():
+            self.anywhere |= self.mask(language)
+
+    def mask(self, language: str | None) -> npt.NDArray[np.bool_]:
+        """The stop words of an article in ``language``."""
+        return self._masks.get(language or "", self.fallback)
 
 
 def ll_note(score: float) -> str:

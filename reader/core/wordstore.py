@@ -55,7 +55,8 @@ def word_stems(text: str, language: str | None = None) -> Iterator[tuple[str, in
             yield term, start, end
 
 
-#: 4: the index's tokens (combining marks inside words); 3: folded terms by language; 2: Porter
+#: 4: the index's tokens (combining marks inside words), each article's language (for its stop
+#: words); 3: folded terms by language; 2: Porter
 #: stems, token arrays raw; 1: zlib.
 STORE_VERSION = 4
 STORE_NAME = "words.sqlite3"
@@ -82,7 +83,11 @@ class Changes:
         return bool(self.added or self.updated or self.removed)
 
 
-def analyse(article: Article) -> tuple[list[str], list[str], int]:
+#: ``analyse``'s default: detect the article's language (as the index does).
+DETECT = "\0detect"
+
+
+def analyse(article: Article, language: str | None = DETECT) -> tuple[list[str], list[str], int]:
     """The article's title and body as stems (``""`` at sentence and line ends) with the
     lower-case word each stem came from, and where the body starts in those lists.
 
@@ -90,7 +95,8 @@ def analyse(article: Article) -> tuple[list[str], list[str], int]:
     per text instead of a generator step per word: five times faster on the articles of a cold
     build.
     """
-    language = article_language(article)
+    if language == DETECT:
+        language = article_language(article)
     stems: list[str] = []
     words: list[str] = []
     _scan(article.title, stems, words, language)
@@ -187,7 +193,7 @@ class WordStore:
                 CREATE TABLE IF NOT EXISTS docs (
                     id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, digest TEXT NOT NULL,
                     date TEXT, body_start INTEGER NOT NULL, tokens BLOB NOT NULL,
-                    sig BLOB, story INTEGER);
+                    sig BLOB, story INTEGER, lang TEXT);
                 CREATE INDEX IF NOT EXISTS docs_story ON docs(story);
                 CREATE TABLE IF NOT EXISTS dirty (story INTEGER PRIMARY KEY);
                 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -280,14 +286,15 @@ class WordStore:
     def _put(
         self, article: Article, digest: str, doc_id: int | None, story: int | None
     ) -> tuple[int, list[int], int]:
-        stems, words, body_start = analyse(article)
+        language = article_language(article)
+        stems, words, body_start = analyse(article, language)
         ids = self._term_ids(stems, words)
         self._count(ids, 1)
         date = article.date.isoformat() if article.date else None
         cur = self._db.execute(
-            "INSERT INTO docs (id, path, digest, date, body_start, tokens, story) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (doc_id, article.path, digest, date, body_start, pack(ids), story),
+            "INSERT INTO docs (id, path, digest, date, body_start, tokens, story, lang) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc_id, article.path, digest, date, body_start, pack(ids), story, language),
         )
         return int(cur.lastrowid or 0), ids, body_start
 
@@ -342,6 +349,22 @@ class WordStore:
             marks = ",".join("?" * len(part))
             rows = self._db.execute(f"SELECT path, tokens FROM docs WHERE path IN ({marks})", part)
             yield [(path, unpack(blob)) for path, blob in rows]
+
+    def tokens_and_languages(
+        self, paths: Iterable[str], chunk: int = 500
+    ) -> Iterator[list[tuple[str, TokenArray, str | None]]]:
+        """``tokens``, with each article's language (ISO 639-1, or None: not detected)."""
+        paths = list(paths)
+        for i in range(0, len(paths), chunk):
+            part = paths[i : i + chunk]
+            marks = ",".join("?" * len(part))
+            rows = self._db.execute(f"SELECT path, tokens, lang FROM docs WHERE path IN ({marks})", part)
+            yield [(path, unpack(blob), lang or None) for path, blob, lang in rows]
+
+    def languages(self) -> dict[str | None, int]:
+        """How many articles of each language the store holds."""
+        rows = self._db.execute("SELECT lang, count(*) FROM docs GROUP BY lang")
+        return {(lang or None): int(n) for lang, n in rows}
 
     def term_ids(self, stems: Iterable[str]) -> dict[str, int]:
         stems = list(stems)

@@ -215,3 +215,44 @@ def test_words_with_combining_marks_stay_whole(tmp_path: Path) -> None:
     words = [k.word for k in final.keywords] + [c.word for c in final.collocates]
     assert words and all(w in written for w in words), words  # whole words, not letters
     assert "सरकार" in {k.word for k in final.keywords}
+
+
+def test_each_article_gets_its_own_languages_stop_words(tmp_path: Path) -> None:
+    # A mostly German corpus: English stop words in its English articles are stop words still,
+    # and the German stop word "war" (was) does not hide the English word "war".
+    folder = tmp_path / "corpus"
+    english = (
+        "The war in the north of the country went on for another week, and the people of the "
+        "region said that they were tired of the war. The army said that it would hold the line "
+        "and that the talks with the rebels were to start again on Monday."
+    )
+    german = (
+        "Die Regierung war am Montag in Berlin zu Gesprächen mit den Vertretern der Länder, und "
+        "es war klar, dass die Verhandlungen über den Haushalt noch lange dauern werden. Der "
+        "Minister sagte, dass er mit dem Ergebnis nicht zufrieden war und dass die Länder mehr "
+        "Geld für die Schulen und die Krankenhäuser brauchen."
+    )
+    for i in range(3):
+        write_article(folder, f"en{i}.txt", f"War news {i}", f"{i + 1} March 2021", english)
+    for i in range(9):
+        write_article(folder, f"de{i}.txt", f"Haushalt {i}", f"{i + 1} April 2021", german)
+    ix = open_index(folder, tmp_path / "index")
+    ix.sync()
+    catalog = ix.catalog()
+    update_stories(ix.dir, ix.corpus, catalog)
+    languages = dict(catalog.languages())
+    catalog.close()
+    try:
+        assert languages == {"en": 3, "de": 9}
+        english_side = _run(ix, "lang:en", min_freq=2)[-1]
+        german_side = _run(ix, "lang:de", min_freq=2)[-1]
+        collocates = _run(ix, "army", min_freq=1)[-1]
+    finally:
+        ix.close()
+    positive = {k.word for k in english_side.keywords}
+    assert english_side.total == 3 and "war" in positive and "army" in positive
+    assert not positive & {"the", "of", "and", "that", "to", "in", "on", "were", "they", "it"}
+    german_words = {k.word for k in german_side.keywords}
+    assert "regierung" in german_words
+    assert not german_words & {"die", "und", "dass", "der", "war", "mit", "den"}
+    assert not {c.word for c in collocates.collocates} & {"the", "that", "and", "it"}
