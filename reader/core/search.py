@@ -192,7 +192,10 @@ class SearchService:
         collapse: bool = False,
     ) -> SearchResult:
         """Run a user query; return ``limit`` hits from ``offset`` and the total count. With
-        ``collapse``, one hit per story (``offset`` and ``limit`` count stories)."""
+        ``collapse``, one hit per story (``offset`` and ``limit`` count stories). An empty query
+        lists every article, as the window's list does (``every_article``)."""
+        if not text.strip():
+            return self.every_article(text, limit, offset, sort)
         searcher = self.searcher()
         if self.marks is not None:
             self.marks.prepare(searcher)
@@ -231,6 +234,20 @@ class SearchService:
             result.hits = self.marks.annotate(result.hits)
         if result.total == 0:
             result.suggestion = self.suggest(parsed)
+        return result
+
+    def every_article(self, text: str, limit: int, offset: int, sort: str) -> SearchResult:
+        """Every article, in the window's order for an empty search: newest first (oldest first
+        with ``date-asc``), undated last."""
+        rows = self.catalog().articles("date-asc" if sort == "date-asc" else "date")
+        note = "No query: every article, " + ("oldest" if sort == "date-asc" else "newest") + " first."
+        result = SearchResult(text, len(rows), [], offset, sort, notes=[note])
+        result.hits = [
+            Hit(r.path, r.title, r.date, r.source, 0.0, language=r.language)
+            for r in rows[offset : offset + limit]
+        ]
+        if self.marks is not None:
+            result.hits = self.marks.annotate(result.hits)
         return result
 
     def _ranking(self, searcher: Searcher, parsed: ParsedQuery, sort: str) -> Ranking:

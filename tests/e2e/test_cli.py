@@ -79,6 +79,26 @@ def test_malformed_query_is_not_an_error(corpus: Path, tmp_path: Path) -> None:
     assert "Unclosed date range ignored." in json.loads(done.stdout)["notes"]
 
 
+@pytest.mark.parametrize("query", ["", "   "])
+def test_an_empty_query_lists_every_article_as_the_window_does(
+    corpus: Path, tmp_path: Path, query: str
+) -> None:
+    base = ("--corpus", corpus, "--data-dir", tmp_path / "d")
+    done = run(*base, "search", query, "--json", "--limit", "100")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    paths = [h["path"] for h in result["hits"]]
+    assert result["total"] == len(paths) == 5 and sorted(paths) == sorted(
+        [SEED, "scattered.txt", "markets/wire.txt", "markets/fire.md", "undated.txt"]
+    )
+    dates = [h["date"] for h in result["hits"]]
+    assert dates[-1] is None and dates[:-1] == sorted(dates[:-1], reverse=True)  # newest first
+    assert result["notes"] == ["No query: every article, newest first."]
+    plain = run(*base, "search", query, "--limit", "2").stdout.splitlines()
+    assert plain[0] == "5 results for " + repr(query) and plain[1].startswith("Note: No query")
+    assert sum(1 for line in plain if line[:5].strip().endswith(".")) == 2  # --limit honoured
+
+
 def test_bundled_corpus_is_the_default(tmp_path: Path) -> None:
     done = run("--data-dir", tmp_path / "d", "search", "Minsk group", "--json", cwd=tmp_path)
     assert json.loads(done.stdout)["hits"][0]["path"] == SEED
