@@ -11,6 +11,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QStyleOptionViewItem
 
+from reader.core import marks
+from reader.core.annotations import AnnotationStore
 from reader.core.worddiff import counts
 from reader.gui.views.article_list import DepthRole, PathRole, StoryRole
 from tests.gui.harness import App, StartApp
@@ -113,7 +115,17 @@ def test_insights_tab_shows_collocates_keywords_ngrams_and_trends(
 def test_insights_tab_answers_is_and_label_terms(start_app: StartApp, story_corpus: Path) -> None:
     app = start_app(story_corpus)
     insights = app.window.insights
+    app.qtbot.waitUntil(lambda: app.library.triage.loaded)
     app.window.triage.apply_label("covid", ["covid0.txt", "covid1.txt"])
+
+    def stored() -> set[str]:
+        store = AnnotationStore(app.locations.annotations_db)
+        try:
+            return marks.paths_with_label(store, str(app.library.corpus), "covid")
+        finally:
+            store.close()
+
+    app.qtbot.waitUntil(lambda: stored() == {"covid0.txt", "covid1.txt"})  # written on its lane
     app.window.search("label:covid")
     app.qtbot.waitUntil(lambda: "2 results" in app.header(), timeout=10000)
     app.window.tabs.setCurrentWidget(insights.panel)
