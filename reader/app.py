@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
 from reader import __version__, cli_analysis
 from reader.core.locations import Locations
@@ -26,8 +27,23 @@ def _add_common(parser: argparse.ArgumentParser, suppress: bool) -> None:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose messages show the words a user typed (``_protect_dash_words``
+    stands in for query words that begin with a dash while argparse reads them)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stand_ins: dict[str, str] = {}
+
+    def error(self, message: str) -> NoReturn:
+        """Overrides ArgumentParser.error: the message with the typed words."""
+        for stand_in, word in self.stand_ins.items():
+            message = message.replace(stand_in, word)
+        super().error(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="corpus-reader",
         usage="%(prog)s [-h] [--version] [--corpus DIR] [--data-dir DIR] [FILE ... | COMMAND ...]",
         description="Read and search a folder of news articles. Without a command, opens the window "
@@ -36,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _add_common(parser, suppress=False)
     parser.set_defaults(files=[])
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands: Any = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     index = commands.add_parser("index", help="bring the index up to date with the corpus folder")
     _add_common(index, suppress=True)
@@ -113,7 +129,18 @@ def build_parser() -> argparse.ArgumentParser:
         ("uninstall-desktop", "remove it from the menu again"),
     ):
         _add_common(commands.add_parser(name, help=text), suppress=True)
+    _name_subcommands(parser)
     return parser
+
+
+def _name_subcommands(parser: argparse.ArgumentParser) -> None:
+    """Each subcommand's parser is called by its own name (``corpus-reader search``), so its usage
+    and errors show its own options, not the main command line's."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                sub.prog = f"{parser.prog} {name}"
+                _name_subcommands(sub)
 
 
 def _add_format(parser: argparse.ArgumentParser) -> None:
@@ -154,10 +181,114 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = build_parser()
     first = _first_positional(argv)
     if first is None or first in _command_names(parser) or not _looks_like_file(first):
-        return parser.parse_args(argv)
+        return _parse_command(parser, argv, first)
     window = build_window_parser()
     # Intermixed: options may follow the files; but it mishandles "--" (files named "-…").
     return window.parse_args(argv) if "--" in argv else window.parse_intermixed_args(argv)
+
+
+#: What stands in for the i-th query word beginning with a dash while argparse reads the line.
+_STAND_IN = "\0word{}\0"
+
+
+def _parse_command(
+    parser: argparse.ArgumentParser, argv: list[str], command: str | None
+) -> argparse.Namespace:
+    """A command line with a COMMAND: its query may begin with a dash (``search -fire``, or
+    after ``--``: ``search -- -fire --limit 1``, options still read), and an error names the
+    subcommand's own usage."""
+    argv, words = _protect_dash_words(parser, argv, command)
+    for each in _all_parsers(parser):
+        if isinstance(each, _Parser):
+            each.stand_ins = words
+    args, extra = parser.parse_known_args(argv)
+    for name, value in vars(args).items():
+        if isinstance(value, str) and value in words:
+            setattr(args, name, words[value])
+        elif isinstance(value, list):
+            setattr(args, name, [words.get(v, v) if isinstance(v, str) else v for v in value])
+    if extra:
+        _innermost(parser, args).error("unrecognized arguments: " + " ".join(words.get(e, e) for e in extra))
+    return args
+
+
+def _protect_dash_words(
+    parser: argparse.ArgumentParser, argv: list[str], command: str | None
+) -> tuple[list[str], dict[str, str]]:
+    """Stand-ins for the words after the COMMAND that begin with a dash but are no option (a
+    query's ``-word``; after ``--`` any word, ``--weird`` too), so argparse reads them as the
+    positional arguments they are; the value of an option (``--limit -1``) is left alone."""
+    if command is None or command not in argv:
+        return argv, {}
+    options = _option_arities(parser)
+    out = argv[: argv.index(command) + 1]
+    words: dict[str, str] = {}
+    after_dashes = False
+    value_next = False
+    for token in argv[len(out) :]:
+        if value_next:
+            value_next = False
+            out.append(token)
+            continue
+        if token == "--" and not after_dashes:
+            after_dashes = True
+            continue
+        name = token.split("=", 1)[0]
+        known = _known_option(name, options)
+        if (
+            token.startswith("-")
+            and token != "-"
+            and known is None
+            and (after_dashes or not token.startswith("--"))
+        ):
+            stand_in = _STAND_IN.format(len(words))
+            words[stand_in] = token
+            out.append(stand_in)
+            continue
+        value_next = known is not None and options[known] and "=" not in token
+        out.append(token)
+    return out, words
+
+
+def _all_parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    found = [parser]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found.extend(_all_parsers(sub))
+    return found
+
+
+def _option_arities(parser: argparse.ArgumentParser) -> dict[str, bool]:
+    """Every option string of the parser and its subcommands: whether it takes a value."""
+    found: dict[str, bool] = {}
+    for action in parser._actions:
+        for option in action.option_strings:
+            found[option] = action.nargs != 0
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found.update(_option_arities(sub))
+    return found
+
+
+def _known_option(name: str, options: dict[str, bool]) -> str | None:
+    """The option ``name`` is, or abbreviates unambiguously (as argparse allows), else None."""
+    if name in options:
+        return name
+    if not name.startswith("--"):
+        return None
+    matches = [o for o in options if o.startswith(name)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _innermost(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The (sub)command parser that read the line's last (sub)command."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            chosen = getattr(args, action.dest, None)
+            if chosen in action.choices:
+                return _innermost(action.choices[chosen], args)
+    return parser
 
 
 def folder_as_corpus(corpus: Path | None, files: list[Path]) -> tuple[Path | None, list[Path]]:
@@ -251,6 +382,13 @@ def _main(argv: list[str] | None) -> int:
             return desktop.run_install() if args.command == "install-desktop" else desktop.run_uninstall()
         if args.command == "search" and (args.query is None) == (args.batch is None):
             _subparser(build_parser(), "search").error("give a query or --batch FILE, not both")
+        if args.command == "search" and args.batch is not None and args.format == "text":
+            _subparser(build_parser(), "search").error(
+                "--batch prints one JSON line per query (or CSV with --format csv), not text"
+            )
+        fmt = "text"
+        if args.command in ("search", "concordance"):  # before anything is read or said
+            fmt = output_format(_subparser(build_parser(), args.command), args)
         corpus = _cli_corpus(args.corpus, locations)
         from reader import cli
 
@@ -267,7 +405,6 @@ def _main(argv: list[str] | None) -> int:
 
             run = cli_triage.run_mark if args.command == "mark" else cli_triage.run_label
             return run(corpus, locations, args)
-        fmt = output_format(build_parser(), args)
         if args.command == "concordance":
             return cli.run_concordance(corpus, locations, args.query, args.width, args.limit, fmt)
         if args.batch is not None:

@@ -214,13 +214,16 @@ def _with_catalog_titles(
 def run_show(corpus: Path, ids: list[str], as_json: bool) -> int:
     """Print articles as the reading pane has them; an id that cannot be shown is named on
     stderr (exit 1) and the others are still printed."""
+    from reader.core.corpus import article_id_of, missing_reason
+
     failed = False
     first = True
-    for article_id in ids:
+    for given in ids:
+        article_id = article_id_of(corpus, given)  # a path inside the corpus, as mark accepts
         try:
             articles = load_articles(corpus, article_id)
         except ArticleError as exc:
-            print(f"corpus-reader: {article_id}: {exc}", file=sys.stderr)
+            print(f"corpus-reader: {given}: {missing_reason(corpus, article_id, exc)}", file=sys.stderr)
             failed = True
             continue
         for article in articles:

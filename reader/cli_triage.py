@@ -7,15 +7,16 @@
     corpus-reader label color NAME COLOR [--json]
     corpus-reader label delete NAME [--json]
 
-An ARTICLE is its path in the corpus (as ``search`` prints it) or a file path inside the corpus
-folder. Articles that are not in the index are named on stderr (exit 1); the others are done.
+An ARTICLE is its id (as ``search`` prints it), a file path inside the corpus folder (absolute
+or relative to the current folder: ``corpus.article_id_of``), or a file of several articles (a
+feed, mbox or EPUB: all of them). Articles that are not in the index are named on stderr
+(exit 1); the others are done.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +24,7 @@ from pathlib import Path
 from reader.core import marks
 from reader.core.annotations import AnnotationError, AnnotationStore
 from reader.core.catalog import ArticleRow
+from reader.core.corpus import article_id_of
 from reader.core.index import CorpusIndex
 from reader.core.locations import Locations
 from reader.core.mark_filter import MarkSource
@@ -75,27 +77,24 @@ def add_parsers(
         sub.add_argument("--json", action="store_true", help="print what changed as a JSON object")
 
 
-def _article_key(corpus: Path, given: str) -> str:
-    """The corpus path of an ARTICLE argument: a file path inside the corpus, or the path as is."""
-    candidate = Path(given).expanduser()
-    if candidate.is_file():
-        try:
-            return candidate.resolve().relative_to(corpus).as_posix()
-        except ValueError:
-            pass
-    return given.replace(os.sep, "/").removeprefix("./")
-
-
 def _targets(
     corpus: Path, index: CorpusIndex, store: AnnotationStore, articles: list[str], query: str | None
 ) -> tuple[dict[str, tuple[str, str | None]], list[str]]:
     """The articles named or matching ``query``: ``({path: (title, date)}, unknown names)``."""
     catalog = index.catalog()
     try:
-        keys = {given: _article_key(corpus, given) for given in articles}
+        keys = {given: article_id_of(corpus, given) for given in articles}
         rows = catalog.rows_for(set(keys.values()))
         found = {p: _info(rows[p]) for p in keys.values() if p in rows}
-        unknown = [given for given, p in keys.items() if p not in rows]
+        unknown = []
+        for given, p in keys.items():
+            if p in rows:
+                continue
+            # A feed, mbox or EPUB named without #KEY: all its articles, as ``show`` prints them.
+            items = catalog.rows_for(catalog.article_digests(p))
+            found.update((item, _info(row)) for item, row in items.items())
+            if not items:
+                unknown.append(given)
         if query is not None:
             source = MarkSource(str(corpus), lambda: store)
             with index.ix.searcher() as searcher:

@@ -211,6 +211,37 @@ def corpus_file(root: Path, rel_path: str) -> Path:
     return real
 
 
+def article_id_of(root: Path, given: str) -> str:
+    """The article id a user gave on the command line: a path to a file inside the corpus
+    (absolute, or relative to the current folder; ``FILE#KEY`` too) becomes its id; anything
+    else is taken as an id as it is (``feeds/news.rss#KEY``, ``./page.html``). The one rule for
+    every command that takes articles, so none refuses a path another accepts."""
+    base = root.resolve()
+    file_part, hash_, key = given, "", ""
+    if not Path(given).expanduser().is_file() and "#" in given:
+        file_part, hash_, key = given.rpartition("#")[0], "#", given.rpartition("#")[2]
+    candidate = Path(file_part).expanduser()
+    if candidate.is_absolute() or candidate.is_file():
+        try:
+            return candidate.resolve().relative_to(base).as_posix() + hash_ + key
+        except (ValueError, OSError):
+            pass  # outside the corpus: refused as the id it is
+    return given.replace(os.sep, "/").removeprefix("./")
+
+
+def missing_reason(root: Path, article_id: str, exc: ArticleError) -> str:
+    """Why ``article_id`` cannot be shown, for a person: "no such article" for a file that is
+    not there at all (no file, no broken link), else the reading error."""
+    file_part = article_id if os.path.lexists(root / article_id) else article_id.split("#", 1)[0]
+    try:
+        real = corpus_file(root, file_part)
+    except ArticleError:
+        return str(exc)
+    if not os.path.lexists(real) and not os.path.lexists(root / file_part):
+        return "no such article"
+    return str(exc)
+
+
 def inside_corpus(root: Path, rel_path: str) -> bool:
     """Whether ``rel_path`` names a place inside the corpus folder (``corpus_file`` accepts it)."""
     try:

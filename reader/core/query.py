@@ -250,6 +250,10 @@ def parse(
     if languages is None:
         languages = corpus_languages(reader)
     cleaned, notes = sanitize(text)
+    pieces = cleaned.split()
+    if pieces and all(re.fullmatch(r"-[^\s\-\"()][^\s\"()]*", piece) for piece in pieces):
+        # Only exclusions ("-fire -water"): every article without them, as NOT says.
+        cleaned = "NOT (" + " OR ".join(piece[1:] for piece in pieces) + ")"
     cleaned, found_marks = extract_marks(cleaned, notes)
     cleaned, wild = _phrase_wildcards(cleaned)
     parser = make_parser()
