@@ -781,3 +781,25 @@ def test_a_web_clipper_markdown_note_gives_its_front_matter() -> None:
     )
     assert str(got["text"]).split("\n")[1:4] == NEWS["de"][1]
     assert "clippings" not in str(got["text"]) and "published" not in str(got["text"])
+
+
+@pytest.mark.parametrize(
+    ("written", "date"),
+    [
+        ("Вт, 30 апр 2019 10:00:00 +0300", "2019-04-30"),
+        ("Di, 12 Mär 2020 08:00:00 +0100", "2020-03-12"),
+        ("jeu., 03 mars 2021 10:00:00 +0100", "2021-03-03"),
+        ("12.03.2020 08:00", "2020-03-12"),
+        ("2020/03/12 08:00", "2020-03-12"),
+        ("Thu, 12 Mar 2020 08:00:00 GMT", "2020-03-12"),
+        ("2020-03-12T08:00:00+01:00", "2020-03-12"),
+        ("yesterday", None),
+        ("2020", None),
+        ("0101-01-01T00:00:00+00:00", None),
+    ],
+)
+def test_a_feed_date_written_the_local_way_is_read_and_none_is_invented(
+    written: str, date: str | None
+) -> None:
+    feed = f'<rss version="2.0"><channel><title>F</title><item><title>T</title><pubDate>{written}</pubDate><description>Text.</description></item></channel></rss>'
+    assert one("f.rss", feed.encode())["date"] == date

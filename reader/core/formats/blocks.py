@@ -223,9 +223,9 @@ def parse_any_date(value: str) -> dt.date | None:
         try:
             parsed = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError, OverflowError):
-            return None
+            parsed = None
         if parsed is None:
-            return None
+            return _local_date(value)
         date = parsed.date()
     # calibre writes 0101-01-01 for "no date"; a date before any printed news is no date.
     return date if date.year >= MIN_YEAR else None
@@ -233,3 +233,25 @@ def parse_any_date(value: str) -> dt.date | None:
 
 #: Dates before this year are placeholders ("0101-01-01", "0001-01-01"), not dates.
 MIN_YEAR = 1000
+_TIME_OF_DAY = re.compile(
+    r"[\sT,]+\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\s*(?:[+-]\d{2}:?\d{2}|[A-Za-z]{1,5})?\s*$"
+)
+_SLASHED = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$")
+
+
+def _local_date(value: str) -> dt.date | None:
+    """A date written another way than RFC 822 or ISO 8601, as some feeds and mail programs do:
+    in the site's own language (``Вт, 30 апр 2019 10:00:00 +0300``, ``12.03.2020 08:00``) or
+    ``2020/03/12``; the time of day is left out."""
+    from reader.core.dates import parse_date
+
+    text = _TIME_OF_DAY.sub("", value.strip())
+    m = _SLASHED.match(text)
+    if m:
+        try:
+            date = dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+    else:
+        date = parse_date(text)
+    return date if date is not None and date.year >= MIN_YEAR else None
