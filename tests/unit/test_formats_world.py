@@ -803,3 +803,84 @@ def test_a_feed_date_written_the_local_way_is_read_and_none_is_invented(
 ) -> None:
     feed = f'<rss version="2.0"><channel><title>F</title><item><title>T</title><pubDate>{written}</pubDate><description>Text.</description></item></channel></rss>'
     assert one("f.rss", feed.encode())["date"] == date
+
+
+#: A page's furniture written in its own language: cookie banner, its button, the comments'
+#: heading, a comment, "read also", a related link, a newsletter box.
+LOCAL_FURNITURE = {
+    "ru": [
+        "Мы используем файлы cookie, чтобы улучшить работу сайта",
+        "Принять",
+        "Комментарии",
+        "Ужасная новость, написал читатель",
+        "Читайте также",
+        "Другая новость о чём-то совсем другом",
+        "Подпишитесь на нашу рассылку",
+    ],
+    "de": [
+        "Wir verwenden Cookies, um Ihr Erlebnis zu verbessern",
+        "Akzeptieren",
+        "Kommentare",
+        "Schreckliche Nachricht, schrieb ein Leser",
+        "Das könnte Sie auch interessieren",
+        "Eine ganz andere Geschichte aus Bayern",
+        "Newsletter abonnieren",
+    ],
+    "fr": [
+        "Nous utilisons des cookies pour améliorer votre expérience",
+        "Accepter",
+        "Commentaires",
+        "Quelle triste nouvelle, écrit un lecteur",
+        "À lire aussi",
+        "Une autre histoire sans rapport",
+        "Abonnez-vous à notre newsletter",
+    ],
+    "tr": [
+        "Deneyiminizi geliştirmek için çerezleri kullanıyoruz",
+        "Kabul et",
+        "Yorumlar",
+        "Çok üzücü bir haber, diye yazdı bir okuyucu",
+        "İlgili haberler",
+        "Tamamen başka bir konuda bir haber",
+        "Bültenimize abone olun",
+    ],
+    "hy": [
+        "Մենք օգտագործում ենք թխուկներ",
+        "Ընդունել",
+        "Մեկնաբանություններ",
+        "Շատ տխուր լուր է, գրել է ընթերցողը",
+        "Կարդացեք նաև",
+        "Բոլորովին այլ թեմայով լուր",
+        "Բաժանորդագրվեք",
+    ],
+    "az": [
+        "Təcrübənizi yaxşılaşdırmaq üçün kukilərdən istifadə edirik",
+        "Qəbul et",
+        "Şərhlər",
+        "Çox kədərli xəbərdir, oxucu yazıb",
+        "Digər xəbərlər",
+        "Tamamilə başqa mövzuda xəbər",
+        "Abunə olun",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", sorted(LOCAL_FURNITURE))
+def test_a_blog_shaped_page_drops_furniture_written_in_its_own_language(lang: str) -> None:
+    title, paragraphs = NEWS[lang]
+    f = LOCAL_FURNITURE[lang]
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    html = f"""<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title></head><body>
+<div id="cookie-notice" class="cookie-consent"><p>{f[0]}.</p><button>{f[1]}</button></div>
+<header><nav><a href="/">Home</a> <a href="/a">News</a></nav></header>
+<div class="content"><div class="post"><h1 class="entry-title">{title}</h1>{body}
+<div class="share-buttons"><a href="#">Facebook</a> <a href="#">Twitter</a></div></div>
+<div id="comments"><h3>{f[2]}</h3><ol class="commentlist"><li class="comment"><p>{f[3]}.</p></li></ol></div>
+<div class="related-posts"><h3>{f[4]}</h3><ul><li><a href="/x">{f[5]}</a></li></ul></div>
+<div class="widget newsletter"><p>{f[6]}</p></div></div>
+<footer><p>&copy; 2021</p></footer></body></html>"""
+    got = one(f"{lang}.html", html.encode())
+    text = str(got["text"])
+    assert got["title"] == title and got["language"] == lang and got["date"] is None
+    assert all(p in text for p in paragraphs)
+    assert [phrase for phrase in f if phrase in text] == []
