@@ -247,6 +247,7 @@ def _local_date(value: str) -> dt.date | None:
 
     text = _TIME_OF_DAY.sub("", value.strip())
     m = _SLASHED.match(text)
+    date: dt.date | None
     if m:
         try:
             date = dt.date(int(m[1]), int(m[2]), int(m[3]))
