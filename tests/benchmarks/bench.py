@@ -179,12 +179,12 @@ def prepare_corpus(args: argparse.Namespace, work: Path) -> tuple[Path, dict[str
     return corpus, info
 
 
-def churn(corpus: Path, rng: random.Random, tag: int) -> dict[str, int]:
-    """Change 1% of the files, add 1% new ones and delete 1%."""
+def churn(corpus: Path, rng: random.Random, tag: int, per_mille: int = 10) -> dict[str, int]:
+    """Change 1% of the files (``per_mille`` ‰), add as many new ones and delete as many."""
     import corpus_gen
 
     files = sorted(f.path for f in article_files(corpus))
-    k = max(1, len(files) // 100)
+    k = max(1, len(files) * per_mille // 1000)
     picked = rng.sample(files, 2 * k)
     for rel in picked[:k]:
         path = corpus / rel
@@ -195,7 +195,9 @@ def churn(corpus: Path, rng: random.Random, tag: int) -> dict[str, int]:
     for rel in picked[k:]:
         (corpus / rel).unlink()
     maker = corpus_gen.ArticleMaker(seed=1000 + tag)
-    folder = corpus / f"added-{tag}"
+    folder, again = corpus / f"added-{tag}", 1
+    while folder.exists():  # a resumed run churns again
+        folder, again = corpus / f"added-{tag}-{again}", again + 1
     folder.mkdir()
     for i in range(k):
         (folder / f"new-{i:05d}.txt").write_text(maker.text(), encoding="utf-8")
@@ -223,6 +225,18 @@ class Ours:
         report = self.index.sync()
         if report.problems:
             log(f"ours: {len(report.problems)} files skipped, e.g. {report.problems[:3]}")
+
+    def built(self) -> bool:
+        return (self.dir / "meta.json").exists()
+
+    def load(self) -> None:
+        """Open the index a previous run of ``--work`` built (``--only`` without ``cold``)."""
+        from reader.core.index import open_index
+
+        self.index = open_index(self.corpus, self.dir)
+
+    def segments(self) -> int:
+        return len(self.index.ix._segments())
 
     def size(self) -> int:
         return dir_size(self.dir)
@@ -308,6 +322,23 @@ class BareWhoosh:
                 writer.add_document(**self.doc(article))
             self.state[st.path] = (st.size, st.mtime_ns)
         writer.commit()
+        self._save_state()
+
+    def built(self) -> bool:
+        return self._state_file.exists()
+
+    def load(self) -> None:
+        from whoosh import index
+
+        self.ix = index.open_dir(str(self.dir))
+        self.state = {p: (s[0], s[1]) for p, s in json.loads(self._state_file.read_text()).items()}
+
+    @property
+    def _state_file(self) -> Path:
+        return self.dir.with_name("bare-whoosh-state.json")
+
+    def _save_state(self) -> None:
+        self._state_file.write_text(json.dumps(self.state))
 
     def size(self) -> int:
         return dir_size(self.dir)
@@ -326,6 +357,7 @@ class BareWhoosh:
                 writer.update_document(**self.doc(article))
             self.state[st.path] = (st.size, st.mtime_ns)
         writer.commit()
+        self._save_state()
 
     def search(self, query: Query, limit: int = SEARCH_LIMIT) -> int:
         from whoosh.qparser import FuzzyTermPlugin, MultifieldParser
@@ -369,6 +401,20 @@ class Fts5:
         with self.db:
             for st in article_files(self.corpus):
                 self._add(st)
+        self._save_state()
+
+    def built(self) -> bool:
+        return self._state_file.exists()
+
+    def load(self) -> None:
+        self.state = {p: (s[0], s[1], s[2]) for p, s in json.loads(self._state_file.read_text()).items()}
+
+    @property
+    def _state_file(self) -> Path:
+        return self.path.with_name("fts5-state.json")
+
+    def _save_state(self) -> None:
+        self._state_file.write_text(json.dumps(self.state))
 
     def _add(self, st: Any) -> None:
         article = parse_file(self.corpus, st.path)
@@ -401,6 +447,7 @@ class Fts5:
                 if old is not None:
                     self.db.execute("DELETE FROM docs WHERE rowid = ?", (old[2],))
                 self._add(st)
+        self._save_state()
 
     def search(self, query: Query, limit: int = SEARCH_LIMIT) -> int:
         where, params = [], []
@@ -447,9 +494,8 @@ def measure_parse(corpus: Path, files: list[Any]) -> tuple[dict[str, Any], int]:
     return {"seconds": round(seconds, 2), "articles_per_s": round(len(files) / seconds, 1)}, year
 
 
-def measure_engine(
-    engine: Any, corpus: Path, info: dict[str, Any], queries: list[Query], repeat: int
-) -> dict[str, Any]:
+def measure_cold(engine: Any, info: dict[str, Any], repeat: int) -> dict[str, Any]:
+    """The cold index, then no-change syncs (and for ours, opening the index afresh)."""
     out: dict[str, Any] = {}
     log(f"{engine.name}: cold index")
     started = now()
@@ -477,7 +523,12 @@ def measure_engine(
             totals.append(now() - started)
         out["open_s"] = round(median(opens), 3)
         out["open_and_nochange_sync_s"] = round(median(totals), 3)
+    return out
 
+
+def measure_search(engine: Any, queries: list[Query], repeat: int) -> dict[str, Any]:
+    """The query mix, ``repeat`` times (for ours also the old path and the app's page size)."""
+    out: dict[str, Any] = {}
     log(f"{engine.name}: search")
     engine.search(queries[0])  # the first search opens the searcher; not part of the mix
     per_query: dict[str, dict[str, Any]] = {}
@@ -645,9 +696,45 @@ def measure_churn(engines: list[Any], corpus: Path, repeat: int, results: dict[s
             engine.sync()
             times[engine.name].append(now() - started)
     for engine in engines:
-        results[engine.name]["churn_sync_s"] = round(median(times[engine.name]), 3)
+        results.setdefault(engine.name, {})["churn_sync_s"] = round(median(times[engine.name]), 3)
         results[engine.name]["churn"] = done
+    results["ours"]["churn_segments"] = engines[0].segments()
     log("churn: " + ", ".join(f"{n} {median(t):.2f} s" for n, t in times.items()))
+
+
+SMALL_SYNCS = 20
+
+
+def measure_small_syncs(ours: Ours, corpus: Path, queries: list[Query]) -> dict[str, Any]:
+    """Many small syncs in a row (0.1% changed, added and deleted each, as a watched folder
+    sees them), then the query mix: the segments they leave must not slow searching down."""
+    rng = random.Random(17)
+    before = ours.segments()
+    times, counts = [], []
+    for i in range(SMALL_SYNCS):
+        churn(corpus, rng, 100 + i, per_mille=1)
+        started = now()
+        ours.sync()
+        times.append(now() - started)
+        counts.append(ours.segments())
+    samples = []
+    ours.search(queries[0])  # a fresh searcher over the new segments, as after any sync
+    for q in queries:
+        started = now()
+        ours.search(q)
+        samples.append((now() - started) * 1000)
+    out = {
+        "syncs": SMALL_SYNCS,
+        "sync_p50_s": round(median(times), 3),
+        "sync_max_s": round(max(times), 3),
+        "segments_before": before,
+        "segments_max": max(counts),
+        "segments_after": counts[-1],
+        "search_p50_ms": round(percentile(samples, 50), 1),
+        "search_p95_ms": round(percentile(samples, 95), 1),
+    }
+    log(f"small syncs: {out}")
+    return out
 
 
 def measure_list(ours: Ours, queries: list[Query]) -> dict[str, Any]:
@@ -806,39 +893,32 @@ def measure_cli(
 
 
 def measure_launch(ours: Ours, corpus: Path, work: Path, repeat: int) -> dict[str, Any]:
-    """Start the real window in fresh processes over the already-built (unchanged) index."""
+    """Start the real window in fresh processes over the already-built (unchanged) index; then
+    once over a corpus 1% of which changed meanwhile, so that the window's start-up sync indexes
+    (its peak memory with a sync that writes)."""
     from reader.core.locations import Locations
 
-    data_dir = work / "gui-data"
-    index_dir = Locations.resolve(data_dir).index_dir(corpus)
-    index_dir.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(ours.dir, index_dir)
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    def data_dir_with_index(name: str) -> Path:
+        data_dir = work / name
+        index_dir = Locations.resolve(data_dir).index_dir(corpus)
+        index_dir.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(ours.dir, index_dir)
+        return data_dir
+
+    data_dir = data_dir_with_index("gui-data")
     runs: dict[str, list[dict[str, float]]] = {"listed": [], "opened": []}
-    for _ in range(repeat):
-        for mode in runs:
-            t0 = time.monotonic()
-            proc = subprocess.run(
-                [
-                    sys.executable,
-                    str(Path(__file__).resolve()),
-                    "--gui-driver",
-                    str(corpus),
-                    str(data_dir),
-                    repr(t0),
-                    mode,
-                ],
-                env=env,
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                timeout=600,
-            )
-            lines = [line for line in proc.stdout.splitlines() if line.startswith("BENCH-GUI ")]
-            if proc.returncode or not lines:
-                log(f"GUI driver failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
-                return {"error": f"GUI driver exited with {proc.returncode}: {proc.stderr.strip()[-300:]}"}
-            runs[mode].append(json.loads(lines[-1].removeprefix("BENCH-GUI ")))
+    try:
+        for _ in range(repeat):
+            for mode in runs:
+                runs[mode].append(launch_once(corpus, data_dir, mode))
+        changed_dir = data_dir_with_index("gui-data-changed")
+        done = churn(corpus, random.Random(23), 200)
+        changed = launch_once(corpus, changed_dir, "listed")
+        changed["churn"] = done  # type: ignore[assignment]
+    except RuntimeError as exc:
+        return {"error": str(exc)}
+    finally:
+        ours.sync()  # level with the corpus again (unmeasured)
     out: dict[str, Any] = {}
     for mode, marks_list in runs.items():
         keys = marks_list[0].keys()
@@ -847,8 +927,30 @@ def measure_launch(ours: Ours, corpus: Path, work: Path, repeat: int) -> dict[st
             for k in keys
             if not isinstance(marks_list[0][k], str)
         }
+    out["changed_corpus"] = {k: v for k, v in changed.items() if k != "mode"}
     log(f"launch: {out}")
     return out
+
+
+def launch_once(corpus: Path, data_dir: Path, mode: str) -> dict[str, Any]:
+    """One window start in a fresh process (``gui_driver``); its marks."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    driver = [sys.executable, str(Path(__file__).resolve()), "--gui-driver"]
+    t0 = time.monotonic()
+    proc = subprocess.run(
+        [*driver, str(corpus), str(data_dir), repr(t0), mode],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("BENCH-GUI ")]
+    if proc.returncode or not lines:
+        log(f"GUI driver failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+        raise RuntimeError(f"GUI driver exited with {proc.returncode}: {proc.stderr.strip()[-300:]}")
+    marks: dict[str, Any] = json.loads(lines[-1].removeprefix("BENCH-GUI "))
+    return marks
 
 
 def gui_driver(corpus: Path, data_dir: Path, t0: float, mode: str) -> int:
@@ -921,8 +1023,9 @@ def gui_driver(corpus: Path, data_dir: Path, t0: float, mode: str) -> int:
             marks["first_search_total"] = result.total
             maybe_quit()
 
-    def on_synced(_report: object) -> None:
+    def on_synced(report: Any) -> None:
         mark("sync_finished")
+        marks.setdefault("sync_written", report.added + report.updated + report.removed)
         maybe_quit()
 
     library.index_opened.connect(on_opened)
@@ -934,6 +1037,8 @@ def gui_driver(corpus: Path, data_dir: Path, t0: float, mode: str) -> int:
     session.shutdown()
     window.close()
     marks["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    # Worker processes (a parsing pool), each on its own: the largest one that has ended.
+    marks["workers_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
     marks["mode"] = mode
     print("BENCH-GUI " + json.dumps(marks), flush=True)
     return 0
@@ -993,6 +1098,18 @@ TARGETS: list[tuple[str, Callable[[dict[str, Any]], float | None], str, Callable
         lambda v: v <= 300,
     ),
     (
+        "window peak memory ≤ 300 MB, start-up sync indexing 1% changed+added+deleted",
+        lambda r: _get(r, "gui", "launch", "changed_corpus", "peak_rss_mb"),
+        "MB",
+        lambda v: v <= 300,
+    ),
+    (
+        f"search p95 after {SMALL_SYNCS} small syncs ≤ 1.25x before (segments stay few)",
+        lambda r: _small_syncs_ratio(r),
+        "x",
+        lambda v: v <= 1.25,
+    ),
+    (
         "one `corpus-reader search` process ≤ 3x an FTS5 process",
         lambda r: _get(r, "cli", "ratio"),
         "x",
@@ -1013,6 +1130,11 @@ def _get(results: dict[str, Any], *keys: str) -> Any:
             return None
         results = results[key]
     return results
+
+
+def _small_syncs_ratio(results: dict[str, Any]) -> float | None:
+    after, before = _get(results, "small_syncs", "search_p95_ms"), _get(results, "ours", "search", "p95_ms")
+    return after / before if after and before else None
 
 
 def _ratio(results: dict[str, Any], *keys: str, base: str = "bare_whoosh") -> float | None:
@@ -1036,11 +1158,14 @@ def report(results: dict[str, Any]) -> str:
         ("search p50, old path (unlimited Whoosh pass): ms", ("search_old_path", "p50_ms")),
         ("search p95, old path (unlimited Whoosh pass): ms", ("search_old_path", "p95_ms")),
     ]
-    corpus = results["corpus"]
+    corpus, where = results["corpus"], results["meta"].get("machine", {})
     lines = [
-        f"Corpus: {corpus['files']:,} files, {corpus['bytes'] / 1e6:.1f} MB ({corpus['origin']}); "
-        f"repeat {results['meta']['repeat']}; "
-        f"parse only: {results['parse']['articles_per_s']:,.0f} articles/s",
+        f"Corpus: {corpus.get('files', 0):,} files, {corpus.get('bytes', 0) / 1e6:.1f} MB "
+        f"({corpus.get('origin')}); repeat {results['meta']['repeat']}; "
+        f"parse only: {_get(results, 'parse', 'articles_per_s') or 0:,.0f} articles/s",
+        f"Machine: {where.get('nproc')} CPUs ({where.get('cpu', '?')}), {where.get('ram_gb', '?')} GB; "
+        f"load average at the start of the last run {where.get('load')}; sections run: "
+        f"{', '.join(results['meta'].get('sections', []))}",
         "Ratios are ours / baseline (rates: higher is better for ours; times and sizes: lower is).",
         "",
         f"{'measure':46} {'ours':>10} {'bare Whoosh':>12} {'FTS5':>10} {'÷ Whoosh':>9} {'÷ FTS5':>9}",
@@ -1065,7 +1190,7 @@ def report(results: dict[str, Any]) -> str:
         "Search per query (median ms; hits):",
         f"  {'query':44} {'ours':>14} {'bare Whoosh':>16} {'FTS5':>16}",
     ]
-    for text in results["ours"]["search"]["per_query"]:
+    for text in _get(results, "ours", "search", "per_query") or {}:
         cells = []
         for name in ("ours", "bare_whoosh", "fts5"):
             e = _get(results, name, "search", "per_query", text)
@@ -1095,6 +1220,26 @@ def report(results: dict[str, Any]) -> str:
             parts = ", ".join(f"{k} {v}" for k, v in marks.items() if k not in ("list_rows",))
             lines.append(f"  {mode}: {parts}")
 
+    changed = _get(results, "gui", "launch", "changed_corpus")
+    if changed:
+        lines.append(
+            f"  over a corpus changed by 1% each way: window shown {changed.get('window_painted')} s, "
+            f"first search {changed.get('first_search')} s, start-up sync ({changed.get('sync_written')} "
+            f"articles written) finished {changed.get('sync_finished')} s; peak memory of the window "
+            f"{changed.get('peak_rss_mb')} MB, of its largest worker process "
+            f"{changed.get('workers_peak_rss_mb')} MB"
+        )
+    segments = _get(results, "ours", "churn_segments")
+    if segments:
+        lines.append(f"Segments after the 1% syncs: {segments}")
+    small = results.get("small_syncs")
+    if small:
+        lines.append(
+            f"{small['syncs']} small syncs (0.1% changed+added+deleted each): p50 {small['sync_p50_s']} s, "
+            f"max {small['sync_max_s']} s; segments {small['segments_before']} before, at most "
+            f"{small['segments_max']}, {small['segments_after']} after; then search p50/p95 "
+            f"{small['search_p50_ms']} / {small['search_p95_ms']} ms"
+        )
     cli = results.get("cli")
     if cli:
         lines += [
@@ -1166,6 +1311,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--skip-gui", action="store_true", help="no article list and no window launch")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument(
+        "--work",
+        type=Path,
+        metavar="DIR",
+        help="work (and keep) the corpus copy and the indexes in DIR: a later run with --only and the "
+        "same --work and --json resumes from them, adding its sections to the JSON",
+    )
+    parser.add_argument(
+        "--only",
+        type=lambda text: [name.strip() for name in text.split(",") if name.strip()],
+        metavar="SECTIONS",
+        help=f"run only these sections, of {','.join(SECTIONS)} (all, in this order)",
+    )
+    parser.add_argument(
         "--formats",
         type=int,
         default=0,
@@ -1209,56 +1367,146 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     import bench_stories  # beside this file, like corpus_gen
 
-    work = Path(tempfile.mkdtemp(prefix="corpus-reader-bench-"))
+    sections = args.only or list(SECTIONS)
+    unknown = set(sections) - set(SECTIONS)
+    if unknown:
+        raise SystemExit(f"bench.py: no section {', '.join(sorted(unknown))} (of {', '.join(SECTIONS)})")
+    if args.skip_gui:
+        sections = [name for name in sections if name not in GUI_SECTIONS]
+    work = args.work or Path(tempfile.mkdtemp(prefix="corpus-reader-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    results: dict[str, Any] = {}
+    if args.json and args.json.exists() and args.work and "cold" not in sections:
+        results = json.loads(args.json.read_text("utf-8"))  # resuming: keep the earlier sections
     try:
-        corpus, info = prepare_corpus(args, work)
-        files = article_files(corpus)
-        parse, year = measure_parse(corpus, files)
+        if (work / "corpus").is_dir() and "cold" not in sections:
+            corpus, info = work / "corpus", results.get("corpus") or {"origin": "resumed"}
+        else:
+            for old in work.iterdir():  # a fresh start in a --work folder
+                shutil.rmtree(old) if old.is_dir() else old.unlink()
+            corpus, info = prepare_corpus(args, work)
+        if "parse" not in results:
+            parse, year = measure_parse(corpus, article_files(corpus))
+            results["parse"], results["corpus"] = parse, info
+            results["corpus"]["year"] = year
+        year = results["corpus"].get("year", 2019)
         queries = multilingual_mix(args.languages, year) if args.languages else query_mix(year)
-        results: dict[str, Any] = {
-            "meta": {
-                "repeat": args.repeat,
-                "python": sys.version.split()[0],
-                "cpus": os.cpu_count(),
-                "date": time.strftime("%Y-%m-%d %H:%M"),
-                "queries": [q.__dict__ for q in queries],
-            },
-            "corpus": info,
-            "parse": parse,
+        results["meta"] = {
+            "repeat": args.repeat,
+            "python": sys.version.split()[0],
+            "cpus": os.cpu_count(),
+            "date": time.strftime("%Y-%m-%d %H:%M"),
+            "queries": [q.__dict__ for q in queries],
+            "sections": sorted({*results.get("meta", {}).get("sections", []), *sections}),
+            "machine": machine(),
         }
         ours = Ours(corpus, work)
         engines = [ours, BareWhoosh(corpus, work), Fts5(corpus, work)]
-        for engine in engines:
-            results[engine.name] = measure_engine(engine, corpus, info, queries, args.repeat)
-            if engine is ours:
-                log("ours: stories and insights")
-                cold = results["ours"]["cold_index"]["seconds"]
-                results["stories"] = {
-                    "cold": bench_stories.measure_cold(ours.index, cold),
-                    "insights": bench_stories.measure_insights(ours.index, args.repeat),
-                }
-        results["triage"] = measure_triage(ours, work, args.repeat)
-        if not args.skip_gui:
-            results["triage"]["mark_read"] = measure_mark_read(ours, work, args.repeat)
-        if not args.skip_gui:
-            results["gui"] = {"list": measure_list(ours, queries)}
-        measure_churn(engines, corpus, args.repeat, results)
-        results["stories"]["churn"] = bench_stories.measure_churn(ours.index)
-        results["cli"] = measure_cli(ours, engines[2], corpus, work, queries, args.repeat)
-        if not args.skip_gui:
-            if ours.service is not None:
-                ours.service.close()
-            results["gui"]["launch"] = measure_launch(ours, corpus, work, args.repeat)
+
+        def save() -> None:
+            if args.json:
+                args.json.write_text(json.dumps(results, indent=2, default=str), "utf-8")
+
+        for name in SECTIONS:
+            if name not in sections:
+                continue
+            log(f"section {name}")
+            if name != "cold":
+                for engine in engines:
+                    if engine.index if isinstance(engine, Ours) else engine.state:
+                        continue
+                    if not engine.built():
+                        raise SystemExit(f"bench.py: section {name} needs the indexes: run 'cold' first")
+                    engine.load()
+            run_section(name, results, engines, corpus, work, queries, args.repeat, bench_stories)
+            save()
+        if ours.service is not None:
+            ours.service.close()
         text = "\n".join([report(results), *bench_stories.report_rows(results)])
         print(text)
-        if args.json:
-            args.json.write_text(json.dumps(results, indent=2, default=str), "utf-8")
+        save()
     finally:
-        if args.keep:
+        if args.keep or args.work:
             log(f"kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+#: The parts of a run, in order (``--only`` picks some; with ``--work`` a later run resumes).
+SECTIONS = ("cold", "stories", "search", "triage", "list", "churn", "syncs", "cli", "launch")
+GUI_SECTIONS = ("list", "launch")
+SCRATCH = {
+    "triage": ("triage-annotations.sqlite3", "mark-read-annotations.sqlite3", "mark-read-index"),
+    "cli": ("cli-data",),
+    "launch": ("gui-data",),
+}
+
+
+def run_section(
+    name: str,
+    results: dict[str, Any],
+    engines: list[Any],
+    corpus: Path,
+    work: Path,
+    queries: list[Query],
+    repeat: int,
+    bench_stories: Any,
+) -> None:
+    ours = engines[0]
+    for scratch in SCRATCH.get(name, ()):  # left by an earlier run of the section
+        shutil.rmtree(work / scratch, ignore_errors=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{work / scratch}{suffix}").unlink(missing_ok=True)
+    if name == "cold":
+        for engine in engines:
+            results.setdefault(engine.name, {}).update(measure_cold(engine, results["corpus"], repeat))
+    elif name == "stories":
+        cold = _get(results, "ours", "cold_index", "seconds") or 0.0
+        results.setdefault("stories", {})["cold"] = bench_stories.measure_cold(ours.index, cold)
+        results["stories"]["insights"] = bench_stories.measure_insights(ours.index, repeat)
+    elif name == "search":
+        for engine in engines:
+            results.setdefault(engine.name, {}).update(measure_search(engine, queries, repeat))
+    elif name == "triage":
+        results["triage"] = measure_triage(ours, work, repeat)
+        results["triage"]["mark_read"] = measure_mark_read(ours, work, repeat)
+    elif name == "list":
+        results.setdefault("gui", {})["list"] = measure_list(ours, queries)
+    elif name == "churn":
+        measure_churn(engines, corpus, repeat, results)
+        from reader.core.wordstore import store_path
+
+        if store_path(ours.dir).exists():  # stories were built (the stories section)
+            results.setdefault("stories", {})["churn"] = bench_stories.measure_churn(ours.index)
+    elif name == "syncs":
+        results["small_syncs"] = measure_small_syncs(ours, corpus, queries)
+    elif name == "cli":
+        results["cli"] = measure_cli(ours, engines[2], corpus, work, queries, repeat)
+    elif name == "launch":
+        if ours.service is not None:
+            ours.service.close()
+            ours.service = None
+        # The stories a launch's sync would otherwise build from scratch (unmeasured here).
+        bench_stories.update(ours.index)
+        results.setdefault("gui", {})["launch"] = measure_launch(ours, corpus, work, repeat)
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on: CPUs, their model, memory, the load when it started."""
+    info: dict[str, Any] = {"nproc": os.cpu_count()}
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                info["ram_gb"] = round(int(line.split()[1]) / 1024 / 1024, 1)
+        info["load"] = [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        pass
+    return info
 
 
 if __name__ == "__main__":
