@@ -48,6 +48,7 @@ from reader.core.index_sync import (
     plan_sync,
 )
 from reader.core.language import article_language
+from reader.core.merging import merge_step
 from reader.core.schema import SCHEMA_VERSION, TEXT_FIELDS, document_for, make_analyzer, make_schema
 from reader.core.spelling import Vocabulary, words_of
 
@@ -389,6 +390,22 @@ class CorpusIndex:
         if extracted.note:
             catalog.put_problem_note(st.path, extracted.note, st.size, st.mtime_ns)
         return written
+
+    def merge(self, stop: threading.Event | None = None, between: Callable[[], None] | None = None) -> bool:
+        """Make the next merge of segments a sync's commit left (``merging.merge_step``); False
+        when there is none to make, when the index cannot be written, or when another process
+        is writing it (a merge never waits). ``stop`` drops it (``merging.MergeStopped``)."""
+        if self.read_only is not None:
+            return False
+        lock = FileLock(str(self.dir / "write.lock"))
+        if not lock.acquire(blocking=False):
+            return False
+        try:
+            merged = merge_step(self.ix, stop, between)
+        finally:
+            lock.release()
+        self._note_segments()
+        return merged
 
     def close(self) -> None:
         self.ix.close()

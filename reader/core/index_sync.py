@@ -19,6 +19,7 @@ from whoosh.writing import SegmentWriter
 
 from reader.core.catalog import Catalog, FileState
 from reader.core.corpus import FileStat, walk_corpus
+from reader.core.merging import commit_merges
 from reader.core.spelling import Vocabulary
 
 
@@ -181,7 +182,9 @@ class Batches:
         """Commit the batch: Whoosh first, then the catalog (which may lag but never lead)."""
         searchable_changed = self._writer is not None
         if self._writer is not None:
-            self._writer.commit()
+            # Not Whoosh's MERGE_SMALL: it rewrote tens of thousands of unchanged articles into a
+            # small sync's commit; larger merges wait for an idle writer (merging.py).
+            self._writer.commit(mergetype=commit_merges)
             self._writer = None
         self._catalog.add_words(self.vocabulary.take())
         self._catalog.transaction_commit()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from reader.core.annotation_sync import reconcile
 from reader.core.corpus import corpus_folders
 from reader.core.index import CorpusIndex, IndexError_, SyncReport, open_index
+from reader.core.merging import MergeStopped
 from reader.gui.tasks.lanes import WriterContext
 from reader.gui.tasks.watcher import MAX_WATCHED_FILES, MAX_WATCHED_FOLDERS
 
@@ -79,6 +81,18 @@ def sync(
     if report.changed or not ctx.stories_checked:
         update_stories_of(ctx)
     return Synced(report, watch_targets(ctx))
+
+
+def merge(ctx: WriterContext, stop: threading.Event) -> bool:
+    """One merge of index segments (``merging.merge_step``), letting quick writes through as it
+    goes; False when there was none to make or ``stop`` was set (a sync or a quit came)."""
+    index = ctx.index
+    if index is None or stop.is_set():
+        return False
+    try:
+        return index.merge(stop, ctx.interleave)
+    except MergeStopped:
+        return False
 
 
 def update_stories_of(ctx: WriterContext) -> None:

@@ -8,6 +8,7 @@ index: whether it is open (``ready``), syncing or being rebuilt, and the signals
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from reader.gui.tasks.lanes import ReaderContext, WriterContext
 from reader.gui.tasks.runner import ReadOp, TaskRunner, WriteOp
 from reader.gui.tasks.triage import Triage
 from reader.gui.tasks.watcher import DEBOUNCE_MS, POLL_MS, CorpusWatcher
+
+log = logging.getLogger("corpus-reader")
 
 #: How long after start-up an existing index is synced (the first listing and search go first).
 STARTUP_SYNC_DELAY_MS = 1500
@@ -37,6 +40,8 @@ class Library(QObject):
         sync_progress(int done, int total): files read so far during a sync.
         batch_committed(): new documents became searchable during a sync.
         sync_finished(SyncReport): a sync ended (``cancelled`` tells if it was stopped).
+        segments_merged(): index segments were merged in the background (nothing a search finds
+            changed).
         notice(str message): something the user should know that is not an error.
         error_occurred(str message): a one-line message for the user.
     """
@@ -47,6 +52,7 @@ class Library(QObject):
     sync_progress = Signal(int, int)
     batch_committed = Signal()
     sync_finished = Signal(object)
+    segments_merged = Signal()
     notice = Signal(str)
     error_occurred = Signal(str)
 
@@ -70,6 +76,9 @@ class Library(QObject):
         self._sync_delay_ms = sync_delay_ms
         self._closed = False
         self._cancel = threading.Event()
+        #: Set when a sync or a quit needs the writer: a background merge stops at once.
+        self._merge_stop = threading.Event()
+        self.merging = False
         reader = ReaderContext(corpus, annotations_db, self.notice.emit, quick_table_docs)
         writer = WriterContext(corpus, index_dir, annotations_db, self._cancel, self.notice.emit)
         self.tasks = TaskRunner(reader, writer, self)
@@ -114,10 +123,12 @@ class Library(QObject):
         self._closed = True
         self.watcher.stop()
         self._cancel.set()
+        self._merge_stop.set()
         self.analysis.shutdown()
         self.tasks.shutdown()
 
     def _run_sync(self) -> None:
+        self._merge_stop.set()  # a merge running gives way
         if self._closed:
             return
         WriteOp(
@@ -166,6 +177,31 @@ class Library(QObject):
         if self._sync_again and not report.cancelled:
             self._sync_again = False
             self.sync()
+        elif not report.cancelled:
+            self._merge_when_idle()
+
+    def _merge_when_idle(self) -> None:
+        """Merge the segments the syncs' commits left, one merge a job, while no sync runs (a
+        sync stops it: ``_merge_stop``); searches go on reading the segments as they were."""
+        if self._closed or self.syncing or self.merging or not self.ready:
+            return
+        self.merging = True
+        self._merge_stop.clear()
+        stop = self._merge_stop
+        WriteOp(self.tasks, lambda ctx: index_ops.merge(ctx, stop), self._on_merged).long().failure(
+            self._on_merge_failed
+        ).run()
+
+    def _on_merged(self, merged: bool) -> None:
+        self.merging = False
+        if merged:
+            self.segments_merged.emit()
+            self._merge_when_idle()  # the next one, if any
+
+    def _on_merge_failed(self, exc: Exception) -> None:
+        # Not the user's concern: the index is as it was, and the next sync's commit merges.
+        self.merging = False
+        log.warning("Merging index segments failed: %s", exc)
 
     def _on_sync_failed(self, exc: Exception) -> None:
         self.syncing = False
@@ -179,6 +215,7 @@ class Library(QObject):
             return  # already on it
         self.rebuilding = True
         self.syncing = True
+        self._merge_stop.set()
         self.rebuild_started.emit()
         WriteOp(self.tasks, index_ops.rebuild, self._on_rebuilt).long().failure(self._on_sync_failed).run()
 
