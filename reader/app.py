@@ -70,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--limit", type=cli_analysis.positive_count, default=10, metavar="N", help="print at most N hits (10)"
     )
     search.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    search.add_argument(
+        "--sync",
+        action="store_true",
+        help="bring the index up to date in full first, even when the folder looks unchanged",
+    )
     _add_format(search)
 
     kwic = commands.add_parser("concordance", help="print every occurrence of a query with its context")
@@ -410,8 +415,8 @@ def _main(argv: list[str] | None) -> int:
         if args.batch is not None:
             from reader.batch import run_batch
 
-            return run_batch(corpus, locations, args.batch, args.limit, args.sort, fmt)
-        return cli.run_search(corpus, locations, args.query, args.limit, args.sort, fmt)
+            return run_batch(corpus, locations, args.batch, args.limit, args.sort, fmt, args.sync)
+        return cli.run_search(corpus, locations, args.query, args.limit, args.sort, fmt, args.sync)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

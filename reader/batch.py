@@ -24,14 +24,16 @@ from reader.core.search import SearchResult, SearchService
 BATCH_COLUMNS = ("query", "total", "notes")
 
 
-def run_batch(corpus: Path, locations: Locations, source: str, limit: int, sort: str, fmt: str) -> int:
+def run_batch(
+    corpus: Path, locations: Locations, source: str, limit: int, sort: str, fmt: str, force: bool = False
+) -> int:
     """Answer every line of ``source`` (a file, or ``-`` for standard input)."""
     try:
         stream: BinaryIO = sys.stdin.buffer if source == "-" else open(source, "rb")  # noqa: SIM115
     except OSError as exc:
         raise OSError(f"cannot read {source}: {exc.strerror or exc}") from exc
     try:
-        index, _ = sync_index(corpus, locations, stale_ok=True)
+        index, _ = sync_index(corpus, locations, stale_ok=True, force=force, stories=fmt != "csv")
         service = SearchService(index, search_marks(corpus, locations))  # is:/label: terms too
         try:
             out = CsvOut(sys.stdout) if fmt == "csv" else None

@@ -15,6 +15,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from reader.core import freshness
 from reader.core.corpus import Article, ArticleError, load_articles, plain_text
 from reader.core.index import CorpusIndex, IndexError_, SyncReport, open_index
 from reader.core.language import article_language
@@ -61,11 +62,30 @@ def _say_waiting() -> None:
 
 
 def sync_index(
-    corpus: Path, locations: Locations, show_progress: bool = True, stale_ok: bool = False
+    corpus: Path,
+    locations: Locations,
+    show_progress: bool = True,
+    stale_ok: bool = False,
+    force: bool = False,
+    stories: bool = True,
 ) -> tuple[CorpusIndex, SyncReport]:
     """Open the index and bring it up to date. With ``stale_ok`` (a search), an index that cannot
-    be updated (read-only or full disk) is used as it is, with a note on stderr."""
+    be updated (read-only or full disk) is used as it is, with a note on stderr.
+
+    When the folder's fingerprint (``freshness``: one walk, every file's size and time stamp) is
+    the one the last complete sync saved, and the index is still what that sync left, nothing
+    changed: the sync is skipped. ``force`` syncs anyway (``search --sync``); ``stories`` brings
+    the stories level too (commands whose answer names stories or reads their words)."""
     index = open_index(corpus, locations.index_dir(corpus), on_wait=_say_waiting)
+    folder: str | None = None
+    before: freshness.FolderState | None = None
+    if index.read_only is None:
+        # Taken before the sync: a file changed while it runs differs from it next time.
+        before = freshness.load(index.dir)
+        folder = freshness.fingerprint(corpus)
+        level = None if force or index.rebuilt else freshness.level(index.dir, folder)
+        if level is not None and (level.stories or not stories):
+            return index, SyncReport()
     progress = Progress(sys.stderr) if show_progress else None
     if index.rebuilt and progress is not None and progress.enabled:
         print("The index was damaged or outdated: rebuilding it.", file=sys.stderr)
@@ -80,8 +100,14 @@ def sync_index(
     finally:
         if progress is not None:
             progress.finish()
-    if index.read_only is None:
-        update_stories_quietly(index, progress)
+    if index.read_only is None and folder is not None:
+        state = freshness.index_state(index.dir)
+        # The stories stay level through a sync that committed nothing.
+        stories_level = before is not None and before.stories and before.index == state
+        if stories and not stories_level:
+            stories_level = update_stories_quietly(index, progress)
+        if state is not None and not report.cancelled:
+            freshness.save(index.dir, freshness.FolderState(folder, state, stories_level))
     if report.changed and locations.annotations_db.exists():
         from reader.core.annotation_sync import reconcile
         from reader.core.mark_filter import MarkSource
@@ -101,18 +127,22 @@ def sync_index(
     return index, report
 
 
-def update_stories_quietly(index: CorpusIndex, progress: Progress | None) -> None:
+def update_stories_quietly(index: CorpusIndex, progress: Progress | None) -> bool:
     """Bring the stories (and the words insights read) level with the index; a failure is a
-    note on stderr, not a failed command."""
-    from reader.core.stories import update_stories  # numpy: only for commands that sync
+    note on stderr, not a failed command. Whether they are level now."""
+    from reader.core.stories import update_stories  # numpy: only for commands that need stories
 
     catalog = index.catalog()
     try:
         if progress is not None:
             progress.label = "Finding stories"
-        update_stories(index.dir, index.corpus, catalog, cancel=threading.Event(), progress=progress)
+        changes = update_stories(
+            index.dir, index.corpus, catalog, cancel=threading.Event(), progress=progress
+        )
+        return not changes.cancelled
     except (OSError, sqlite3.Error) as exc:
         print(f"corpus-reader: cannot update the stories: {exc}", file=sys.stderr)
+        return False
     finally:
         catalog.close()
         if progress is not None:
@@ -257,7 +287,7 @@ def format_article(article: Article) -> str:
 
 
 def run_index(corpus: Path, locations: Locations, as_json: bool) -> int:
-    index, report = sync_index(corpus, locations)
+    index, report = sync_index(corpus, locations, force=True)  # its report counts every file
     index.close()
     if as_json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
@@ -275,8 +305,11 @@ def format_report(report: SyncReport) -> str:
     return "\n".join(lines)
 
 
-def run_search(corpus: Path, locations: Locations, text: str, limit: int, sort: str, fmt: str) -> int:
-    index, _ = sync_index(corpus, locations, stale_ok=True)
+def run_search(
+    corpus: Path, locations: Locations, text: str, limit: int, sort: str, fmt: str, force: bool = False
+) -> int:
+    # Only JSON names each hit's story: the stories are brought level for it alone.
+    index, _ = sync_index(corpus, locations, stale_ok=True, force=force, stories=fmt == "json")
     service = SearchService(index, search_marks(corpus, locations))
     try:
         result = search_or_rebuild(index, service, text, limit, sort)
@@ -328,13 +361,9 @@ def _say_notes(notes: list[str], suggestion: str | None, total: int) -> None:
 
 def with_stories(data: dict[str, Any], index: CorpusIndex) -> dict[str, Any]:
     """Each hit with its ``story`` id and the number of ``versions`` in that story."""
-    from reader.core.stories import Stories
+    from reader.core.story_lookup import stories_of  # the word store's table, without numpy
 
-    stories = Stories(index.dir, readonly=index.read_only is not None)
-    try:
-        of = stories.of(h["path"] for h in data["hits"])
-    finally:
-        stories.close()
+    of = stories_of(index.dir, (h["path"] for h in data["hits"]))
     for hit in data["hits"]:
         hit["story"], hit["versions"] = of.get(hit["path"], (None, 1))
     return data

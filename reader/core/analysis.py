@@ -38,12 +38,14 @@ from whoosh.analysis import Analyzer, Token
 from reader.core.stemmers import script_of, stem_for, stemmed_languages, stemmer
 
 __all__ = [
+    "TOKEN",
     "ArticleAnalyzer",
     "LangText",
     "fold",
     "index_terms",
     "query_terms",
     "script_of",
+    "simple_tokens",
     "stemmed_languages",
     "stemmer",
     "token_terms",
@@ -162,6 +164,11 @@ def letter_words(text: str) -> Iterator[str]:
             yield word.lower()
         elif not _CJK.search(word):
             yield unicodedata.normalize("NFC", word).lower()
+
+
+def simple_tokens(text: str) -> bool:
+    """Whether ``tokens(text)`` gives ``TOKEN``'s matches unchanged (no CJK run to split)."""
+    return text.isascii() or not _CJK.search(text)
 
 
 def tokens(text: str) -> Iterator[tuple[str, int, int]]:

@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from whoosh.searching import Searcher
 
-from reader.core.analysis import fold, token_terms
+from reader.core.analysis import fold
 from reader.core.catalog import Catalog
-from reader.core.corpus import Article, ArticleError, load_article
+from reader.core.corpus import ArticleError, load_article
 from reader.core.index import CorpusIndex
 from reader.core.mark_filter import MarkSource
+from reader.core.marking import SNIPPET_CHARS, Span, find_marks, line_fields, snippet, stemmed_tokens
 from reader.core.query import ParsedQuery, marked_terms, parse, sanitize
 from reader.core.ranked import CACHED_RANKINGS, Ranking, rank
 from reader.core.spelling import closest
@@ -24,8 +25,17 @@ if TYPE_CHECKING:  # stories.py reads words with this module's tokens: imported 
     from reader.core.collapse import Collapsed, StoryMap
     from reader.core.stories import Stories
 
-SNIPPET_CHARS = 220
-Span = tuple[int, int]
+__all__ = [
+    "SNIPPET_CHARS",
+    "Hit",
+    "SearchResult",
+    "SearchService",
+    "find_marks",
+    "line_fields",
+    "snippet",
+    "stemmed_tokens",
+    "suggest_query",
+]
 
 
 @dataclass(frozen=True)
@@ -336,138 +346,3 @@ def suggest_query(
     if check.is_empty or not searcher.search(check.query, limit=1):
         return None
     return corrected
-
-
-# --- Marking terms in an article -----------------------------------------------------------
-
-
-def stemmed_tokens(text: str, language: str | None = None) -> Iterator[tuple[tuple[str, ...], int, int]]:
-    """``(terms, start, end)`` for each word of ``text``, as the index analyzes it for an article
-    of ``language`` (offsets into ``text`` as written)."""
-    return token_terms(text, language)
-
-
-def line_fields(article: Article) -> list[str]:
-    """Which index field each line of ``article.plain_text`` belongs to."""
-    fields = ["title"]
-    if article.date_line:
-        fields.append("date")
-    fields.extend("body" for _ in article.blocks)
-    fields.extend("source" for _ in range(len(article.lines) - len(fields)))
-    return fields
-
-
-def find_marks(article: Article, terms: Mapping[str, set[str]], language: str | None = None) -> list[Span]:
-    """Spans of ``article.plain_text`` (in ``language``) that match the query terms: every word
-    whose index terms (folded, stemmed) are among them, marked as written.
-
-    A word that the query has only inside a phrase (``MarkedTerms.phrase_only``) is marked only
-    where the whole phrase stands. Adjacent matched words (a phrase such as "Minsk group") merge
-    into one span.
-    """
-    phrases: Mapping[str, list[tuple[frozenset[str], ...]]] = getattr(terms, "phrases", {})
-    phrase_only: Mapping[str, set[str]] = getattr(terms, "phrase_only", {})
-    spans: list[Span] = []
-    offset = 0
-    text = article.plain_text  # (a property that joins the lines: once, not once per mark)
-    for line, fieldname in zip(article.lines, line_fields(article), strict=True):
-        wanted = terms.get(fieldname)
-        if wanted:
-            tokens = list(token_terms(line, language))
-            marked = _marked_tokens(
-                tokens, wanted, phrase_only.get(fieldname, set()), phrases.get(fieldname, [])
-            )
-            for i in marked:
-                _terms, token_start, token_end = tokens[i]
-                start, end = offset + token_start, offset + token_end
-                if spans and _joinable(text, spans[-1][1], start):
-                    spans[-1] = (spans[-1][0], end)
-                else:
-                    spans.append((start, end))
-        offset += len(line) + 1
-    return spans
-
-
-def _marked_tokens(
-    tokens: list[tuple[tuple[str, ...], int, int]],
-    wanted: set[str],
-    phrase_only: set[str],
-    phrases: list[tuple[frozenset[str], ...]],
-) -> list[int]:
-    """The indexes of ``tokens`` to mark: wanted words, but phrase-only words only in a phrase
-    (a word matches when one of its terms is wanted; a phrase position, when one is among the
-    position's terms)."""
-    marked = [
-        i
-        for i, (terms, _, _) in enumerate(tokens)
-        if any(t in wanted and t not in phrase_only for t in terms)
-    ]
-    if not phrase_only:
-        return marked
-    extra: set[int] = set()
-    for phrase in phrases:
-        n = len(phrase)
-        for i in range(len(tokens) - n + 1):
-            if all(not phrase[k].isdisjoint(tokens[i + k][0]) for k in range(n)):
-                extra.update(range(i, i + n))
-    if not extra:
-        return marked
-    return sorted(extra.union(marked))
-
-
-def _joinable(text: str, end: int, start: int) -> bool:
-    gap = text[end:start]
-    return len(gap) <= 2 and "\n" not in gap and not any(ch.isalnum() for ch in gap)
-
-
-def snippet(
-    article: Article, terms: dict[str, set[str]], width: int = SNIPPET_CHARS, language: str | None = None
-) -> tuple[str, list[Span]]:
-    """A window of body text around the densest cluster of marks (``…`` where cut)."""
-    text = article.plain_text
-    marks = find_marks(article, terms, language)
-    lines_before_body = 1 + (1 if article.date_line else 0)
-    body_start = sum(len(line) + 1 for line in article.lines[:lines_before_body])
-    body_end = body_start + len(article.body)
-    body_marks = [m for m in marks if body_start <= m[0] < body_end]
-    if not body_marks:
-        # No match in the body: show the opening of the article.
-        start, end = body_start, min(body_end, body_start + width)
-        anchor_marks: list[Span] = []
-    else:
-        # The window that starts at a mark and holds the most marks (bounded for huge articles).
-        firsts = [m[0] for m in body_marks[:200]]
-        first = max(firsts, key=lambda f: sum(1 for g in firsts if f <= g < f + width * 3 // 4))
-        start = max(body_start, first - width // 4)
-        end = min(body_end, start + width)
-        anchor_marks = body_marks
-    start = _word_boundary(text, start, body_start, backwards=True)
-    end = _word_boundary(text, end, body_end, backwards=False)
-    raw = text[start:end]
-    piece = raw.replace("\n", " ")
-    prefix = "…" if start > body_start else ""
-    suffix = "…" if end < body_end else ""
-    out_marks = [
-        (m[0] - start + len(prefix), m[1] - start + len(prefix))
-        for m in anchor_marks
-        if m[0] >= start and m[1] <= end
-    ]
-    return prefix + piece + suffix, out_marks
-
-
-def _word_boundary(text: str, pos: int, limit: int, backwards: bool) -> int:
-    if backwards:
-        if pos <= limit:
-            return limit
-        stop = max(limit, pos - 20)
-        i = pos
-        while i > stop and not text[i - 1].isspace():
-            i -= 1
-        return i if i > stop else pos
-    if pos >= limit:
-        return limit
-    stop = min(limit, pos + 20)
-    i = pos
-    while i < stop and not text[i].isspace():
-        i += 1
-    return i

@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from reader.core.catalog import Catalog
+from reader.core.story_lookup import story_sizes
 from reader.core.wordstore import BOUNDARY, Changes, ProgressFn, WordStore, store_path, unpack
 
 NUM_PERM = 128
@@ -338,26 +339,7 @@ class Stories:
         """``path -> (story, number of versions)``; paths not yet in a story are left out."""
         if self.store is None:
             return {}
-        db = self.store.db
-        paths = list(paths)
-        story: dict[str, int] = {}
-        for i in range(0, len(paths), 500):
-            chunk = paths[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            story.update(
-                db.execute(
-                    f"SELECT path, story FROM docs WHERE story IS NOT NULL AND path IN ({marks})", chunk
-                )
-            )
-        sizes: dict[int, int] = {}
-        ids = sorted(set(story.values()))
-        for i in range(0, len(ids), 500):
-            part = ids[i : i + 500]
-            marks = ",".join("?" * len(part))
-            sizes.update(
-                db.execute(f"SELECT story, count(*) FROM docs WHERE story IN ({marks}) GROUP BY story", part)
-            )
-        return {p: (s, sizes.get(s, 1)) for p, s in story.items()}
+        return story_sizes(self.store.db, paths)
 
     def versions(self, story: int) -> list[str]:
         """The paths of a story's articles, oldest first (undated last)."""

@@ -32,6 +32,7 @@ from reader.core.analysis import CJK, TOKEN, index_terms, tokens
 from reader.core.catalog import Catalog
 from reader.core.corpus import Article, ArticleError, load_article
 from reader.core.language import article_language
+from reader.core.story_lookup import STORE_FILE
 
 # The index's own words (analysis.tokens: letters, digits and combining marks, so a Devanagari,
 # Bengali or Thai word keeps its vowel signs; each Han character and kana a word of its own),
@@ -59,7 +60,7 @@ def word_stems(text: str, language: str | None = None) -> Iterator[tuple[str, in
 #: words); 3: folded terms by language; 2: Porter
 #: stems, token arrays raw; 1: zlib.
 STORE_VERSION = 4
-STORE_NAME = "words.sqlite3"
+STORE_NAME = STORE_FILE
 #: Term id marking the end of a sentence or line (n-grams never cross it).
 BOUNDARY = 0
 #: Articles read between commits: an interrupted update keeps what it did.
