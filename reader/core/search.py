@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,9 @@ from reader.core.marking import SNIPPET_CHARS, Span, find_marks, line_fields, sn
 from reader.core.query import ParsedQuery, marked_terms, parse, sanitize
 from reader.core.ranked import CACHED_RANKINGS, Ranking, rank
 from reader.core.spelling import closest
+
+#: Snippets a SearchService keeps (per index generation): a few pages of several queries.
+CACHED_SNIPPETS = 2000
 
 if TYPE_CHECKING:  # stories.py reads words with this module's tokens: imported when used
     from reader.core.collapse import Collapsed, StoryMap
@@ -148,6 +151,9 @@ class SearchService:
         #: Rankings of recent queries of this searcher, newest last: paging, re-sorting and
         #: search-as-you-type (backspace) reuse them. Cleared when the index changes.
         self._rankings: OrderedDict[tuple[object, ...], Ranking] = OrderedDict()
+        #: Snippets of recent hits, by path and query terms: paging back, re-sorting and the
+        #: window's rows scrolled into view again reuse them. Cleared with the rankings.
+        self._snippets: OrderedDict[tuple[object, ...], tuple[str, tuple[Span, ...]]] = OrderedDict()
         #: Part of every cache key: a filter hook whose answers depend on state outside the index
         #: (annotations, read state) sets this to a function returning that state's generation.
         self.state_generation: Callable[[], object] = lambda: None
@@ -182,9 +188,9 @@ class SearchService:
         """A searcher that sees the latest committed documents."""
         if self._searcher is None:
             self._searcher = self.index.ix.searcher()
-            self._rankings.clear()
+            self.forget()
         elif not self._searcher.up_to_date():
-            self._rankings.clear()  # rankings were of the old documents
+            self.forget()  # rankings and snippets were of the old documents
             # Open anew rather than refresh(): Whoosh reuses segment readers by segment id, so a
             # refreshed searcher keeps seeing documents deleted from an old segment (and a
             # searcher of an empty index cannot refresh at all).
@@ -192,18 +198,25 @@ class SearchService:
             self._searcher = self.index.ix.searcher()
         return self._searcher
 
+    def forget(self) -> None:
+        """Drop the remembered rankings and snippets (the next search works from scratch)."""
+        self._rankings.clear()
+        self._snippets.clear()
+
     def search(
         self,
         text: str,
         limit: int = 50,
         offset: int = 0,
         sort: str = "relevance",
-        snippets: bool = True,
+        snippets: bool | int = True,
         collapse: bool = False,
     ) -> SearchResult:
         """Run a user query; return ``limit`` hits from ``offset`` and the total count. With
-        ``collapse``, one hit per story (``offset`` and ``limit`` count stories). An empty query
-        lists every article, as the window's list does (``every_article``)."""
+        ``collapse``, one hit per story (``offset`` and ``limit`` count stories). ``snippets``:
+        every hit's (True), none (False), or the first N hits' (the rows a window shows at
+        once; ``with_snippets`` gives the others theirs when they come into view). An empty
+        query lists every article, as the window's list does (``every_article``)."""
         if not text.strip():
             return self.every_article(text, limit, offset, sort)
         searcher = self.searcher()
@@ -238,8 +251,9 @@ class SearchService:
             )
             for s, d in page
         ]
-        if snippets:
-            result.hits = [self._with_snippet(h, result.terms) for h in result.hits]
+        count = len(result.hits) if snippets is True else 0 if snippets is False else max(0, snippets)
+        if count:
+            result.hits[:count] = self.with_snippets(result.hits[:count], result.terms)
         if self.marks is not None:
             result.hits = self.marks.annotate(result.hits)
         if result.total == 0:
@@ -299,13 +313,27 @@ class SearchService:
         self._last_collapsed = (key, collapsed)
         return collapsed
 
-    def _with_snippet(self, hit: Hit, terms: dict[str, set[str]]) -> Hit:
-        try:
-            article = load_article(self.index.corpus, hit.path)
-        except ArticleError:
-            return hit
-        text, marks = snippet(article, terms, language=hit.language)
-        return replace(hit, snippet=text, snippet_marks=tuple(marks))
+    def with_snippets(self, hits: Sequence[Hit], terms: Mapping[str, set[str]]) -> list[Hit]:
+        """``hits`` with their snippets for the query ``terms`` (``SearchResult.terms``)."""
+        self.searcher()  # (a changed index drops the snippets of its old documents)
+        key = terms_key(terms)
+        return [self._with_snippet(h, terms, key) for h in hits]
+
+    def _with_snippet(self, hit: Hit, terms: Mapping[str, set[str]], key: object) -> Hit:
+        cache_key = (hit.path, hit.language, key)
+        found = self._snippets.get(cache_key)
+        if found is None:
+            try:
+                article = load_article(self.index.corpus, hit.path)
+            except ArticleError:
+                return hit
+            text, marks = snippet(article, terms, language=hit.language)
+            found = self._snippets[cache_key] = (text, tuple(marks))
+            while len(self._snippets) > CACHED_SNIPPETS:
+                self._snippets.popitem(last=False)
+        else:
+            self._snippets.move_to_end(cache_key)
+        return replace(hit, snippet=found[0], snippet_marks=found[1])
 
     def suggest(self, parsed: ParsedQuery) -> str | None:
         """'Did you mean …' for a query without hits (see ``suggest_query``)."""
@@ -316,6 +344,17 @@ class SearchService:
         word = fold(word)
         near = closest(word, self.catalog().words_near(word, maxdist=maxdist, prefix=1), maxdist)
         return [word, *(w for _, _, w in near)]
+
+
+def terms_key(terms: Mapping[str, set[str]]) -> object:
+    """A hashable key of a query's marked terms (its fields' terms and phrases)."""
+    phrases: Mapping[str, list[tuple[frozenset[str], ...]]] = getattr(terms, "phrases", {})
+    phrase_only: Mapping[str, set[str]] = getattr(terms, "phrase_only", {})
+    return (
+        frozenset((f, frozenset(v)) for f, v in terms.items()),
+        frozenset((f, tuple(p)) for f, p in phrases.items()),
+        frozenset((f, frozenset(v)) for f, v in phrase_only.items()),
+    )
 
 
 def suggest_query(

@@ -47,6 +47,9 @@ sys.path[:0] = [str(ROOT), str(HERE)]
 
 SEARCH_LIMIT = 50
 APP_PAGE = 50  # reader.gui.operations.search.PAGE_SIZE: what the window actually asks for
+#: reader.gui.operations.search.FIRST_SNIPPETS: the rows in view, the only ones a window's
+#: search makes snippets for (the others get theirs when scrolled into view).
+APP_SNIPPETS = 12
 LIST_ROWS = 100_000
 GUI_QUERY = "oil prices"
 
@@ -255,13 +258,13 @@ class Ours:
         index.close()
         return opened
 
-    def search(self, query: Query, limit: int = SEARCH_LIMIT) -> int:
+    def search(self, query: Query, limit: int = SEARCH_LIMIT, snippets: bool | int = True) -> int:
         from reader.core.search import SearchService
 
         if self.service is None:
             self.service = SearchService(self.index)
-        self.service._rankings.clear()  # every query of the mix is timed from scratch
-        return self.service.search(query.text, limit=limit).total
+        self.service.forget()  # every query of the mix is timed from scratch (rankings, snippets)
+        return self.service.search(query.text, limit=limit, snippets=snippets).total
 
     def search_old_path(self, query: Query, limit: int = SEARCH_LIMIT) -> int:
         """The search path before the set-based ranking: one unlimited Whoosh pass per query
@@ -564,10 +567,11 @@ def measure_search(engine: Any, queries: list[Query], repeat: int) -> dict[str, 
         for _ in range(repeat):
             for q in queries:
                 started = now()
-                engine.search(q, limit=APP_PAGE)
+                engine.search(q, limit=APP_PAGE, snippets=APP_SNIPPETS)
                 page.append((now() - started) * 1000)
         out["search_app_page"] = {
             "limit": APP_PAGE,
+            "snippets": APP_SNIPPETS,
             "p50_ms": round(percentile(page, 50), 1),
             "p95_ms": round(percentile(page, 95), 1),
         }
@@ -1173,7 +1177,7 @@ def report(results: dict[str, Any]) -> str:
         (f"search p50 (limit {SEARCH_LIMIT}, snippets): ms", ("search", "p50_ms")),
         (f"search p95 (limit {SEARCH_LIMIT}, snippets): ms", ("search", "p95_ms")),
         ("search max: ms", ("search", "max_ms")),
-        (f"search p95 at the app's page ({APP_PAGE}): ms", ("search_app_page", "p95_ms")),
+        (f"search p95, window ({APP_PAGE} hits, {APP_SNIPPETS} snippets): ms", ("search_app_page", "p95_ms")),
         ("search p50, old path (unlimited Whoosh pass): ms", ("search_old_path", "p50_ms")),
         ("search p95, old path (unlimited Whoosh pass): ms", ("search_old_path", "p95_ms")),
     ]

@@ -4,14 +4,17 @@ newest of them is what the list shows."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
-from reader.core.search import SearchResult
+from reader.core.search import Hit, SearchResult
 from reader.core.similar import SimilarResult, more_like_this
 from reader.gui.tasks.runner import ReadOp, TaskRunner
 from reader.gui.views.article_list import Row, row_from_article
 
-PAGE_SIZE = 50  # hits with snippets a search answers with; scrolling asks for more
+PAGE_SIZE = 50  # hits a search answers with; scrolling asks for more
+#: Of those, the hits that come with their snippets when the list is not shown yet (a window's
+#: worth); the others get theirs as they come into view (``fill_snippets``).
+FIRST_SNIPPETS = 12
 LIST = "list"  # the key of what the article list shows
 
 
@@ -25,13 +28,21 @@ def list_articles(tasks: TaskRunner, sort: str, success: Callable[[list[Row]], N
 
 
 def search(
-    tasks: TaskRunner, text: str, sort: str, collapse: bool, success: Callable[[SearchResult], None]
+    tasks: TaskRunner,
+    text: str,
+    sort: str,
+    collapse: bool,
+    success: Callable[[SearchResult], None],
+    snippets: int = FIRST_SNIPPETS,
 ) -> ReadOp[SearchResult]:
-    """The first page of hits for ``text``; with ``collapse``, one hit per story (its other
-    matching versions attached)."""
+    """The first page of hits for ``text``, the first ``snippets`` of them (the rows in view)
+    with their snippets; with ``collapse``, one hit per story (its other matching versions
+    attached)."""
     op = ReadOp(
         tasks,
-        lambda ctx: ctx.service.search(text, limit=PAGE_SIZE, offset=0, sort=sort, collapse=collapse),
+        lambda ctx: ctx.service.search(
+            text, limit=PAGE_SIZE, offset=0, sort=sort, collapse=collapse, snippets=snippets
+        ),
         success,
     )
     op.supersedes(LIST).described("Search failed")
@@ -46,13 +57,25 @@ def next_page(
     offset: int,
     success: Callable[[SearchResult], None],
 ) -> ReadOp[SearchResult]:
-    """The page of hits from ``offset``: part of the latest search, stale with it."""
+    """The page of hits from ``offset`` (without snippets: ``fill_snippets`` gives the rows
+    in view theirs): part of the latest search, stale with it."""
     op = ReadOp(
         tasks,
-        lambda ctx: ctx.service.search(text, limit=PAGE_SIZE, offset=offset, sort=sort, collapse=collapse),
+        lambda ctx: ctx.service.search(
+            text, limit=PAGE_SIZE, offset=offset, sort=sort, collapse=collapse, snippets=False
+        ),
         success,
     )
     op.continues(LIST, tasks.generations.latest(LIST)).described("Search failed")
+    return op
+
+
+def fill_snippets(
+    tasks: TaskRunner, hits: list[Hit], terms: Mapping[str, set[str]], success: Callable[[list[Hit]], None]
+) -> ReadOp[list[Hit]]:
+    """The snippets of rows that came into view (the hits of the latest search; stale with it)."""
+    op = ReadOp(tasks, lambda ctx: ctx.service.with_snippets(hits, terms), success)
+    op.continues(LIST, tasks.generations.latest(LIST)).described("Cannot show the snippets")
     return op
 
 

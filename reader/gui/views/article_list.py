@@ -174,6 +174,20 @@ class ArticleListModel(QAbstractListModel):
         # ask for the page that is arriving.
         self._waiting_for_more = False
 
+    def set_snippets(self, hits: list[Hit]) -> None:
+        """Give the rows of ``hits`` (top-level rows, by path) the snippets these carry."""
+        changed = []
+        for hit in hits:
+            i = self.row_of(hit.path)
+            if i < 0 or self._rows[i].depth:
+                continue
+            fresh = row_from_hit(hit)
+            self._rows[i] = replace(self._rows[i], snippet=fresh.snippet, snippet_html=fresh.snippet_html)
+            changed.append(i)
+        if changed:
+            roles = [SnippetRole, Qt.ItemDataRole.AccessibleDescriptionRole]
+            self.dataChanged.emit(self.index(min(changed)), self.index(max(changed)), roles)
+
     def row_of(self, path: str) -> int:
         """The row of article ``path``, or -1 (a dict, built on first use: 100,000 rows)."""
         if self._row_index is None:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import html
 import re
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QPoint, QTimer, Signal, Slot
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QListView
 
-from reader.core.search import SearchResult
+from reader.core.search import Hit, SearchResult
 from reader.core.similar import SimilarResult
 from reader.gui.operations import search as search_ops
 from reader.gui.tasks.library import Library
@@ -75,6 +76,13 @@ class SearchController(QObject):
         self.terms: dict[str, set[str]] = {}
         self._refreshing = False  # the answer on its way re-runs the query: keep the selection
         self._pending_select: str | None = None
+        #: Hits of the current search whose rows have no snippet yet, by path: the rows asked
+        #: for theirs as they come into view (on the reader lane) and are taken out of here.
+        self._unfilled: dict[str, Hit] = {}
+        self._fill = QTimer(self)
+        self._fill.setSingleShot(True)
+        self._fill.setInterval(0)
+        self._fill.timeout.connect(self._fill_rows_in_view)
         for label, value in SORTS:
             sort_combo.addItem(label, value)
         self._debounce = QTimer(self)
@@ -87,6 +95,8 @@ class SearchController(QObject):
         collapse.toggled.connect(self._on_collapse_toggled)
         note.linkActivated.connect(self._on_note_link_activated)
         model.more_requested.connect(self._on_model_more_requested)
+        view.verticalScrollBar().valueChanged.connect(self._on_view_scrolled)
+        view.verticalScrollBar().rangeChanged.connect(self._on_view_scrolled)
 
     def set_library(self, library: Library) -> None:
         self.library = library
@@ -132,6 +142,7 @@ class SearchController(QObject):
                 self.sort(),
                 self.collapse.isChecked(),
                 lambda result: self._on_searched(result, open_top),
+                snippets=self.rows_in_view(),
             ).run()
         else:
             self.terms = {}
@@ -151,6 +162,31 @@ class SearchController(QObject):
         self.header.setText(f"Finding articles like “{title}”…")
         self._refreshing = False
         search_ops.more_like(self.library.tasks, path, self._on_similar_found).run()
+
+    def rows_in_view(self) -> int:
+        """How many search rows the list shows at once (a row more for one cut at the bottom)."""
+        line = QFontMetrics(self.view.font()).lineSpacing()
+        return max(4, self.view.viewport().height() // (line * 4 + 14) + 2)
+
+    def _fill_rows_in_view(self) -> None:
+        """Ask for the snippets of the rows in view that have none yet (once each)."""
+        if self.library is None or not self._unfilled:
+            return
+        viewport = self.view.viewport()
+        first = self.view.indexAt(QPoint(1, 1)).row()
+        last = self.view.indexAt(QPoint(1, viewport.height() - 2)).row()
+        if first < 0:
+            return
+        if last < 0:
+            last = self.model.rowCount() - 1
+        hits = []
+        for row in range(first, last + 2):  # and the next row, half in view after a scroll
+            path = self.model.path_at(row)
+            hit = self._unfilled.pop(path, None) if path is not None else None
+            if hit is not None:
+                hits.append(hit)
+        if hits:
+            search_ops.fill_snippets(self.library.tasks, hits, self.terms, self.model.set_snippets).run()
 
     def selected_path(self) -> str | None:
         index = self.view.currentIndex()
@@ -181,6 +217,7 @@ class SearchController(QObject):
     # --- answers -----------------------------------------------------------------------
 
     def _on_listed(self, rows: list[Row]) -> None:
+        self._unfilled = {}
         self._keep_selection()
         self.delegate.show_snippets = False
         self.model.set_rows(rows)
@@ -194,9 +231,13 @@ class SearchController(QObject):
     def _on_searched(self, result: SearchResult, open_top: bool = False) -> None:
         rows = [row_from_hit(h) for h in result.hits]
         if result.offset > 0:
+            self._unfilled.update((h.path, h) for h in result.hits if not h.snippet)
             self.model.append_rows(rows)
+            self._fill.start()
             return
         self.terms = result.terms
+        self._unfilled = {h.path: h for h in result.hits if not h.snippet}
+        self._fill.start()
         self._keep_selection()
         self.delegate.show_snippets = True
         # Collapsed, the list has a row per story.
@@ -226,6 +267,7 @@ class SearchController(QObject):
             self.view.setFocus()
 
     def _on_similar_found(self, result: SimilarResult) -> None:
+        self._unfilled = {}
         self._keep_selection()
         self.delegate.show_snippets = True
         self.model.set_rows([row_from_hit(h) for h in result.hits], len(result.hits))
@@ -269,6 +311,11 @@ class SearchController(QObject):
     def _on_note_link_activated(self, link: str) -> None:
         if link.startswith("suggest:"):
             self.search(link.removeprefix("suggest:"))
+
+    @Slot()
+    def _on_view_scrolled(self) -> None:
+        if self._unfilled:
+            self._fill.start()
 
     @Slot(int)
     def _on_model_more_requested(self, loaded: int) -> None:
