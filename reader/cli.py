@@ -338,10 +338,11 @@ def search_or_rebuild(
         try:
             result: SearchResult | None = service.search(text, limit=limit, sort=sort)
         except Exception:
-            if not index.damaged(thorough=True):
+            damaged = index.damaged(thorough=True)
+            gc.collect()  # (while ResourceWarnings are ignored: the damaged file's handle)
+            if not damaged:
                 raise
             result = None
-        gc.collect()
     if result is None:
         service.close()
         print("The index was damaged: rebuilding it.", file=sys.stderr)

@@ -24,23 +24,53 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.core.corpus import FileStat, walk_corpus
+from reader.core.corpus import ARTICLE_SUFFIXES
 
 STATE_NAME = "folder-state.json"
 
 
 def fingerprint(corpus: Path) -> str:
-    """A digest of what a sync's walk sees of ``corpus``: the same files, sizes, time stamps
-    and unreadable paths give the same digest."""
+    """A digest of everything a sync's walk (``corpus.walk_corpus``) decides on: the same
+    files, sizes, time stamps and unreadable paths give the same digest.
+
+    The walk follows ``walk_corpus``'s rules (hidden names skipped, linked folders not entered,
+    only article names) but keeps more of what it sees (each file's type, a link's real target,
+    the error of a path that cannot be examined): whatever changes what ``walk_corpus`` yields
+    changes the digest. It is leaner than ``walk_corpus`` (no objects per file, no sorting: a
+    folder lists in the same order while it is unchanged), since it is most of what a search
+    that finds nothing changed costs.
+    """
     digest = hashlib.blake2b(digest_size=20)
     parts: list[str] = []
-    for item in walk_corpus(corpus):
-        if isinstance(item, FileStat):
-            parts.append(f"{item.path}\0{item.size}\0{item.mtime_ns}")
-        else:
-            parts.append(f"{item[0]}\0!{item[1]}")
+    stack = [os.fspath(corpus)]
+    suffixes = ARTICLE_SUFFIXES
+    while stack:
+        folder = stack.pop()
+        parts.append(f"{folder}/")
+        try:
+            entries = os.scandir(folder)
+        except OSError as exc:
+            parts.append(f"!{exc.errno}")
+            continue
+        with entries:
+            for entry in entries:
+                name = entry.name
+                if name[0] == ".":
+                    continue
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+                        continue
+                    if not name.lower().endswith(suffixes):
+                        continue
+                    st = entry.stat()
+                    link = os.path.realpath(entry.path) if entry.is_symlink() else ""
+                except OSError as exc:
+                    parts.append(f"{name}\0!{exc.errno}")
+                    continue
+                parts.append(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_mode >> 12}\0{link}")
         if len(parts) >= 4096:
-            digest.update("\n".join(parts).encode("utf-8", "surrogateescape") + b"\n")
+            digest.update("\n".join(parts).encode("utf-8", "surrogateescape"))
             parts.clear()
     digest.update("\n".join(parts).encode("utf-8", "surrogateescape"))
     return digest.hexdigest()

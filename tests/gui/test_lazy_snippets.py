@@ -19,7 +19,22 @@ from tests.helpers import write_article
 @pytest.fixture
 def many(tmp_path: Path) -> Path:
     folder = tmp_path / "many"
-    words = "ship crane cargo tide pier ferry grain coal steel union strike fog storm quay".split()
+    words = [
+        "ship",
+        "crane",
+        "cargo",
+        "tide",
+        "pier",
+        "ferry",
+        "grain",
+        "coal",
+        "steel",
+        "union",
+        "strike",
+        "fog",
+        "storm",
+        "quay",
+    ]
     for i in range(120):
         rng = random.Random(i)  # articles unlike each other: no two make one story
         text = " ".join(rng.choice(words) for _ in range(60))
