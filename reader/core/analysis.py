@@ -27,6 +27,7 @@ worker process.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -48,6 +49,7 @@ __all__ = [
     "simple_tokens",
     "stemmed_languages",
     "stemmer",
+    "token_spans",
     "token_terms",
     "tokens",
 ]
@@ -164,6 +166,28 @@ def letter_words(text: str) -> Iterator[str]:
             yield word.lower()
         elif not _CJK.search(word):
             yield unicodedata.normalize("NFC", word).lower()
+
+
+def token_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
+    """Where ``text`` has one of ``words`` as a token (as ``TOKEN`` splits it: a whole word,
+    not part of a longer or a dotted one such as "U.S"), in order."""
+    wanted = frozenset(words)
+    if not wanted:
+        return []
+    pattern = _token_pattern(wanted)
+    start_ok = _TOKEN_START.match
+    # (The start is checked apart: a pattern that begins with a look-behind is tried at
+    # every position; one that begins with the words skips to their first letters.)
+    return [m.span() for m in pattern.finditer(text) if start_ok(text, m.start())]
+
+
+@functools.lru_cache(maxsize=512)
+def _token_pattern(words: frozenset[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?:{alternatives})(?!{_W})(?!\.{_W})")
+
+
+_TOKEN_START = re.compile(rf"(?<!{_W})(?<!{_W}\.)")
 
 
 def simple_tokens(text: str) -> bool:

@@ -15,7 +15,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 
-from reader.core.analysis import TOKEN, index_terms, simple_tokens, token_terms
+from reader.core.analysis import TOKEN, index_terms, simple_tokens, token_spans, token_terms
 from reader.core.corpus import Article
 
 SNIPPET_CHARS = 220
@@ -59,6 +59,19 @@ def _marks(
 ) -> list[Span]:
     phrases: Mapping[str, list[tuple[frozenset[str], ...]]] = getattr(terms, "phrases", {})
     phrase_only: Mapping[str, set[str]] = getattr(terms, "phrase_only", {})
+    if only == "body":
+        wanted = terms.get("body")
+        if not wanted:
+            return []
+        body = article.body
+        if not phrase_only.get("body") and simple_tokens(body):
+            # The body at once: no token reaches over a line break, so its tokens are its
+            # lines' tokens, and spans never merge over one.
+            body_start = sum(len(line) + 1 for line in article.lines[: 1 + bool(article.date_line)])
+            return [
+                (body_start + a, body_start + b)
+                for a, b in _merged(body, _plain_spans(body, language, wanted))
+            ]
     spans: list[Span] = []
     offset = 0
     for line, fieldname in zip(article.lines, line_fields(article), strict=True):
@@ -67,19 +80,29 @@ def _marks(
             found = _line_spans(
                 line, language, wanted, phrase_only.get(fieldname, set()), phrases.get(fieldname, [])
             )
-            # Spans merge within a line only: a gap holding a line break never joins.
-            last: Span | None = None
-            for start, end in found:
-                if last is not None and _joinable(line, last[1], start):
-                    last = (last[0], end)
-                else:
-                    if last is not None:
-                        spans.append((offset + last[0], offset + last[1]))
-                    last = (start, end)
-            if last is not None:
-                spans.append((offset + last[0], offset + last[1]))
+            spans.extend((offset + a, offset + b) for a, b in _merged(line, found))
         offset += len(line) + 1
     return spans
+
+
+def _merged(text: str, spans: list[Span]) -> list[Span]:
+    """Adjacent spans (a space or a dash apart) as one."""
+    out: list[Span] = []
+    for start, end in spans:
+        if out and _joinable(text, out[-1][1], start):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def _plain_spans(text: str, language: str | None, wanted: set[str]) -> list[Span]:
+    """The words of ``text`` (without CJK runs) whose index terms are wanted, as spans."""
+    words = _words(language, wanted)
+    found = words.matching(set(TOKEN.findall(text)))
+    if not found:
+        return []
+    return token_spans(text, found)
 
 
 def _line_spans(
@@ -92,11 +115,10 @@ def _line_spans(
     """The words of one line to mark, as ``(start, end)`` in the line, in order."""
     if simple_tokens(line):
         # (tokens() gives TOKEN's matches unchanged here, so its words are these.)
-        found = _words(language, wanted).matching(set(TOKEN.findall(line)))
-        if not found:
-            return []  # no word of the query, so no phrase of it either
         if not phrase_only:
-            return [m.span() for m in TOKEN.finditer(line) if m.group() in found]
+            return _plain_spans(line, language, wanted)
+        if not _words(language, wanted).matching(set(TOKEN.findall(line))):
+            return []  # no word of the query, so no phrase of it either
     tokens = list(token_terms(line, language))
     return [(tokens[i][1], tokens[i][2]) for i in _marked_tokens(tokens, wanted, phrase_only, phrases)]
 

@@ -100,6 +100,7 @@ def mixed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CorpusIndex]:
         "2021-01-03",
         "Oil. Prices, oil-prices; oil–prices and oil\u00a0prices. The Federal",
         "Reserve met. Federal Reserve, federal reserves: oil prices (oil) [prices].",
+        "U.S. oil.prices U.S.oil oil.. prices oil_prices x.oil oil. 9oil oil9 oils oil's Oil OIL.",
     )
     index = open_index(corpus, root / "index")
     index.sync()
@@ -113,6 +114,8 @@ def queries() -> list[str]:
     texts = [
         "oil",
         "oil prices",
+        "U.S. oil",
+        "oils",
         '"oil prices"',
         '"Federal Reserve"',
         "Federal Reserve",
@@ -172,3 +175,17 @@ def test_body_marks_are_the_body_part_of_all_marks(mixed: CorpusIndex) -> None:
     title_end = len(article.title)
     assert [article.plain_text[s:e] for s, e in everything if e <= title_end] == ["Oil prices oil"]
     assert body_marks(article, terms) == [m for m in everything if m[0] > title_end]
+
+
+def test_token_spans_find_the_tokens_the_tokenizer_makes() -> None:
+    from reader.core.analysis import TOKEN, token_spans
+
+    rng = random.Random(4)
+    pieces = ["oil", "Oil", "oils", "U.S", "U", "S", ".", "..", " ", "-", "_", "9", "é", "\u0301", "x", "\n"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 14)))
+        # (Words as the tokenizer gives them: some of the text's, and one it may not have.)
+        words = {w for w in TOKEN.findall(text) if rng.random() < 0.5}
+        words |= {w for w in TOKEN.findall(rng.choice(pieces) + rng.choice(pieces))}
+        expected = [m.span() for m in TOKEN.finditer(text) if m.group() in words]
+        assert token_spans(text, words) == expected, (text, words)
