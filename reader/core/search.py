@@ -19,6 +19,7 @@ from reader.core.mark_filter import MarkSource
 from reader.core.marking import SNIPPET_CHARS, Span, find_marks, line_fields, snippet, stemmed_tokens
 from reader.core.query import ParsedQuery, marked_terms, parse, sanitize
 from reader.core.ranked import CACHED_RANKINGS, Ranking, rank
+from reader.core.ranking import Matches, Unsupported
 from reader.core.spelling import closest
 
 #: Snippets a SearchService keeps (per index generation): a few pages of several queries.
@@ -382,6 +383,15 @@ def suggest_query(
     if not changed:
         return None
     check = parse(corrected, searcher.reader(), similar_words)
-    if check.is_empty or not searcher.search(check.query, limit=1):
+    if check.is_empty or not _matches_any(searcher, check.query):
         return None
     return corrected
+
+
+def _matches_any(searcher: Searcher, q: Any) -> bool:
+    """Whether any article matches ``q`` (by sets, as rankings count; Whoosh's own search for
+    a query shape those do not know)."""
+    try:
+        return Matches(searcher, q).total > 0
+    except Unsupported:
+        return bool(searcher.search(q, limit=1))

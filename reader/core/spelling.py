@@ -59,11 +59,22 @@ def edit_distance(a: str, b: str, limit: int | None = None) -> int:
     return prev[-1]
 
 
+def _may_be_within(letters: Counter[str], candidate: str, maxdist: int) -> bool:
+    """False when ``candidate`` is surely more than ``maxdist`` edits from the word whose
+    letters are counted in ``letters``: an edit adds or removes at most one letter on each side
+    (a transposition none), so the letters either word has more of bound the distance below."""
+    other = Counter(candidate)
+    return sum((letters - other).values()) <= maxdist and sum((other - letters).values()) <= maxdist
+
+
 def closest(word: str, candidates: Iterable[tuple[str, int]], maxdist: int = 2) -> list[tuple[int, int, str]]:
     """``(distance, -articles, word)`` for each candidate within ``maxdist``, best first."""
     ranked = []
+    letters = Counter(word)
     for candidate, df in candidates:
         if candidate == word:
+            continue
+        if not _may_be_within(letters, candidate, maxdist):
             continue
         d = edit_distance(word, candidate, maxdist)
         if d <= maxdist:

@@ -301,3 +301,24 @@ def test_a_bare_operator_is_not_searched_as_a_word(service: SearchService, query
     assert result.total == 0 and result.notes
     assert any("nothing" in note for note in result.notes)
     assert service.search(query.lower()).total > 0  # a lower-case word is a word
+
+
+def test_closest_skips_only_words_surely_too_far() -> None:
+    import random
+
+    from reader.core.spelling import closest, edit_distance
+
+    rng = random.Random(5)
+    letters = "abcdeé"
+    for _ in range(300):
+        word = "".join(rng.choice(letters) for _ in range(rng.randrange(1, 8)))
+        candidates = [
+            ("".join(rng.choice(letters) for _ in range(rng.randrange(1, 9))), i) for i in range(40)
+        ]
+        for maxdist in (1, 2):
+            expected = sorted(
+                (edit_distance(word, c, maxdist), -df, c)
+                for c, df in candidates
+                if c != word and edit_distance(word, c, maxdist) <= maxdist
+            )
+            assert closest(word, candidates, maxdist) == expected
