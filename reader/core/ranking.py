@@ -30,6 +30,8 @@ from whoosh.util import make_binary_tree
 from reader.core.mark_filter import MarkQuery
 
 Scores = dict[int, float]
+#: A term's posting blocks: each block's document numbers and values (encoded positions).
+Blocks = list[tuple[tuple[int, ...], tuple[Any, ...]]]
 
 
 class Unsupported(Exception):
@@ -49,6 +51,9 @@ class _Segment:
         self.schema = searcher.schema
         self.deleted: frozenset[int] = frozenset(getattr(self.reader, "deleted_docs_set", ()) or ())
         self._postings: dict[tuple[str, bytes], tuple[list[int], list[float]]] = {}
+        #: The blocks of a term's postings with their values (its word positions), as read for
+        #: ``postings``: a phrase check reads positions from these, not from disk again.
+        self._blocks: dict[tuple[str, bytes], Blocks] = {}
         self._ids: dict[wq.Query, set[int]] = {}
         self._live: set[int] | None = None
 
@@ -62,8 +67,15 @@ class _Segment:
         key = (fieldname, text)
         found = self._postings.get(key)
         if found is None:
-            found = _read_postings(self.reader.postings(fieldname, text)) if key in self.reader else ([], [])
+            blocks: Blocks | None = [] if self.schema[fieldname].format.supports("positions") else None
+            found = (
+                _read_postings(self.reader.postings(fieldname, text), blocks)
+                if key in self.reader
+                else ([], [])
+            )
             self._postings[key] = found
+            if blocks:
+                self._blocks[key] = blocks
         return found
 
     def term_bytes(self, node: wq.Term) -> bytes | None:
@@ -208,10 +220,20 @@ class _Segment:
     def _positions(self, fieldname: str, text: bytes, docs: set[int]) -> dict[int, list[int]]:
         """Where the term stands in each of ``docs`` (which all hold it)."""
         decode = self.schema[fieldname].format.decode_positions
+        self.postings(fieldname, text)
+        blocks = self._blocks.get((fieldname, text))
+        if blocks is not None:
+            out: dict[int, list[int]] = {}
+            for ids, values in blocks:
+                if not docs.isdisjoint(ids):
+                    for d, value in zip(ids, values, strict=True):
+                        if d in docs:
+                            out[d] = decode(value)
+            return out
         matcher: Any = self.reader.postings(fieldname, text)
         while type(matcher).__name__ == "FilterMatcher":
             matcher = matcher.child
-        out: dict[int, list[int]] = {}
+        out = {}
         if not (hasattr(matcher, "_read_ids") and hasattr(matcher, "_read_values")):
             while matcher.is_active():
                 if matcher.id() in docs:
@@ -353,14 +375,17 @@ def _compiled(node: wq.NumericRange, segment: _Segment) -> wq.Query:
     return node._compile_query(segment.reader)
 
 
-def _read_postings(matcher: Any) -> tuple[list[int], list[float]]:
-    """A term's document numbers and weights, a block at a time where the codec allows."""
+def _read_postings(matcher: Any, blocks: Blocks | None = None) -> tuple[list[int], list[float]]:
+    """A term's document numbers and weights, a block at a time where the codec allows; with
+    ``blocks``, each block's documents and values are added to it too (where the codec reads
+    them with the rest of the block: Whoosh's W3 unpickles a block whole)."""
     while hasattr(matcher, "child") and type(matcher).__name__ == "FilterMatcher":
         matcher = matcher.child  # deleted documents are removed by the caller
     ids: list[int] = []
     weights: list[float] = []
     if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
         # Whoosh's W3 codec: the block's arrays as they are (its per-posting calls cost 10x).
+        keep = blocks is not None and hasattr(matcher, "_read_values")
         while matcher.is_active():
             if matcher._ids is None:
                 matcher._read_ids()
@@ -368,8 +393,14 @@ def _read_postings(matcher: Any) -> tuple[list[int], list[float]]:
                 matcher._read_weights()
             ids.extend(matcher._ids[matcher._i :])
             weights.extend(matcher._weights[matcher._i :])
+            if keep and blocks is not None:
+                if matcher._values is None:
+                    matcher._read_values()
+                blocks.append((tuple(matcher._ids[matcher._i :]), tuple(matcher._values[matcher._i :])))
             matcher._next_block()
         return ids, weights
+    if blocks is not None:
+        blocks.clear()  # (none kept: positions are read from the matcher)
     while matcher.is_active():
         ids.append(matcher.id())
         weights.append(matcher.weight())
