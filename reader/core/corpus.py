@@ -75,6 +75,9 @@ class Article:
     url: str = ""
     #: The language the file declares for the article (``en``, ``de-CH``), or "".
     language: str = ""
+    #: The source line as the file writes it ("Quelle: Deutsche Welle"), when ``source`` is
+    #: only its name: the text keeps the line, the catalog and the facets the name.
+    source_line: str = ""
     lines: tuple[str, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -82,8 +85,8 @@ class Article:
         if self.date_line:
             lines.append(self.date_line)
         lines.extend(block.text for block in self.blocks)
-        if self.source:
-            lines.append(self.source)
+        if self.source_line or self.source:
+            lines.append(self.source_line or self.source)
         lines.extend(self.credits)
         object.__setattr__(self, "lines", tuple(lines))
 

@@ -12,8 +12,22 @@ from reader.core.corpus import Article, Block
 from reader.core.dates import parse_date
 from reader.core.markdown_text import atx_heading, split_front_matter
 
+# "Photo:" and its kin in the languages of the archives (a credit word, maybe "by", then ":",
+# the Armenian "՝", or a dash): English, Russian/Ukrainian/Bulgarian, German/Dutch/Scandinavian,
+# French, Spanish/Italian/Portuguese, Turkish, Azerbaijani, Armenian, Polish, Czech, Greek.
 _CREDIT = re.compile(
-    r"^(?:photo(?:graph)?s?|image|picture|illustration|video|credits?|фото)(?:\s+by)?\s*[:—–-]",
+    r"^(?:photo(?:graph)?s?|image|picture|illustration|video|credits?|"
+    r"фото(?:графия)?|снимк[аи]|світлина|ілюстрація|иллюстрация|"
+    r"fotos?|bild(?:er)?|abbildung|foto(?:grafie|grafia|grafía|ğraf|graf)|"
+    r"imagen|immagine|illustrazione|crédits?|créditos?|"
+    r"görsel|resim|şəkil|լուսանկար(?:ը|ներ)?|նկար(?:ը)?|"
+    r"zdjęcie|fot\.|φωτογραφία|φωτο)(?:\s+(?:by|von|de|di|par))?\s*[:\u055d—–-]",
+    re.I,
+)
+# "Source:" and its kin, before the name on a source line: the label is not part of the source.
+_SOURCE_LABEL = re.compile(
+    r"^(?:source|sources|quelle|источник|джерело|kaynak|mənbə|աղբյուր|fuente|fonte|bron|"
+    r"źródło|zdroj|πηγή|kilde|källa|lähde)\s*[:\u055d]\s*(?=\S)",
     re.I,
 )
 _SEPARATOR = re.compile(r"^(?:[-*_=~]\s*){3,}$")
@@ -52,14 +66,16 @@ def _parse(path: str, text: str, encoding: str, truncated: bool, markdown: bool)
     # A blank-looking line holding a non-breaking space marks the end of the body in the seed
     # shape; remember where the last such separator is before normalising blanks.
     separator_at = max((i for i, line in enumerate(raw_lines) if _is_separator(line)), default=-1)
+    blank_at = separator_at if separator_at >= 0 and not raw_lines[separator_at].strip() else -1
     paragraphs = _Paragraphs(raw_lines)
     if not paragraphs.lines:
         return Article(path, "", None, "", (), "", (), encoding, truncated)
     title, date, date_line = _take_title_and_date(paragraphs)
     if markdown:
         title = atx_heading(title) or title
-    credits = _take_credits(paragraphs)
-    source = _take_source(paragraphs, separator_at)
+    credits = _take_seed_footer(paragraphs, blank_at, _take_credits(paragraphs))
+    source_line = _take_source(paragraphs, separator_at)
+    source = _SOURCE_LABEL.sub("", source_line)  # "Quelle: Deutsche Welle": Deutsche Welle
     groups = paragraphs.texts
     blocks = []
     for i, text_ in enumerate(groups):
@@ -70,7 +86,18 @@ def _parse(path: str, text: str, encoding: str, truncated: bool, markdown: bool)
         elif 0 < i < len(groups) - 1 and _is_subheading(text_, groups[i - 1], groups[i + 1]):
             kind = "heading"
         blocks.append(Block(kind, text_))
-    return Article(path, title, date, date_line, tuple(blocks), source, tuple(credits), encoding, truncated)
+    return Article(
+        path,
+        title,
+        date,
+        date_line,
+        tuple(blocks),
+        source,
+        tuple(credits),
+        encoding,
+        truncated,
+        source_line=source_line if source_line != source else "",
+    )
 
 
 class _Paragraphs:
@@ -143,9 +170,26 @@ def _take_credits(paragraphs: _Paragraphs) -> list[str]:
     return credits
 
 
+def _take_seed_footer(paragraphs: _Paragraphs, separator_at: int, credits: list[str]) -> list[str]:
+    """The seed shape's footer, in any language: after the final non-breaking-space line
+    (``separator_at``; a ``---`` rule does not count),
+    exactly two short lines, the source and then the credit, even when the credit's word is not
+    one ``_CREDIT`` knows. Returns the credits (``credits`` when the shape is not there)."""
+    lines, starts = paragraphs.lines, paragraphs.starts
+    if credits or separator_at < 0 or len(lines) < 3:
+        return credits
+    footer = lines[-2:]
+    if not (starts[-3] < separator_at < starts[-2]) or any(len(group) != 1 for group in footer):
+        return credits
+    source, credit = footer[0][0], footer[1][0]
+    if len(source) > _MAX_FOOTER or len(credit) > _MAX_FOOTER or credit.endswith((".", "!", "?")):
+        return credits
+    return [paragraphs.pop_last()]
+
+
 def _take_source(paragraphs: _Paragraphs, separator_at: int) -> str:
-    """The source: the one line after the final separator; when more text follows a rule (a
-    Markdown "---" mid-article) that text is body."""
+    """The source line: the one line after the final separator; when more text follows a rule
+    (a Markdown "---" mid-article) that text is body."""
     lines, starts = paragraphs.lines, paragraphs.starts
     if len(lines) < 2 or len(lines[-1]) != 1:
         return ""

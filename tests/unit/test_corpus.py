@@ -305,6 +305,34 @@ def test_trailing_credit_lines_are_footer(credit: str) -> None:
     assert kinds(article) == [("paragraph", PARA_1)]
 
 
+@pytest.mark.parametrize(
+    ("source_line", "credit", "source"),
+    [
+        ("Quelle: Deutsche Welle", "Foto: dpa", "Deutsche Welle"),
+        ("Source : Le Monde", "Photo : AFP", "Le Monde"),
+        ("Kaynak: Anadolu Ajansı", "Fotoğraf: AA", "Anadolu Ajansı"),
+        ("Mənbə: APA", "Foto: APA", "APA"),
+        ("Աղբյուր՝ Արմենպրես", "Լուսանկարը՝ Արմենպրես", "Արմենպրես"),
+        ("Источник: ТАСС", "Фото: РИА Новости", "ТАСС"),
+        ('GSV "Russia - Islamic World"', "Zdjęcie: PAP", 'GSV "Russia - Islamic World"'),
+        ("Reuters", "Bild: Keystone", "Reuters"),
+    ],
+)
+def test_the_seed_footer_in_other_languages_gives_source_and_credit(
+    source_line: str, credit: str, source: str
+) -> None:
+    article = parse(f"Title\n\n30 July 2020\n\n{PARA_1}\n\n{PARA_2}\n\n\xa0\n\n{source_line}\n\n{credit}\n")
+    assert (article.source, article.credits) == (source, (credit,))
+    assert [block.text for block in article.blocks] == [PARA_1, PARA_2]
+    assert article.lines[-2:] == (source_line, credit)  # the text keeps the lines as written
+
+
+def test_two_short_closing_lines_without_the_separator_stay_body() -> None:
+    article = parse(f"Title\n\n{PARA_1}\n\nThe talks go on.\n\nMore tomorrow\n")
+    assert (article.source, article.credits) == ("", ())
+    assert [block.text for block in article.blocks] == [PARA_1, "The talks go on.", "More tomorrow"]
+
+
 def test_credit_like_line_inside_the_body_stays_body() -> None:
     article = parse(f"Title\n\nPhoto: the minister at the border\n\n{PARA_1}\n")
     assert article.credits == ()

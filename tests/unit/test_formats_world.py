@@ -271,7 +271,7 @@ def test_the_seed_shape_in_other_languages_with_local_dates(lang: str, date_line
     title, paragraphs = NEWS[lang]
     assert (got["title"], got["date"], got["language"]) == (title, date, lang)
     assert str(got["text"]).split("\n")[1:5] == [date_line, *paragraphs]
-    assert got["source"] == "Source: News agency"
+    assert got["source"] == "News agency"  # the name; the text keeps the line with its label
     assert str(got["text"]).endswith("\nSource: News agency\nPhoto: A. Person")
 
 
