@@ -301,7 +301,8 @@ def format_report(report: SyncReport) -> str:
         f"{report.added:,} added, {report.updated:,} updated, {report.removed:,} removed, "
         f"{report.unchanged:,} unchanged, {len(report.problems):,} problems ({report.seconds:.1f} s)"
     ]
-    lines.extend(f"  skipped {path}: {reason}" for path, reason in report.problems)
+    # Not "skipped": a file read in part (a cut feed) is listed too, with what was read.
+    lines.extend(f"  {path}: {reason}" for path, reason in report.problems)
     return "\n".join(lines)
 
 

@@ -160,8 +160,19 @@ def test_a_truncated_feed_yields_the_items_before_the_cut() -> None:
     cut = whole[: whole.index("<item><guid>g7")] + "<item><guid>g7</guid><title>Ite"
     extracted = items("cut.rss", cut)
     paths = [a.path for a in extracted.articles]
-    assert paths[:7] == [f"cut.rss#g{i}" for i in range(7)]
-    assert "cut short" in extracted.note
+    assert paths == [f"cut.rss#g{i}" for i in range(7)]  # the half item g7 is not an article
+    assert extracted.note == "the feed is cut short or broken: 7 whole items read, the cut one left out"
+
+
+def test_an_untitled_item_of_two_sentences_is_titled_by_the_first_and_keeps_its_text() -> None:
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "Daily",
+        "items": [{"id": "2", "content_text": "Grain exports from Odesa resumed.\nShipments rose."}],
+    }
+    (article,) = items("daily.json", json.dumps(feed)).articles
+    assert article.title == "Grain exports from Odesa resumed."
+    assert article.body == "Grain exports from Odesa resumed. Shipments rose."
 
 
 def test_a_feed_cut_before_any_item_is_a_problem() -> None:

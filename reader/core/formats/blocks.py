@@ -118,13 +118,13 @@ _FIRST_SENTENCE = re.compile(rf"^(.{{20,{LEAD_TITLE}}}?[.!?。！？])(?:\s|$)",
 
 
 def lead_title(text: str) -> str:
-    """A title for an article that has none, from its first paragraph: the whole paragraph when
-    short, else its first sentence, else its start cut at a word."""
+    """A title for an article that has none, from its first paragraph: its first sentence when
+    it has more than one, else the whole paragraph when short, else its start cut at a word."""
     text = " ".join(text.split())
-    if len(text) <= LEAD_TITLE:
-        return text
     m = _FIRST_SENTENCE.match(text)
-    return m.group(1) if m else short_title(text, LEAD_TITLE)
+    if m and m.end() < len(text):  # more than one sentence: the first, the paragraph stays body
+        return m.group(1)
+    return text if len(text) <= LEAD_TITLE else short_title(text, LEAD_TITLE)
 
 
 def make_article(

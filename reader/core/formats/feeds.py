@@ -55,13 +55,19 @@ def read(rel_path: str, data: bytes, truncated: bool) -> Extracted:
     if truncated:
         notes.append(truncation_note(len(data)))
     elif not re.search(rb"</(?:[\w-]+:)?(?:rss|feed|RDF)\s*>\s*$", clean[-4096:]):
-        notes.append(f"the feed is cut short or broken: {len(articles):,} items read")
+        # The parser closes an item the cut fell into: that half item is not an article.
+        closed = len(_ITEM_END.findall(clean))
+        cut = len(articles) - closed if 0 <= closed < len(articles) else 0
+        del articles[len(articles) - cut :]
+        whole = f"{len(articles):,} whole item{'s' if len(articles) != 1 else ''} read"
+        notes.append(f"the feed is cut short or broken: {whole}" + (", the cut one left out" if cut else ""))
     if not articles:
         raise ArticleError("; ".join([*notes, "a feed without items"]))
     return Extracted(articles, "; ".join(notes))
 
 
 _XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*?\?>")
+_ITEM_END = re.compile(rb"</(?:[\w-]+:)?(?:item|entry)\s*>")
 _DECLARED_ENCODING = re.compile(rb"""\bencoding\s*=\s*["']([A-Za-z0-9_.:-]+)["']""")
 
 
