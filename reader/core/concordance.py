@@ -232,7 +232,7 @@ def start_concordance(
         if not run.articles:
             catalog = index.catalog()
             try:
-                run.suggestion = suggest_query(parsed, searcher, catalog)
+                run.suggestion = suggest_query(parsed, searcher, catalog, marks=marks)
             finally:
                 catalog.close()
         if not run.terms:

@@ -338,7 +338,7 @@ class SearchService:
 
     def suggest(self, parsed: ParsedQuery) -> str | None:
         """'Did you mean …' for a query without hits (see ``suggest_query``)."""
-        return suggest_query(parsed, self.searcher(), self.catalog(), self.similar_words)
+        return suggest_query(parsed, self.searcher(), self.catalog(), self.similar_words, self.marks)
 
     def similar_words(self, word: str, maxdist: int) -> list[str]:
         """Corpus words (folded) within ``maxdist`` edits of ``word`` (sharing its first letter)."""
@@ -363,9 +363,11 @@ def suggest_query(
     searcher: Searcher,
     catalog: Catalog,
     similar_words: Callable[[str, int], list[str]] | None = None,
+    marks: MarkSource | None = None,
 ) -> str | None:
     """'Did you mean …': the query with unknown words replaced by close corpus words, when that
-    query has hits. One function for every command that can come up empty (search, concordance)."""
+    query has hits (``marks`` answers its is:/label: terms, prepared for ``searcher``). One
+    function for every command that can come up empty (search, concordance)."""
     cleaned, _ = sanitize(parsed.text)
     changed = False
     corrected = cleaned
@@ -382,7 +384,7 @@ def suggest_query(
             changed = True
     if not changed:
         return None
-    check = parse(corrected, searcher.reader(), similar_words)
+    check = parse(corrected, searcher.reader(), similar_words, marks=marks)
     if check.is_empty or not _matches_any(searcher, check.query):
         return None
     return corrected

@@ -322,3 +322,26 @@ def test_closest_skips_only_words_surely_too_far() -> None:
                 if c != word and edit_distance(word, c, maxdist) <= maxdist
             )
             assert closest(word, candidates, maxdist) == expected
+
+
+def test_did_you_mean_keeps_the_is_and_label_terms(service: SearchService, tmp_path: Path) -> None:
+    # The corrected query is checked as search runs it: with its is:/label: terms answered.
+    from reader.core import marks
+    from reader.core.annotations import AnnotationStore
+    from reader.core.concordance import concordance
+    from reader.core.mark_filter import MarkSource
+
+    db = tmp_path / "annotations.sqlite3"
+    corpus = str(service.index.corpus)
+    store = AnnotationStore(db)
+    marks.add_label(store, corpus, "port", ["markets/fire.md"])
+    store.close()
+    labelled = SearchService(service.index, MarkSource(corpus, lambda: AnnotationStore(db)))
+    try:
+        result = labelled.search("label:port harbur")
+        assert result.total == 0 and result.suggestion == "label:port harbour"
+        assert labelled.search(result.suggestion).total == 1
+        run, _ = concordance(service.index, "label:port harbur", marks=labelled.marks)
+        assert run.suggestion == "label:port harbour"
+    finally:
+        labelled.close()
