@@ -444,7 +444,8 @@ def _word_terms(
     terms = dict.fromkeys(t for w in words for t in query_terms(w, languages) if (fieldname, t) in reader)
     extra = 0
     more = False
-    for raw in node._btexts(reader):
+    # Bounded: a pattern like "*a*" would otherwise walk the whole lexicon of a large corpus.
+    for raw in islice(node._btexts(reader), 64 * MAX_EXPANSION):
         term = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
         if LETTERS.fullmatch(term) or term in terms:
             continue  # a word the word list has (its stem matching is not the word matching)
