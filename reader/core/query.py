@@ -391,7 +391,13 @@ def _bound_expansions(
     letter.
     """
     capped: list[str] = []
-    words = index_words(reader)
+    lookup = index_words(reader)
+    found_words: dict[str, tuple[list[str], bool] | None] = {}
+
+    def words(pattern: str, limit: int) -> tuple[list[str], bool] | None:
+        if pattern not in found_words:  # once for all the fields a pattern is looked for in
+            found_words[pattern] = lookup(pattern, limit)
+        return found_words[pattern]
 
     def expand(node: wq.Query) -> wq.Query:
         if isinstance(node, wq.Sequence) and any(_is_null(part) for part in node.subqueries):
@@ -440,14 +446,16 @@ def _word_terms(
     """The index terms of the words a pattern matched, plus the index's terms matching it that
     the word list does not keep (tokens with digits, of one or two letters); and whether those
     were cut at the bound."""
-    fieldname = node.fieldname
-    terms = dict.fromkeys(t for w in words for t in query_terms(w, languages) if (fieldname, t) in reader)
+    terms: dict[str | bytes, None] = dict.fromkeys(t for w in words for t in query_terms(w, languages))
+    pattern = str(node.text)
+    if isinstance(node, wq.Wildcard) and pattern[:1] in "*?" and not re.search(r"\d", pattern):
+        return list(terms), False  # no literal start: a walk over every term, for little
     extra = 0
     more = False
-    # Bounded: a pattern like "*a*" would otherwise walk the whole lexicon of a large corpus.
+    # Bounded: a pattern like "a*" would otherwise walk a large share of a large lexicon.
     for raw in islice(node._btexts(reader), 64 * MAX_EXPANSION):
         term = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
-        if LETTERS.fullmatch(term) or term in terms:
+        if term in terms or LETTERS.fullmatch(term):
             continue  # a word the word list has (its stem matching is not the word matching)
         if extra == MAX_EXPANSION:
             more = True
