@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
+import reader.core.index as index_module
 from reader.core.index import open_index
 from reader.core.locations import Locations
 from tests.gui.harness import StartApp
@@ -30,4 +33,30 @@ def test_a_new_index_is_built_at_once(start_app: StartApp, qtbot: QtBot, corpus:
     app = start_app(corpus, wait=False, sync_delay_ms=60_000)
     # Built now, not after the 60 s a synced index would wait.
     qtbot.waitUntil(lambda: app.header() == "5 articles", timeout=20_000)
+    qtbot.waitUntil(lambda: not app.library.syncing, timeout=20_000)
+
+
+def test_the_window_answers_while_the_start_up_walk_runs(
+    start_app: StartApp, qtbot: QtBot, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    locations = Locations.resolve(tmp_path / "data")
+    built = open_index(corpus.resolve(), locations.index_dir(corpus.resolve()))
+    built.sync()
+    built.close()
+    walking, done = threading.Event(), threading.Event()
+    real_plan = index_module.plan_sync
+
+    def slow_walk(*args: object, **kwargs: object) -> object:
+        """The walk over a big corpus: it takes until the test has had its answer."""
+        walking.set()
+        done.wait(20)
+        return real_plan(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index_module, "plan_sync", slow_walk)
+    app = start_app(corpus, wait=False, sync_delay_ms=0)
+    qtbot.waitUntil(walking.is_set, timeout=10_000)
+    app.window.search("Minsk group")
+    qtbot.waitUntil(lambda: app.header() == "2 results for “Minsk group”", timeout=10_000)
+    assert app.library.syncing and not done.is_set()  # answered from the index, mid-walk
+    done.set()
     qtbot.waitUntil(lambda: not app.library.syncing, timeout=20_000)

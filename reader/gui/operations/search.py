@@ -23,7 +23,7 @@ def list_articles(tasks: TaskRunner, sort: str, success: Callable[[list[Row]], N
     order = "date-asc" if sort == "date-asc" else "date"
     # The rows are built on the lane, not on the GUI thread: 100,000 of them take a while.
     op = ReadOp(tasks, lambda ctx: [row_from_article(a) for a in ctx.catalog.articles(order)], success)
-    op.supersedes(LIST).described("Cannot list articles")
+    op.supersedes(LIST).urgent().described("Cannot list articles")
     return op
 
 
@@ -45,7 +45,7 @@ def search(
         ),
         success,
     )
-    op.supersedes(LIST).described("Search failed")
+    op.supersedes(LIST).urgent().described("Search failed")
     return op
 
 
@@ -66,7 +66,7 @@ def next_page(
         ),
         success,
     )
-    op.continues(LIST, tasks.generations.latest(LIST)).described("Search failed")
+    op.continues(LIST, tasks.generations.latest(LIST)).urgent().described("Search failed")
     return op
 
 

@@ -21,6 +21,8 @@ The GUI thread never waits on disk, the index or SQLite. It describes work as an
 - **Short jobs go first.** A long job (a sync, a rule run; on the reader lane, filling the path
   table) calls ``context.interleave()`` between its steps, which runs the quick jobs queued
   meanwhile: saving a highlight never waits for a sync, a search never waits for the path table.
+- **The answer first.** An ``urgent()`` job (the list's search or listing) runs before the
+  queued jobs that are not (the facet and timeline counts that follow it).
 - **Cancellation.** ``tasks.generations.advance(key)`` makes the jobs of ``key`` stale; a long
   job checks ``still_current()`` (Spyder's stop flag under a mutex) between its batches.
 
@@ -84,6 +86,7 @@ class Job:
     generation: int = 0
     quick: bool = True  # may run between the steps of a long job (the files of a sync)
     guarded: bool = False  # reads the index: run inside the damage guard
+    urgent: bool = False  # what the user waits for (the list's answer): goes before the others
 
     def current(self, generations: Generations) -> bool:
         return self.key is None or generations.is_current(self.key, self.generation)
@@ -91,6 +94,24 @@ class Job:
 
 class _Delivery(Protocol):
     def deliver(self, job: Job, ok: bool, outcome: object) -> None: ...
+
+
+def _in_turn(jobs: list[Job]) -> list[Job]:
+    """``jobs`` in the order to run them: an urgent one before the index reads queued ahead of
+    it, never before another kind of job (attaching the index, a write), which the reads after
+    it may need."""
+    out: list[Job] = []
+    held: list[Job] = []
+    for job in jobs:
+        if job.urgent:
+            out.append(job)
+        elif job.guarded:
+            held.append(job)
+        else:
+            out.extend(held)
+            held.clear()
+            out.append(job)
+    return out + held
 
 
 class Lane(QThread):
@@ -126,7 +147,7 @@ class Lane(QThread):
     def interleave(self) -> None:
         """Run the quick jobs queued so far (called by a long job between its steps)."""
         with self._ready:
-            quick = [job for job in self._jobs if job.quick]
+            quick = _in_turn([job for job in self._jobs if job.quick])
             for job in quick:
                 self._jobs.remove(job)
         for job in quick:
@@ -142,7 +163,8 @@ class Lane(QThread):
                     keep = [j for j in self._jobs if isinstance(self.context, WriterContext)]
                     self._jobs.clear()
                     break
-                job = self._jobs.popleft()
+                job = _in_turn(list(self._jobs))[0]
+                self._jobs.remove(job)
             self._execute(job)
         for job in keep:
             self._execute(job)
@@ -295,6 +317,12 @@ class _Op(Generic[C, T]):
     def generation(self) -> int:
         """Its generation of its key (0 without a key)."""
         return self._job.generation
+
+    def urgent(self: OpT) -> OpT:
+        """Run it before the jobs queued that are not (the counts and panels that follow a
+        search wait for its answer: at 100,000 articles a start-up's facet count took seconds)."""
+        self._job.urgent = True
+        return self
 
     def run(self) -> int:
         """Submit it; returns its generation (0 without a key)."""
