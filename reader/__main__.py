@@ -1,7 +1,10 @@
 """``python -m reader``: the same as the ``corpus-reader`` command."""
 
+import multiprocessing
 import sys
 
-from reader.app import main
+if __name__ == "__main__":  # not in a worker process of the index pool (spawn imports this module)
+    multiprocessing.freeze_support()
+    from reader.app import main
 
-sys.exit(main())
+    sys.exit(main())

@@ -91,6 +91,8 @@ def sync_index(
         print("The index was damaged or outdated: rebuilding it.", file=sys.stderr)
     try:
         report = index.sync(progress=progress, cancel=threading.Event())
+        if report.pool_note:
+            print(f"corpus-reader: {report.pool_note}", file=sys.stderr)
     except IndexError_ as exc:
         if not stale_ok:
             index.close()

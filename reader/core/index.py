@@ -18,7 +18,7 @@ import sqlite3
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -28,7 +28,6 @@ from whoosh.writing import SegmentWriter
 
 from reader.core.catalog import CATALOG_NAME, ArticleRow, Catalog, FileState
 from reader.core.corpus import (
-    Article,
     ArticleError,
     FileStat,
     corpus_file,
@@ -37,26 +36,37 @@ from reader.core.corpus import (
     read_limit,
 )
 from reader.core.formats import Extracted
+from reader.core.index_pool import (
+    FileResult,
+    PoolFailed,
+    ReaderPool,
+    digest_of,
+    file_digest,
+    pool_min_files,
+    prepare,
+    worker_count,
+)
 from reader.core.index_sync import (
     Batches,
     BatchFn,
     ProgressFn,
+    SyncPlan,
     SyncReport,
     _forget,
     _unwritable,
     _write_failure,
     plan_sync,
 )
-from reader.core.language import article_language
 from reader.core.merging import merge_step
 from reader.core.schema import SCHEMA_VERSION, TEXT_FIELDS, document_for, make_analyzer, make_schema
-from reader.core.spelling import Vocabulary, words_of
+from reader.core.spelling import Vocabulary
 
 __all__ = [
     "SCHEMA_VERSION",
     "TEXT_FIELDS",
     "CorpusIndex",
     "SyncReport",
+    "digest_of",
     "document_for",
     "make_analyzer",
     "open_index",
@@ -240,8 +250,12 @@ class CorpusIndex:
         batch_size: int = 1000,
         batch_seconds: float = 2.0,
         batch_growth: float = 2.0,
+        workers: int | None = None,
     ) -> SyncReport:
-        """Bring the index up to date with the corpus folder: new, changed, deleted files only."""
+        """Bring the index up to date with the corpus folder: new, changed, deleted files only.
+
+        A sync with many files to read reads them in ``workers`` worker processes (None: as
+        ``index_pool.worker_count`` says; 0: none), see ``index_pool``."""
         if self.read_only is not None:
             raise IndexError_(f"cannot update the index: {self.read_only}")
         started = time.monotonic()
@@ -252,7 +266,13 @@ class CorpusIndex:
             with self._writing(cancel) as may_write:
                 if may_write:
                     self._sync(
-                        catalog, report, progress, on_batch, cancel, batch_size, batch_seconds, batch_growth
+                        catalog,
+                        report,
+                        progress,
+                        on_batch,
+                        cancel,
+                        (batch_size, batch_seconds, batch_growth),
+                        workers,
                     )
                 report.cancelled = report.cancelled or not may_write
             report.problems = catalog.problems()
@@ -278,9 +298,8 @@ class CorpusIndex:
         progress: ProgressFn | None,
         on_batch: BatchFn | None,
         cancel: threading.Event | None,
-        batch_size: int,
-        batch_seconds: float,
-        batch_growth: float,
+        batching: tuple[int, float, float],
+        workers: int | None,
     ) -> None:
         if not self.corpus.is_dir():
             raise IndexError_(f"corpus folder not found: {self.corpus}")
@@ -288,7 +307,7 @@ class CorpusIndex:
         if plan.nothing_to_do:
             return
         fresh = not plan.known and self.ix.is_empty()
-        batches = Batches(self.ix, catalog, on_batch, batch_size, batch_seconds, batch_growth)
+        batches = Batches(self.ix, catalog, on_batch, *batching)
         catalog.transaction_begin()
         try:
             for path in plan.gone:
@@ -299,19 +318,22 @@ class CorpusIndex:
                 self._remove_file(path, catalog, batches.writer, report)
                 catalog.put_problem(path, reason, None, None)
             total = len(plan.to_read)
-            for done, st in enumerate(plan.to_read, start=1):
-                if cancel is not None and cancel.is_set():
-                    report.cancelled = True
-                    break
-                written = self._index_file(
-                    st, plan.known, catalog, batches.writer, fresh, report, batches.vocabulary
-                )
-                batches.wrote(written)
-                if progress is not None:
-                    progress(done, total)
-                if batches.due():
-                    batches.commit()
-                    catalog.transaction_begin()
+            done = 0
+            with contextlib.closing(self._file_results(plan, report, cancel, workers)) as results:
+                for st, result in results:
+                    if cancel is not None and cancel.is_set():
+                        break
+                    done += 1
+                    written = self._index_file(
+                        st, plan.known, catalog, batches.writer, fresh, report, batches.vocabulary, result
+                    )
+                    batches.wrote(written)
+                    if progress is not None:
+                        progress(done, total)
+                    if batches.due():
+                        batches.commit()
+                        catalog.transaction_begin()
+            report.cancelled = done < total
             batches.commit()
             report.settle_moves()
         except BaseException:
@@ -329,6 +351,61 @@ class CorpusIndex:
             report.digests[article_path] = digests.get(article_path, "")
             report.removed_digests[article_path] = digests.get(article_path, "")
 
+    def _file_results(
+        self, plan: SyncPlan, report: SyncReport, cancel: threading.Event | None, workers: int | None
+    ) -> Generator[tuple[FileStat, FileResult | None], None, None]:
+        """Each file to read with its result from the worker pool, or None when the sync reads
+        it itself: a small sync reads every file here (starting workers would cost more than
+        they save), and so does a grown mbox, which is read from its new part alone."""
+        known = plan.known
+
+        def pooled(st: FileStat) -> bool:
+            return st.path not in known or not st.path.lower().endswith(APPENDABLE)
+
+        count = worker_count() if workers is None else workers
+        tasks = [st for st in plan.to_read if pooled(st)]
+        if count < 1 or len(tasks) < pool_min_files():
+            yield from ((st, None) for st in plan.to_read)
+            return
+        with ReaderPool(self.corpus, count) as pool:
+            report.workers = count
+            old = [(st.path, known[st.path].digest if st.path in known else None) for st in tasks]
+            results: Iterator[FileResult] | None = pool.results(old, [st.size for st in tasks], cancel)
+            for st in plan.to_read:
+                result = None
+                if results is not None and pooled(st):
+                    try:
+                        result = next(results)
+                    except PoolFailed as exc:  # they cannot start here: read the rest in-process
+                        results = None
+                        report.workers = 0
+                        report.pool_note = f"{exc}; the files are read in one process"
+                    except StopIteration:  # cancelled
+                        return
+                yield st, result
+
+    def _read_file(self, st: FileStat, old: FileState | None, catalog: Catalog) -> tuple[FileResult, bool]:
+        """Read one file in this process (what a worker does, plus the grown-mbox case); returns
+        its result and whether its articles are only those appended since the last sync."""
+        try:
+            data, truncated = read_bytes(corpus_file(self.corpus, st.path), read_limit(st.path))
+            digest = file_digest(data)
+            if old is not None and old.digest == digest:
+                return FileResult(st.path, digest, unchanged=True), False
+            before = catalog.article_digests(st.path) if old is not None else {}
+            appended = appended_articles(st.path, data, truncated, old, before)
+            try:
+                extracted = appended or extract_articles(st.path, data, truncated)
+            except ArticleError:
+                raise
+            except Exception as exc:  # a reader's bug must not stop the sync: as in a worker
+                raise ArticleError(f"cannot read: {type(exc).__name__}: {exc}"[:300]) from exc
+            del data
+        except ArticleError as exc:
+            return FileResult(st.path, problem=str(exc)), False
+        prepared = [prepare(article, before) for article in extracted.articles]
+        return FileResult(st.path, digest, prepared, extracted.note), appended is not None
+
     def _index_file(
         self,
         st: FileStat,
@@ -338,45 +415,45 @@ class CorpusIndex:
         fresh: bool,
         report: SyncReport,
         vocabulary: Vocabulary,
+        result: FileResult | None = None,
     ) -> int:
-        """Read one new or changed file and index its articles: of a file of several articles
-        (a feed, an mbox) only those that are new or changed. Returns how many were written."""
+        """Index the articles of one new or changed file (``result``: as a worker read it; None:
+        read it here): of a file of several articles (a feed, an mbox) only those that are new
+        or changed. Returns how many were written."""
         old = known.get(st.path)
-        try:
-            data, truncated = read_bytes(corpus_file(self.corpus, st.path), read_limit(st.path))
-            digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-            if old is not None and old.digest == digest:
-                catalog.touch(st.path, st.size, st.mtime_ns)
-                report.unchanged += old.articles
-                return 0
-            before = catalog.article_digests(st.path) if old is not None else {}
-            appended = appended_articles(st.path, data, truncated, old, before)
-            extracted = appended or extract_articles(st.path, data, truncated)
-            del data
-        except ArticleError as exc:
+        appended = False
+        if result is None:
+            result, appended = self._read_file(st, old, catalog)
+        if result.problem is not None:
             self._remove_file(st.path, catalog, get_writer, report)
-            catalog.put_problem(st.path, str(exc), st.size, st.mtime_ns)
+            catalog.put_problem(st.path, result.problem, st.size, st.mtime_ns)
             return 0
+        if result.unchanged:
+            catalog.touch(st.path, st.size, st.mtime_ns)
+            report.unchanged += old.articles if old is not None else 0
+            return 0
+        before = catalog.article_digests(st.path) if old is not None else {}
         written = 0
         # Appended to: the articles read before are all still there, unread and unchanged.
         seen: set[str] = set(before) if appended else set()
         report.unchanged += len(before) if appended else 0
-        for article in extracted.articles:
+        for prepared in result.articles:
+            article = prepared.article
             if article.path in seen:
                 continue  # (keys are unique within a file; this is a guard, not a case)
             seen.add(article.path)
-            article_digest = digest_of(article)
+            article_digest = prepared.digest
             if before.get(article.path) == article_digest:
                 report.unchanged += 1
                 continue
-            language = article_language(article)
+            language = prepared.language
             doc = document_for(article, language)
             if fresh:
                 get_writer().add_document(**doc)
             else:
                 get_writer().update_document(**doc)
             written += 1
-            vocabulary.add(words_of(article.lines))
+            vocabulary.add(prepared.words)
             row = ArticleRow(article.path, article.title, article.date, article.source, article.url, language)
             catalog.put_article(row, st.path, article_digest)
             report.digests[article.path] = article_digest
@@ -386,9 +463,9 @@ class CorpusIndex:
             catalog.remove(path)
             report.removed_paths.append(path)
             report.digests[path] = before[path]
-        catalog.put_file(st.path, FileState(st.size, st.mtime_ns, digest))
-        if extracted.note:
-            catalog.put_problem_note(st.path, extracted.note, st.size, st.mtime_ns)
+        catalog.put_file(st.path, FileState(st.size, st.mtime_ns, result.digest))
+        if result.note:
+            catalog.put_problem_note(st.path, result.note, st.size, st.mtime_ns)
         return written
 
     def merge(self, stop: threading.Event | None = None, between: Callable[[], None] | None = None) -> bool:
@@ -449,19 +526,6 @@ def appended_articles(
             article_id = f"{article.path}~{n}"
         articles.append(dataclasses.replace(article, path=article_id))
     return Extracted(articles, tail.note)
-
-
-def digest_of(article: Article) -> str:
-    """A digest of everything the index and catalog keep of an article."""
-    parts = (
-        article.title,
-        str(article.date),
-        article.source,
-        article.url,
-        article.language,
-        article.plain_text,
-    )
-    return hashlib.blake2b("\x00".join(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def open_index(corpus: Path, index_dir: Path, on_wait: Callable[[], None] | None = None) -> CorpusIndex:

@@ -41,6 +41,10 @@ class SyncReport:
     rebuilt: bool = False
     cancelled: bool = False
     seconds: float = 0.0
+    #: Worker processes that read the files (0: the sync read them itself).
+    workers: int = 0
+    #: Why the worker processes could not be used (the sync read the files itself), or "".
+    pool_note: str = ""
 
     def moved_to(self, path: str) -> str | None:
         """Where the removed article ``path`` went, if an article with its content was added

@@ -30,7 +30,7 @@ class Vocabulary:
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
 
-    def add(self, words: set[str]) -> None:
+    def add(self, words: Iterable[str]) -> None:
         self.counts.update(words)
 
     def take(self) -> Counter[str]:

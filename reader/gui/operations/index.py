@@ -73,6 +73,8 @@ def sync(
         if index.damaged(thorough=True):
             return Synced(SyncReport(), [], damaged=True)
         raise SyncFailed(f"Indexing stopped: {exc}") from exc
+    if report.pool_note:
+        ctx.notify(report.pool_note[:1].upper() + report.pool_note[1:])
     if report.changed:
         try:
             reconcile(ctx.annotations(), ctx.corpus, report)

@@ -1,0 +1,332 @@
+"""Reading article files for the index in worker processes: a pool started with ``spawn``.
+
+A big sync (a first index, a rebuild, thousands of changed files) spends much of its time
+reading and extracting files (trafilatura on a saved page costs 10-70 ms) and detecting each
+article's language. ``prepare_file`` does all of that for one file, from its path to the
+articles ready for the index: a pure function of the file's bytes, run by the sync itself for a
+small sync, or by ``ReaderPool``'s worker processes for a big one. The parent (the sync, the
+only Whoosh writer) writes the results in the same order either way, so the index is the same.
+
+The workers are started with ``multiprocessing.get_context("spawn")``, never forked (forking the
+window's process would copy Qt's threads and locks); they import ``reader.core`` only. Each has
+its own pipe and at most ``IN_FLIGHT`` chunks of files queued, so memory stays bounded. A
+worker that dies (a crash in a C library, the kernel's out-of-memory killer) costs the file it
+was reading, which becomes a problem with a reason; the files queued behind it go to a new
+worker. ``close`` stops the workers at once (a cancelled sync, a closing window) and reaps them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import multiprocessing
+import os
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from reader.core.corpus import Article, ArticleError, corpus_file, extract_articles, read_bytes, read_limit
+from reader.core.language import article_language
+from reader.core.spelling import words_of
+
+#: The environment variable that sets how many worker processes a big sync uses (0: none).
+WORKERS_ENV = "CORPUS_READER_WORKERS"
+#: The environment variable that sets from how many files to read a sync uses the pool.
+POOL_MIN_ENV = "CORPUS_READER_POOL_MIN_FILES"
+#: Below this many files to read, a sync reads them itself: starting a worker (an interpreter,
+#: the imports, the language model) costs about a second, which a few hundred text files or a
+#: few dozen pages do not win back (measured in tests/benchmarks/bench.py's pool rows).
+POOL_MIN_FILES = 400
+#: Chunks of files queued per worker: one being read, one waiting, so a worker never idles
+#: while the parent writes.
+IN_FLIGHT = 2
+#: A chunk holds at most this many files or this many bytes of them.
+CHUNK_FILES = 16
+CHUNK_BYTES = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One article of a file, ready for the index: its language, digest and suggestion words."""
+
+    article: Article
+    language: str | None
+    digest: str
+    words: frozenset[str]
+
+
+@dataclass
+class FileResult:
+    """What reading one file gave: a problem, "unchanged" (the same bytes as last time), or its
+    digest and articles (with ``note``, a problem worth listing although it was read)."""
+
+    path: str
+    digest: str = ""
+    articles: list[Prepared] = field(default_factory=list)
+    note: str = ""
+    problem: str | None = None
+    unchanged: bool = False
+
+
+def digest_of(article: Article) -> str:
+    """A digest of everything the index and catalog keep of an article."""
+    parts = (
+        article.title,
+        str(article.date),
+        article.source,
+        article.url,
+        article.language,
+        article.plain_text,
+    )
+    return hashlib.blake2b("\x00".join(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def prepare(article: Article, before: dict[str, str] | None = None) -> Prepared:
+    """An article made ready for the index; one whose digest is ``before``'s (unchanged since the
+    last sync) is not analysed, since it will not be written."""
+    digest = digest_of(article)
+    if before is not None and before.get(article.path) == digest:
+        return Prepared(article, None, digest, frozenset())
+    return Prepared(article, article_language(article), digest, frozenset(words_of(article.lines)))
+
+
+def prepare_file(corpus: Path, rel_path: str, old_digest: str | None = None) -> FileResult:
+    """Read, extract and prepare the articles of one file of the corpus (what the sync does for
+    each new or changed file, in this process or in a worker). A file whose bytes still have
+    ``old_digest`` is ``unchanged`` and not extracted."""
+    try:
+        data, truncated = read_bytes(corpus_file(corpus, rel_path), read_limit(rel_path))
+        digest = file_digest(data)
+        if digest == old_digest:
+            return FileResult(rel_path, digest, unchanged=True)
+        extracted = extract_articles(rel_path, data, truncated)
+        del data
+    except ArticleError as exc:
+        return FileResult(rel_path, problem=str(exc))
+    return FileResult(rel_path, digest, [prepare(a) for a in extracted.articles], extracted.note)
+
+
+# --- the pool --------------------------------------------------------------------------------
+
+
+def worker_count() -> int:
+    """Worker processes for a big sync: ``CORPUS_READER_WORKERS`` if set, else one per CPU this
+    process may run on (its affinity, not the machine's count), and none on a single CPU."""
+    value = os.environ.get(WORKERS_ENV, "").strip()
+    if value:
+        with contextlib.suppress(ValueError):
+            return max(0, int(value))
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return cpus if cpus >= 2 else 0
+
+
+def pool_min_files() -> int:
+    value = os.environ.get(POOL_MIN_ENV, "").strip()
+    if value:
+        with contextlib.suppress(ValueError):
+            return max(1, int(value))
+    return POOL_MIN_FILES
+
+
+#: A task: (sequence number, file path, digest the file had when last indexed or None).
+Task = tuple[int, str, "str | None"]
+
+
+#: What a worker runs for each file: ``prepare_file`` (tests give a module-level stand-in).
+FileReader = Callable[[Path, str, "str | None"], FileResult]
+
+
+def _worker_main(conn: Connection, corpus: str, reader: FileReader) -> None:
+    """A worker process: read chunks of files from ``conn`` until None, one result a file."""
+    root = Path(corpus)
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            chunk = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent went away
+        if chunk is None:
+            return
+        for seq, rel_path, old_digest in chunk:
+            try:
+                result = reader(root, rel_path, old_digest)
+            except Exception as exc:  # a reader's bug must not stop the sync: the file is a problem
+                result = FileResult(rel_path, problem=f"cannot read: {type(exc).__name__}: {exc}"[:300])
+            conn.send((seq, result))
+
+
+class _Worker:
+    def __init__(self, ctx: Any, corpus: Path, reader: FileReader) -> None:
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.process = ctx.Process(
+            target=_worker_main, args=(child, str(corpus), reader), name="corpus-reader-reader", daemon=True
+        )
+        self.process.start()
+        child.close()
+        self.ready = False
+        #: Tasks sent and not answered yet, in the order the worker reads them.
+        self.pending: deque[Task] = deque()
+        #: The last task of each chunk sent and not wholly answered.
+        self._chunk_ends: deque[int] = deque()
+
+    @property
+    def chunks(self) -> int:
+        return len(self._chunk_ends)
+
+    def send(self, chunk: list[Task]) -> None:
+        self.conn.send(chunk)
+        self.pending.extend(chunk)
+        self._chunk_ends.append(chunk[-1][0])
+
+    def answered(self, seq: int) -> None:
+        # A worker answers its tasks in the order they were sent.
+        while self.pending and self.pending[0][0] != seq:
+            self.pending.popleft()
+        if self.pending:
+            self.pending.popleft()
+        while self._chunk_ends and self._chunk_ends[0] <= seq:
+            self._chunk_ends.popleft()
+
+    def stop(self, at_once: bool) -> None:
+        if not at_once and self.process.is_alive():
+            with contextlib.suppress(OSError, ValueError):
+                self.conn.send(None)
+            self.process.join(timeout=2)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(timeout=2)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        with contextlib.suppress(OSError):
+            self.conn.close()
+        self.process.close()
+
+
+class PoolFailed(Exception):
+    """The workers could not be started (the sync then reads the files itself)."""
+
+
+class ReaderPool:
+    """Worker processes that run ``prepare_file`` for the files of one sync.
+
+    ``results`` yields one FileResult per task, in the order given, whichever worker read it.
+    Use it as a context manager: leaving it (normally, by an exception or a cancelled sync)
+    stops every worker.
+    """
+
+    def __init__(self, corpus: Path, workers: int, reader: FileReader = prepare_file) -> None:
+        self.corpus = corpus
+        self._reader = reader
+        self._ctx = multiprocessing.get_context("spawn")
+        self._workers = [_Worker(self._ctx, corpus, reader) for _ in range(max(1, workers))]
+        self._restarts = 0
+        self._closed = False
+
+    def __enter__(self) -> ReaderPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close(at_once=exc[0] is not None or any(w.pending for w in self._workers))
+
+    def results(
+        self,
+        tasks: Sequence[tuple[str, str | None]],
+        sizes: Sequence[int],
+        cancel: threading.Event | None = None,
+    ) -> Iterator[FileResult]:
+        """Read ``tasks`` ((path, old digest or None) each, with the files' sizes for chunking);
+        yield their results in order. Stops early (yielding no more) once ``cancel`` is set."""
+        todo: deque[Task] = deque((i, path, digest) for i, (path, digest) in enumerate(tasks))
+        size_of = dict(enumerate(sizes))
+        done: dict[int, FileResult] = {}
+        following = 0
+        while following < len(tasks):
+            self._dispatch(todo, size_of)
+            while following in done:
+                yield done.pop(following)
+                following += 1
+            if following >= len(tasks) or (cancel is not None and cancel.is_set()):
+                break
+            self._receive(done, todo)
+
+    def _dispatch(self, todo: deque[Task], size_of: dict[int, int]) -> None:
+        for worker in self._workers:
+            while todo and worker.chunks < IN_FLIGHT:
+                chunk: list[Task] = []
+                size = 0
+                while todo and len(chunk) < CHUNK_FILES and (not chunk or size < CHUNK_BYTES):
+                    task = todo.popleft()
+                    chunk.append(task)
+                    size += size_of.get(task[0], 0)
+                worker.send(chunk)
+
+    def _receive(self, done: dict[int, FileResult], todo: deque[Task]) -> None:
+        by_conn = {w.conn: w for w in self._workers}
+        by_sentinel = {w.process.sentinel: w for w in self._workers}
+        # A timeout, so that a cancelled sync stops while a worker reads a big file.
+        for ready in wait([*by_conn, *by_sentinel], timeout=0.2):
+            worker = by_conn.get(ready)
+            if worker is not None:
+                try:
+                    message = worker.conn.recv()
+                except (EOFError, OSError):
+                    continue  # it died: its sentinel says so
+                if message[0] == "ready":
+                    worker.ready = True
+                    continue
+                seq, result = message
+                worker.answered(seq)
+                done[seq] = result
+                continue
+            dead = by_sentinel.get(ready)
+            if dead is not None and not dead.process.is_alive():
+                self._replace(dead, done, todo)
+
+    def _replace(self, dead: _Worker, done: dict[int, FileResult], todo: deque[Task]) -> None:
+        """A worker died: the file it was reading is a problem; the rest of its queue is read by
+        a new worker."""
+        # Results it sent before dying are still in the pipe.
+        with contextlib.suppress(EOFError, OSError):
+            while dead.conn.poll():
+                message = dead.conn.recv()
+                if message[0] != "ready":
+                    dead.answered(message[0])
+                    done[message[0]] = message[1]
+        code = dead.process.exitcode
+        if not dead.ready:
+            dead.stop(at_once=True)
+            self._workers.remove(dead)
+            raise PoolFailed(f"a worker process failed to start (exit code {code})")
+        pending = list(dead.pending)
+        if pending:
+            seq, path, _digest = pending[0]
+            how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            done[seq] = FileResult(path, problem=f"reading it stopped the reader process ({how})")
+            todo.extendleft(reversed(pending[1:]))
+        dead.stop(at_once=True)
+        index = self._workers.index(dead)
+        self._restarts += 1
+        self._workers[index] = _Worker(self._ctx, self.corpus, self._reader)
+
+    def pids(self) -> list[int]:
+        return [w.process.pid for w in self._workers if w.process.pid is not None]
+
+    def close(self, at_once: bool = False) -> None:
+        """Stop the workers (``at_once``: without letting them finish their chunk) and reap them."""
+        if self._closed:
+            return
+        self._closed = True
+        for worker in self._workers:
+            worker.stop(at_once)
