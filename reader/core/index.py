@@ -58,6 +58,7 @@ from reader.core.index_sync import (
     plan_sync,
 )
 from reader.core.merging import merge_step
+from reader.core.postings import POSTINGS_KEY
 from reader.core.schema import SCHEMA_VERSION, TEXT_FIELDS, document_for, make_analyzer, make_schema
 from reader.core.spelling import Vocabulary
 
@@ -448,6 +449,8 @@ class CorpusIndex:
                 continue
             language = prepared.language
             doc = document_for(article, language)
+            if prepared.postings is not None:
+                doc[POSTINGS_KEY] = prepared.postings  # analysed by a worker (PreparedWriter)
             if fresh:
                 get_writer().add_document(**doc)
             else:

@@ -1,11 +1,13 @@
 """Reading article files for the index in worker processes: a pool started with ``spawn``.
 
 A big sync (a first index, a rebuild, thousands of changed files) spends much of its time
-reading and extracting files (trafilatura on a saved page costs 10-70 ms) and detecting each
-article's language. ``prepare_file`` does all of that for one file, from its path to the
-articles ready for the index: a pure function of the file's bytes, run by the sync itself for a
-small sync, or by ``ReaderPool``'s worker processes for a big one. The parent (the sync, the
-only Whoosh writer) writes the results in the same order either way, so the index is the same.
+reading and extracting files (trafilatura on a saved page costs 10-70 ms), detecting each
+article's language and analysing its text into postings. ``prepare_file`` does all of that for
+one file, from its path to the articles ready for the index: a pure function of the file's
+bytes, run by ``ReaderPool``'s worker processes for a big sync (a small one does the same steps
+itself). The parent (the sync, the only Whoosh writer) adds the results in the same order either
+way, so the index is the same; what is left to it is Whoosh's posting pool and writing the
+segments at each commit, and the catalog.
 
 The workers are started with ``multiprocessing.get_context("spawn")``, never forked (forking the
 window's process would copy Qt's threads and locks); they import ``reader.core`` only. Each has
@@ -31,6 +33,8 @@ from typing import Any
 
 from reader.core.corpus import Article, ArticleError, corpus_file, extract_articles, read_bytes, read_limit
 from reader.core.language import article_language
+from reader.core.postings import Postings, analyse
+from reader.core.schema import document_for
 from reader.core.spelling import words_of
 
 #: The environment variable that sets how many worker processes a big sync uses (0: none).
@@ -51,12 +55,14 @@ CHUNK_BYTES = 8 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Prepared:
-    """One article of a file, ready for the index: its language, digest and suggestion words."""
+    """One article of a file, ready for the index: its language, digest and suggestion words,
+    and (read by a worker) the postings of its text fields (``postings.analyse``)."""
 
     article: Article
     language: str | None
     digest: str
     words: frozenset[str]
+    postings: dict[str, Postings] | None = None
 
 
 @dataclass
@@ -89,18 +95,21 @@ def file_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def prepare(article: Article, before: dict[str, str] | None = None) -> Prepared:
-    """An article made ready for the index; one whose digest is ``before``'s (unchanged since the
-    last sync) is not analysed, since it will not be written."""
+def prepare(article: Article, before: dict[str, str] | None = None, postings: bool = False) -> Prepared:
+    """An article made ready for the index (with ``postings``, its text fields analysed too);
+    one whose digest is ``before``'s (unchanged since the last sync) is not analysed, since it
+    will not be written."""
     digest = digest_of(article)
     if before is not None and before.get(article.path) == digest:
         return Prepared(article, None, digest, frozenset())
-    return Prepared(article, article_language(article), digest, frozenset(words_of(article.lines)))
+    language = article_language(article)
+    analysed = analyse(document_for(article, language)) if postings else None
+    return Prepared(article, language, digest, frozenset(words_of(article.lines)), analysed)
 
 
 def prepare_file(corpus: Path, rel_path: str, old_digest: str | None = None) -> FileResult:
-    """Read, extract and prepare the articles of one file of the corpus (what the sync does for
-    each new or changed file, in this process or in a worker). A file whose bytes still have
+    """Read, extract and prepare the articles of one file of the corpus, their postings
+    included (what a worker does for each new or changed file). A file whose bytes still have
     ``old_digest`` is ``unchanged`` and not extracted."""
     try:
         data, truncated = read_bytes(corpus_file(corpus, rel_path), read_limit(rel_path))
@@ -111,7 +120,9 @@ def prepare_file(corpus: Path, rel_path: str, old_digest: str | None = None) -> 
         del data
     except ArticleError as exc:
         return FileResult(rel_path, problem=str(exc))
-    return FileResult(rel_path, digest, [prepare(a) for a in extracted.articles], extracted.note)
+    return FileResult(
+        rel_path, digest, [prepare(a, postings=True) for a in extracted.articles], extracted.note
+    )
 
 
 # --- the pool --------------------------------------------------------------------------------

@@ -244,6 +244,19 @@ class Ours:
     def size(self) -> int:
         return dir_size(self.dir)
 
+    def cold_index_one_process(self) -> float:
+        """A cold index of the same corpus into a scratch folder with no worker processes."""
+        from reader.core.index import open_index
+
+        scratch = self.dir.with_name("ours-one-process")
+        started = now()
+        index = open_index(self.corpus, scratch)
+        index.sync(workers=0)
+        index.close()
+        seconds = now() - started
+        shutil.rmtree(scratch, ignore_errors=True)
+        return seconds
+
     def sync(self) -> None:
         self.index.sync()
 
@@ -511,6 +524,15 @@ def measure_cold(engine: Any, info: dict[str, Any], repeat: int) -> dict[str, An
         "size_mb": round(engine.size() / 1e6, 1),
     }
     log(f"{engine.name}: {out['cold_index']}")
+    if isinstance(engine, Ours):
+        # The same cold index read in this one process (no worker pool): before/after in one run.
+        log("ours: cold index in one process")
+        seconds = engine.cold_index_one_process()
+        out["cold_index_one_process"] = {
+            "seconds": round(seconds, 2),
+            "articles_per_s": round(info["files"] / seconds, 1),
+        }
+        log(f"ours, one process: {out['cold_index_one_process']}")
 
     times = []
     for _ in range(repeat):
@@ -1168,6 +1190,7 @@ def _ratio(results: dict[str, Any], *keys: str, base: str = "bare_whoosh") -> fl
 def report(results: dict[str, Any]) -> str:
     rows = [
         ("cold index: articles/s", ("cold_index", "articles_per_s")),
+        ("cold index in one process (no pool): articles/s", ("cold_index_one_process", "articles_per_s")),
         ("cold index: MB/s", ("cold_index", "mb_per_s")),
         ("cold index: seconds", ("cold_index", "seconds")),
         ("index size on disk: MB", ("cold_index", "size_mb")),

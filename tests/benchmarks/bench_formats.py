@@ -38,8 +38,9 @@ def extract_all(corpus: Path) -> tuple[float, int]:
     return _now() - started, count
 
 
-def cold_index(corpus: Path, index_dir: Path) -> tuple[float, int, float]:
-    """A first index of ``corpus``; (seconds, articles, seconds of it spent extracting)."""
+def cold_index(corpus: Path, index_dir: Path, workers: int | None = 0) -> tuple[float, int, float]:
+    """A first index of ``corpus`` (``workers``: the sync's worker processes, None: the app's
+    default); (seconds, articles, seconds of it spent extracting in this process)."""
     import reader.core.index as index_module
     from reader.core.index import open_index
 
@@ -59,7 +60,7 @@ def cold_index(corpus: Path, index_dir: Path) -> tuple[float, int, float]:
     try:
         index = open_index(corpus, index_dir)
         try:
-            report = index.sync(cancel=threading.Event())
+            report = index.sync(cancel=threading.Event(), workers=workers)
         finally:
             index.close()
     finally:
@@ -70,6 +71,7 @@ def cold_index(corpus: Path, index_dir: Path) -> tuple[float, int, float]:
 def _row(corpus: Path, work: Path, name: str) -> dict[str, Any]:
     extract_s, articles = extract_all(corpus)
     index_s, added, extracting_s = cold_index(corpus, work / f"index-{name}")
+    pool_s, _, _ = cold_index(corpus, work / f"index-{name}-pool", workers=None)
     size = sum(p.stat().st_size for p in corpus.rglob("*") if p.is_file())
     return {
         "articles": added,
@@ -80,6 +82,9 @@ def _row(corpus: Path, work: Path, name: str) -> dict[str, Any]:
         "cold_index_per_s": round(added / index_s, 1) if index_s else None,
         # Measured inside the cold index itself: the part of it spent extracting articles.
         "extract_share": round(extracting_s / index_s, 2) if index_s else None,
+        # The same cold index with the app's default worker pool (index_pool.py).
+        "pool_cold_index_s": round(pool_s, 2),
+        "pool_cold_index_per_s": round(added / pool_s, 1) if pool_s else None,
     }
 
 
@@ -100,7 +105,7 @@ def measure(work: Path, articles: int, seed: int, real_pages: Path | None = None
 def report(results: dict[str, Any]) -> str:
     rows = [
         f"{'articles as':<24}{'articles':>9}{'MB':>7}{'extract/s':>11}{'cold index/s':>14}"
-        f"{'extraction share':>18}",
+        f"{'extraction share':>18}{'with pool/s':>13}{'pool speed-up':>15}",
     ]
     for key, label in (
         ("text", "plain text (.txt)"),
@@ -112,7 +117,8 @@ def report(results: dict[str, Any]) -> str:
             continue
         rows.append(
             f"{label:<24}{r['articles']:>9,}{r['mb']:>7}{r['extract_per_s']:>11}{r['cold_index_per_s']:>14}"
-            f"{r['extract_share']:>17.0%}"
+            f"{r['extract_share']:>17.0%}{r['pool_cold_index_per_s']:>13}"
+            f"{r['pool_cold_index_per_s'] / r['cold_index_per_s']:>14.2f}×"
         )
     text, pages = results["text"], results["html"]
     if text["cold_index_per_s"] and pages["cold_index_per_s"]:

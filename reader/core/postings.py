@@ -1,0 +1,117 @@
+"""An article's index postings computed ahead of the writer: in a worker process of a big sync.
+
+Whoosh's ``add_document`` spends most of its time analysing the text fields (tokens, folding,
+stemming, the positions of each term: ``field.index(value)``); in a cold index of Reuters that
+was a fifth of the whole. ``analyse`` does that part for one document wherever it runs (a worker
+of ``index_pool``), and ``PreparedWriter``, the sync's Whoosh writer, adds the postings it is
+given instead of analysing the text again. The postings are those the field itself would give
+(the same function computes them), so the index is the same either way.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from whoosh.codec.whoosh3 import _lenfield
+from whoosh.fields import Schema
+from whoosh.writing import SegmentWriter
+
+from reader.core.schema import TEXT_FIELDS, make_schema
+
+#: One field's postings: (term bytes, frequency, weight, encoded value) per distinct term.
+Postings = list[tuple[bytes, int, float, bytes]]
+#: The key of a document's fields that carries its prepared postings (Whoosh ignores fields
+#: whose names start with an underscore).
+POSTINGS_KEY = "_postings"
+
+
+@lru_cache(maxsize=1)
+def _schema() -> Schema:
+    return make_schema()
+
+
+def analyse(doc: dict[str, Any]) -> dict[str, Postings]:
+    """The postings of the text fields of ``doc`` (a ``document_for`` dict), as the index's
+    schema analyses them."""
+    schema = _schema()
+    return {name: list(schema[name].index(doc[name])) for name in TEXT_FIELDS if doc.get(name) is not None}
+
+
+class PreparedWriter(SegmentWriter):  # type: ignore[misc]
+    """A Whoosh segment writer that takes a document's text postings from ``_postings`` when it
+    has them (``analyse``), and analyses the text itself otherwise."""
+
+    def add_document(self, **fields: Any) -> None:
+        """Overrides SegmentWriter.add_document: the same steps (Whoosh 2.7.5), with the
+        postings of prepared fields taken as given."""
+        prepared: dict[str, Postings] | None = fields.pop(POSTINGS_KEY, None)
+        if prepared is None:
+            super().add_document(**fields)
+            return
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        add_post = self.pool.add
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    fieldboost = self._field_boost(fields, fieldname, docboost)
+                    items = prepared[fieldname] if fieldname in prepared else field.index(value)
+                    scorable = field.scorable
+                    for tbytes, freq, weight, vbytes in items:
+                        weight *= fieldboost
+                        if scorable:
+                            length += freq
+                        add_post((fieldname, tbytes, docnum, weight, vbytes))
+                if field.separate_spelling() or field.vector:
+                    raise ValueError(f"field {fieldname!r}: spelling and vectors are not prepared")
+                customval = fields.get(f"_stored_{fieldname}", value)
+                perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
+                column = field.column_type
+                if column and customval is not None:
+                    perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _flush_segment(self) -> None:
+        """Overrides SegmentWriter._flush_segment: the same, with the field lengths read through
+        ``_Lengths`` (Whoosh looks for the lengths file of a field that has none, such as the
+        path, the date or the language, once per posting: an ``os.stat`` each, 7% of a commit)."""
+        self.perdocwriter.close()
+        pdr = self.per_document_reader() if self.codec.length_stats else None
+        self.fieldwriter.add_postings(self.schema, _Lengths(pdr) if pdr else None, self.pool.iter_postings())
+        self.fieldwriter.close()
+        if pdr:
+            pdr.close()
+
+
+class _Lengths:
+    """A segment's per-document reader for ``add_postings``, which asks only for field lengths:
+    a field without lengths is looked up once, not once per posting."""
+
+    def __init__(self, pdr: Any) -> None:
+        self._pdr = pdr
+        self._without: set[str] = set()
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> Any:
+        if fieldname in self._without:
+            return default
+        length = self._pdr.doc_field_length(docnum, fieldname, default)
+        if length is default and not self._pdr.has_column(_lenfield(fieldname)):
+            self._without.add(fieldname)
+        return length
