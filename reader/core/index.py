@@ -44,6 +44,7 @@ from reader.core.index_pool import (
     file_digest,
     pool_min_files,
     prepare,
+    work_of,
     worker_count,
 )
 from reader.core.index_sync import (
@@ -365,7 +366,7 @@ class CorpusIndex:
 
         count = worker_count() if workers is None else workers
         tasks = [st for st in plan.to_read if pooled(st)]
-        if count < 1 or len(tasks) < pool_min_files():
+        if count < 1 or work_of([st.path for st in tasks]) < pool_min_files():
             yield from ((st, None) for st in plan.to_read)
             return
         with ReaderPool(self.corpus, count) as pool:

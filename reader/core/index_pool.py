@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.core.corpus import Article, ArticleError, corpus_file, extract_articles, read_bytes, read_limit
+from reader.core.formats import handles
 from reader.core.language import article_language
 from reader.core.postings import Postings, analyse
 from reader.core.schema import document_for
@@ -41,10 +42,13 @@ from reader.core.spelling import words_of
 WORKERS_ENV = "CORPUS_READER_WORKERS"
 #: The environment variable that sets from how many files to read a sync uses the pool.
 POOL_MIN_ENV = "CORPUS_READER_POOL_MIN_FILES"
-#: Below this many files to read, a sync reads them itself: starting a worker (an interpreter,
-#: the imports, the language model) costs about a second, which a few hundred text files or a
-#: few dozen pages do not win back (measured in tests/benchmarks/bench.py's pool rows).
-POOL_MIN_FILES = 400
+#: Below this much work (in text files; see ``work_of``), a sync reads the files itself: starting
+#: the workers costs about a second (an interpreter each, the imports, the language model),
+#: which a few hundred text files do not win back: the writer saves 1.3 ms a text file.
+POOL_MIN_FILES = 1000
+#: A saved page, feed, mail or EPUB file counts as this many text files (trafilatura alone takes
+#: 10-70 ms a page, against about 2 ms to read and prepare a text file).
+OTHER_FORMAT_WEIGHT = 20
 #: Chunks of files queued per worker: one being read, one waiting, so a worker never idles
 #: while the parent writes.
 IN_FLIGHT = 2
@@ -140,6 +144,11 @@ def worker_count() -> int:
     except (AttributeError, OSError):
         cpus = os.cpu_count() or 1
     return cpus if cpus >= 2 else 0
+
+
+def work_of(paths: Sequence[str]) -> int:
+    """How much reading ``paths`` is, in text files (for the ``POOL_MIN_FILES`` threshold)."""
+    return sum(OTHER_FORMAT_WEIGHT if handles(path) else 1 for path in paths)
 
 
 def pool_min_files() -> int:

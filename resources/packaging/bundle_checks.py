@@ -215,7 +215,12 @@ def check_commands_over_a_corpus_of_ones_own(b: Bundle, home: Path) -> None:
     data_dir = b.work / "data for own corpus"
     shutil.rmtree(data_dir, ignore_errors=True)
     common = ["--corpus", str(corpus), "--data-dir", str(data_dir)]
-    summary = json_of(b.run(*common, "index", "--json", home=home), "index --json")
+    # The first index reads the files in spawned worker processes (forced here, the corpus being
+    # small): each worker, the bundle's program started again, must become a worker, not the app.
+    pool = {"CORPUS_READER_WORKERS": "2", "CORPUS_READER_POOL_MIN_FILES": "1"}
+    indexed = b.run(*common, "index", "--json", home=home, env=pool)
+    expect("one process" not in indexed.stderr, f"index in worker processes: {indexed.stderr.strip()}")
+    summary = json_of(indexed, "index --json")
     assert isinstance(summary, dict)
     # Two text articles, and the page and feed where the app reads those formats.
     expect(summary.get("added", 0) >= 2 and not summary.get("problems"), f"index --json: {summary}")

@@ -17,7 +17,7 @@ import pytest
 import reader.core.index as index_module
 from reader.core.corpus import ArticleError
 from reader.core.index import CorpusIndex, open_index
-from reader.core.index_pool import POOL_MIN_ENV, FileResult, ReaderPool, prepare_file
+from reader.core.index_pool import POOL_MIN_ENV, FileResult, ReaderPool, pool_min_files, prepare_file, work_of
 from reader.core.search import SearchService
 from tests.format_samples import ATOM_FEED, RSS_WITH_CDATA, epub, mbox, news_page, newsletter, rss
 from tests.helpers import write_article
@@ -274,6 +274,10 @@ def test_a_small_sync_starts_no_worker(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setattr(index_module, "ReaderPool", lambda *a, **k: started.append(a))
     report = open_index(corpus, tmp_path / "ix").sync(workers=2)
     assert report.added == 5 and report.workers == 0 and not started
+    # By default a sync needs 1,000 text files' worth of reading; a page counts as 20.
+    monkeypatch.delenv(POOL_MIN_ENV)
+    assert pool_min_files() == 1000
+    assert work_of(["a.txt", "b.md", "feeds/x.rss", "p/page.html"]) == 42
 
 
 def test_prepare_file_reads_problems_and_unchanged_files(tmp_path: Path) -> None:
