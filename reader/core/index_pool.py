@@ -163,8 +163,9 @@ def pool_min_files() -> int:
 Task = tuple[int, str, "str | None"]
 
 
-#: What a worker runs for each file: ``prepare_file`` (tests give a module-level stand-in).
-FileReader = Callable[[Path, str, "str | None"], FileResult]
+#: What a worker runs for each task (a file, or an article id): ``prepare_file`` for a sync,
+#: ``wordstore.analysed_article`` for the word store (tests give module-level stand-ins).
+FileReader = Callable[[Path, str, "str | None"], Any]
 
 
 def _worker_main(conn: Connection, corpus: str, reader: FileReader) -> None:

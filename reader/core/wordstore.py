@@ -21,7 +21,7 @@ import re
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,6 +82,32 @@ class Changes:
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated or self.removed)
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """An article as the store keeps it: ``analyse``'s stems, words and body start, its date and
+    its language."""
+
+    path: str
+    date: str | None
+    stems: list[str]
+    words: list[str]
+    body_start: int
+    language: str | None
+
+
+def analysed_article(corpus: Path, article_id: str, _digest: str | None = None) -> Analysed | None:
+    """Read and analyse one article of the corpus (in this process, or in a worker process of
+    ``index_pool``); None when it cannot be read (vanished or broken since the sync)."""
+    try:
+        article = load_article(corpus, article_id)
+    except (ArticleError, OSError):
+        return None
+    language = article_language(article)
+    stems, words, body_start = analyse(article, language)
+    date = article.date.isoformat() if article.date else None
+    return Analysed(article.path, date, stems, words, body_start, language)
 
 
 #: ``analyse``'s default: detect the article's language (as the index does).
@@ -250,27 +276,34 @@ class WordStore:
                 changes.removed.append(path)
             self._flush()
         total = len(to_read)
-        for start in range(0, total, BATCH):
-            if cancel is not None and cancel.is_set():
-                changes.cancelled = True
-                break
-            with self.transaction():
-                for path in to_read[start : start + BATCH]:
-                    old = have.get(path)
-                    story = self._forget(old[0]) if old is not None else None
-                    try:
-                        article = load_article(corpus, path)
-                    except (ArticleError, OSError):
-                        if old is not None:
-                            changes.removed.append(path)
-                        continue  # vanished or broken since the sync: the next sync sees it
-                    doc_id, ids, body_start = self._put(article, want[path], old[0] if old else None, story)
-                    if on_article is not None:
-                        on_article(doc_id, ids, body_start)
-                    (changes.updated if old is not None else changes.added).append(path)
-                self._flush()
-            if progress is not None:
-                progress(min(start + BATCH, total), total)
+        with contextlib.closing(_read_all(corpus, to_read, cancel)) as articles:
+            for start in range(0, total, BATCH):
+                if cancel is not None and cancel.is_set():
+                    changes.cancelled = True
+                    break
+                with self.transaction():
+                    for path in to_read[start : start + BATCH]:
+                        analysed = next(articles, _STOPPED)
+                        if analysed is _STOPPED:  # the workers stopped: cancelled
+                            changes.cancelled = True
+                            break
+                        old = have.get(path)
+                        story = self._forget(old[0]) if old is not None else None
+                        if not isinstance(analysed, Analysed):
+                            if old is not None:
+                                changes.removed.append(path)
+                            continue  # vanished or broken since the sync: the next sync sees it
+                        doc_id, ids, body_start = self._put(
+                            analysed, want[path], old[0] if old else None, story
+                        )
+                        if on_article is not None:
+                            on_article(doc_id, ids, body_start)
+                        (changes.updated if old is not None else changes.added).append(path)
+                    self._flush()
+                if changes.cancelled:
+                    break
+                if progress is not None:
+                    progress(min(start + BATCH, total), total)
         return changes
 
     def _forget(self, doc_id: int) -> int | None:
@@ -285,19 +318,25 @@ class WordStore:
         return int(row[1]) if row[1] is not None else None
 
     def _put(
-        self, article: Article, digest: str, doc_id: int | None, story: int | None
+        self, article: Analysed, digest: str, doc_id: int | None, story: int | None
     ) -> tuple[int, list[int], int]:
-        language = article_language(article)
-        stems, words, body_start = analyse(article, language)
-        ids = self._term_ids(stems, words)
+        ids = self._term_ids(article.stems, article.words)
         self._count(ids, 1)
-        date = article.date.isoformat() if article.date else None
         cur = self._db.execute(
             "INSERT INTO docs (id, path, digest, date, body_start, tokens, story, lang) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (doc_id, article.path, digest, date, body_start, pack(ids), story, language),
+            (
+                doc_id,
+                article.path,
+                digest,
+                article.date,
+                article.body_start,
+                pack(ids),
+                story,
+                article.language,
+            ),
         )
-        return int(cur.lastrowid or 0), ids, body_start
+        return int(cur.lastrowid or 0), ids, article.body_start
 
     def _term_ids(self, stems: list[str], words: list[str]) -> list[int]:
         known = self._ids
@@ -397,6 +436,32 @@ class WordStore:
             df[rows[:, 0]] = rows[:, 2]
         docs = int(self._db.execute("SELECT count(*) FROM docs").fetchone()[0])
         return cf, df, docs
+
+
+_STOPPED = object()
+
+
+def _read_all(
+    corpus: Path, paths: list[str], cancel: threading.Event | None
+) -> Generator[Analysed | None, None, None]:
+    """``analysed_article`` of each of ``paths``, in order: by the worker processes of
+    ``index_pool`` when there are many (after a first index: the whole corpus again), else here."""
+    from reader.core.index_pool import PoolFailed, ReaderPool, pool_min_files, work_of, worker_count
+
+    count = worker_count()
+    done = 0
+    if count >= 1 and work_of(paths) >= pool_min_files():
+        try:
+            with ReaderPool(corpus, count, reader=analysed_article) as pool:
+                for result in pool.results([(p, None) for p in paths], [0] * len(paths), cancel):
+                    # A worker that died on the article gives a problem: it is left out here.
+                    yield result if isinstance(result, Analysed) else None
+                    done += 1
+                return
+        except PoolFailed:
+            pass  # the workers cannot start here: read the rest in this process
+    for path in paths[done:]:
+        yield analysed_article(corpus, path)
 
 
 def store_path(index_dir: Path) -> Path:

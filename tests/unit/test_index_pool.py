@@ -17,8 +17,18 @@ import pytest
 import reader.core.index as index_module
 from reader.core.corpus import ArticleError
 from reader.core.index import CorpusIndex, open_index
-from reader.core.index_pool import POOL_MIN_ENV, FileResult, ReaderPool, pool_min_files, prepare_file, work_of
+from reader.core.index_pool import (
+    POOL_MIN_ENV,
+    WORKERS_ENV,
+    FileResult,
+    ReaderPool,
+    pool_min_files,
+    prepare_file,
+    work_of,
+)
 from reader.core.search import SearchService
+from reader.core.stories import Stories, update_stories
+from reader.core.wordstore import WordStore, store_path
 from tests.format_samples import ATOM_FEED, RSS_WITH_CDATA, epub, mbox, news_page, newsletter, rss
 from tests.helpers import write_article
 
@@ -288,3 +298,42 @@ def test_prepare_file_reads_problems_and_unchanged_files(tmp_path: Path) -> None
     assert prepare_file(tmp_path, "a.txt", first.digest).unchanged
     assert prepare_file(tmp_path, "gone.txt").problem == "file vanished or is a broken link"
     assert prepare_file(tmp_path, "../outside.txt").problem == str(ArticleError("outside the corpus folder"))
+
+
+def word_store_of(index_dir: Path) -> dict[str, object]:
+    store = WordStore(store_path(index_dir))
+    try:
+        db = store.db
+        docs = db.execute("SELECT path, digest, date, body_start, tokens, sig, story, lang FROM docs ORDER BY path")
+        terms = db.execute("SELECT id, term, surface, cf, df FROM terms ORDER BY id")
+        return {"docs": docs.fetchall(), "terms": terms.fetchall()}
+    finally:
+        store.close()
+
+
+def test_the_word_store_and_stories_are_the_same_when_workers_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = build_corpus(tmp_path / "corpus")
+    monkeypatch.setenv(POOL_MIN_ENV, "1")
+    built = {}
+    for workers in ("0", "2"):
+        monkeypatch.setenv(WORKERS_ENV, workers)
+        index = open_index(corpus, tmp_path / f"ix-{workers}")
+        index.sync()
+        catalog = index.catalog()
+        changes = update_stories(index.dir, corpus, catalog, cancel=threading.Event())
+        catalog.close()
+        stories = Stories(index.dir)
+        built[workers] = (
+            word_store_of(index.dir),
+            sorted(sorted(s.paths) for s in stories.stories()),
+            changes,
+        )
+        stories.close()
+        index.close()
+    (store_a, stories_a, changes_a), (store_b, stories_b, changes_b) = built["0"], built["2"]
+    assert store_b == store_a
+    assert stories_b == stories_a and stories_a  # the copies of each language are stories
+    assert sorted(changes_b.added) == sorted(changes_a.added) and len(changes_a.added) > 40
+    assert not multiprocessing.active_children()
