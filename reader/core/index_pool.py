@@ -206,9 +206,11 @@ class _Worker:
         return len(self._chunk_ends)
 
     def send(self, chunk: list[Task]) -> None:
-        self.conn.send(chunk)
         self.pending.extend(chunk)
         self._chunk_ends.append(chunk[-1][0])
+        # A worker that died meanwhile: its sentinel says so, and its queue goes to a new one.
+        with contextlib.suppress(OSError):
+            self.conn.send(chunk)
 
     def answered(self, seq: int) -> None:
         # A worker answers its tasks in the order they were sent.
@@ -254,6 +256,7 @@ class ReaderPool:
         self._workers = [_Worker(self._ctx, corpus, reader) for _ in range(max(1, workers))]
         self._restarts = 0
         self._closed = False
+        self._cancel = threading.Event()
 
     def __enter__(self) -> ReaderPool:
         return self
@@ -273,7 +276,14 @@ class ReaderPool:
         size_of = dict(enumerate(sizes))
         done: dict[int, FileResult] = {}
         following = 0
+        if cancel is not None:
+            self._cancel = cancel
+            # The workers are stopped the moment ``cancel`` is set, even while the sync is busy
+            # writing (a commit can take seconds): a closing window does not wait for them.
+            threading.Thread(target=self._stop_on_cancel, name="pool-cancel", daemon=True).start()
         while following < len(tasks):
+            if cancel is not None and cancel.is_set():
+                break
             self._dispatch(todo, size_of)
             while following in done:
                 yield done.pop(following)
@@ -313,7 +323,17 @@ class ReaderPool:
                 continue
             dead = by_sentinel.get(ready)
             if dead is not None and not dead.process.is_alive():
+                if self._cancel.is_set():
+                    return  # stopped by the cancel: nothing more is read
                 self._replace(dead, done, todo)
+
+    def _stop_on_cancel(self) -> None:
+        while not self._closed:
+            if self._cancel.wait(0.2):
+                for worker in list(self._workers):
+                    with contextlib.suppress(Exception):
+                        worker.process.terminate()
+                return
 
     def _replace(self, dead: _Worker, done: dict[int, FileResult], todo: deque[Task]) -> None:
         """A worker died: the file it was reading is a problem; the rest of its queue is read by
