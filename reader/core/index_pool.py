@@ -330,9 +330,13 @@ class ReaderPool:
     def _stop_on_cancel(self) -> None:
         while not self._closed:
             if self._cancel.wait(0.2):
-                for worker in list(self._workers):
+                workers = list(self._workers)
+                for worker in workers:
                     with contextlib.suppress(Exception):
                         worker.process.terminate()
+                for worker in workers:  # reaped now, not when the writer is done with its commit
+                    with contextlib.suppress(Exception):
+                        worker.process.join(timeout=2)
                 return
 
     def _replace(self, dead: _Worker, done: dict[int, FileResult], todo: deque[Task]) -> None:

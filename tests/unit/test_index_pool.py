@@ -304,7 +304,8 @@ def word_store_of(index_dir: Path) -> dict[str, object]:
     store = WordStore(store_path(index_dir))
     try:
         db = store.db
-        docs = db.execute("SELECT path, digest, date, body_start, tokens, sig, story, lang FROM docs ORDER BY path")
+        columns = "path, digest, date, body_start, tokens, sig, story, lang"
+        docs = db.execute(f"SELECT {columns} FROM docs ORDER BY path")
         terms = db.execute("SELECT id, term, surface, cf, df FROM terms ORDER BY id")
         return {"docs": docs.fetchall(), "terms": terms.fetchall()}
     finally:
