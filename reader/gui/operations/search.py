@@ -22,7 +22,7 @@ def list_articles(tasks: TaskRunner, sort: str, success: Callable[[list[Row]], N
     """Every article, newest (``date``) or oldest (``date-asc``) first, as list rows."""
     order = "date-asc" if sort == "date-asc" else "date"
     # The rows are built on the lane, not on the GUI thread: 100,000 of them take a while.
-    op = ReadOp(tasks, lambda ctx: [row_from_article(a) for a in ctx.catalog.articles(order)], success)
+    op = ReadOp(tasks, lambda ctx: [row_from_article(a) for a in ctx.catalog.iter_articles(order)], success)
     op.supersedes(LIST).urgent().described("Cannot list articles")
     return op
 
