@@ -215,9 +215,8 @@ def parse_any_date(value: str) -> dt.date | None:
         return None
     m = _ISO_DATE.match(value)
     if m:
-        try:
-            date = dt.date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
+        date = _date_of(m)
+        if date is None:
             return None
     else:
         try:
@@ -239,6 +238,14 @@ _TIME_OF_DAY = re.compile(
 _SLASHED = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$")
 
 
+def _date_of(m: re.Match[str]) -> dt.date | None:
+    """The date of a match's year, month and day groups; None for a day that does not exist."""
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
 def _local_date(value: str) -> dt.date | None:
     """A date written another way than RFC 822 or ISO 8601, as some feeds and mail programs do:
     in the site's own language (``Вт, 30 апр 2019 10:00:00 +0300``, ``12.03.2020 08:00``) or
@@ -247,12 +254,5 @@ def _local_date(value: str) -> dt.date | None:
 
     text = _TIME_OF_DAY.sub("", value.strip())
     m = _SLASHED.match(text)
-    date: dt.date | None
-    if m:
-        try:
-            date = dt.date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
-            return None
-    else:
-        date = parse_date(text)
+    date = _date_of(m) if m else parse_date(text)
     return date if date is not None and date.year >= MIN_YEAR else None
