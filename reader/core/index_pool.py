@@ -280,7 +280,8 @@ class ReaderPool:
             self._cancel = cancel
             # The workers are stopped the moment ``cancel`` is set, even while the sync is busy
             # writing (a commit can take seconds): a closing window does not wait for them.
-            threading.Thread(target=self._stop_on_cancel, name="pool-cancel", daemon=True).start()
+            self._watcher = threading.Thread(target=self._stop_on_cancel, name="pool-cancel", daemon=True)
+            self._watcher.start()
         while following < len(tasks):
             if cancel is not None and cancel.is_set():
                 break
@@ -373,5 +374,8 @@ class ReaderPool:
         if self._closed:
             return
         self._closed = True
+        watcher = getattr(self, "_watcher", None)
+        if watcher is not None:  # it may be reaping the workers: two threads must not wait on one
+            watcher.join()
         for worker in self._workers:
             worker.stop(at_once)
