@@ -11,8 +11,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "corpus-reader"
 
 
@@ -29,6 +27,8 @@ class Locations:
         if data_dir is not None:
             data_dir = data_dir.expanduser().absolute()
             return cls(data_dir, data_dir / "cache")
+        import platformdirs  # (here: with --data-dir, as scripts and tests run, it is not needed)
+
         return cls(
             Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
             Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)),

@@ -18,8 +18,6 @@ import os
 import re
 import threading
 from collections import OrderedDict
-from email import policy
-from email.parser import BytesHeaderParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -145,6 +143,9 @@ def cached_message_file(root: Path, article_id: str) -> str | None:
 def _keys(root: Path, maildir: str) -> dict[str, str]:
     """Message key → corpus path of its file, for every message of a maildir (the first file
     of a key that two files share, as a sync keeps one article for both)."""
+    from email import policy  # (here: every corpus walk imports this module, few read mail)
+    from email.parser import BytesHeaderParser
+
     from reader.core.corpus import ArticleError, corpus_file, extract_articles, read_bytes
     from reader.core.formats.mail import message_id_key
 
