@@ -176,14 +176,16 @@ def build_window_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+def parse_arguments(
+    argv: Sequence[str] | None = None, parser: argparse.ArgumentParser | None = None
+) -> argparse.Namespace:
     """Parse a command line: a COMMAND and its arguments, or article FILEs for the window.
 
     A first word that names a command is the command; one that looks like a path (it has a
     slash or a dot, or exists) is a file; anything else is a mistyped command (exit 2).
     """
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser()
+    parser = build_parser() if parser is None else parser
     first = _first_positional(argv)
     if first is None or first in _command_names(parser) or not _looks_like_file(first):
         return _parse_command(parser, argv, first)
@@ -368,7 +370,8 @@ def _silence_stdout() -> None:
 
 
 def _main(argv: list[str] | None) -> int:
-    args = parse_arguments(argv)
+    parser = build_parser()  # (once: building it is a good part of a command's start)
+    args = parse_arguments(argv, parser)
     locations = Locations.resolve(args.data_dir)
     try:
         if args.command is None:
@@ -386,14 +389,14 @@ def _main(argv: list[str] | None) -> int:
 
             return desktop.run_install() if args.command == "install-desktop" else desktop.run_uninstall()
         if args.command == "search" and (args.query is None) == (args.batch is None):
-            _subparser(build_parser(), "search").error("give a query or --batch FILE, not both")
+            _subparser(parser, "search").error("give a query or --batch FILE, not both")
         if args.command == "search" and args.batch is not None and args.format == "text":
-            _subparser(build_parser(), "search").error(
+            _subparser(parser, "search").error(
                 "--batch prints one JSON line per query (or CSV with --format csv), not text"
             )
         fmt = "text"
         if args.command in ("search", "concordance"):  # before anything is read or said
-            fmt = output_format(_subparser(build_parser(), args.command), args)
+            fmt = output_format(_subparser(parser, args.command), args)
         corpus = _cli_corpus(args.corpus, locations)
         from reader import cli
 

@@ -153,11 +153,18 @@ def update_stories_quietly(index: CorpusIndex, progress: Progress | None) -> boo
 
 def search_marks(corpus: Path, locations: Locations) -> MarkSource:
     """What answers is:/label: terms and gives hits their read state and labels."""
-    from reader.core.annotations import AnnotationStore
     from reader.core.mark_filter import MarkSource
 
     db = locations.annotations_db
-    return MarkSource(str(corpus), lambda: AnnotationStore(db) if db.exists() else None)
+
+    def open_store() -> AnnotationStore | None:
+        if not db.exists():
+            return None  # (and the annotations code is not even imported)
+        from reader.core.annotations import AnnotationStore
+
+        return AnnotationStore(db)
+
+    return MarkSource(str(corpus), open_store)
 
 
 def open_store(locations: Locations) -> AnnotationStore:

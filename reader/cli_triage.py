@@ -20,15 +20,15 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reader.core import marks
-from reader.core.annotations import AnnotationError, AnnotationStore
-from reader.core.catalog import ArticleRow
-from reader.core.corpus import article_id_of
-from reader.core.index import CorpusIndex
+from reader.core.label_colors import LABEL_COLORS
 from reader.core.locations import Locations
-from reader.core.mark_filter import MarkSource
-from reader.core.query import matching_docnums
+
+if TYPE_CHECKING:  # imported where used: every command builds these parsers, few run them
+    from reader.core.annotations import AnnotationStore
+    from reader.core.catalog import ArticleRow
+    from reader.core.index import CorpusIndex
 
 
 def add_parsers(
@@ -67,7 +67,7 @@ def add_parsers(
     color = actions.add_parser("color", help="give the label NAME another colour")
     common(color, suppress=True)
     color.add_argument("name", metavar="NAME")
-    color.add_argument("color", metavar="COLOR", help="#rrggbb or a name: " + ", ".join(marks.LABEL_COLORS))
+    color.add_argument("color", metavar="COLOR", help="#rrggbb or a name: " + ", ".join(LABEL_COLORS))
     delete = actions.add_parser(
         "delete", help="delete the label NAME: off every article and highlight, and from its rules"
     )
@@ -81,6 +81,10 @@ def _targets(
     corpus: Path, index: CorpusIndex, store: AnnotationStore, articles: list[str], query: str | None
 ) -> tuple[dict[str, tuple[str, str | None]], list[str]]:
     """The articles named or matching ``query``: ``({path: (title, date)}, unknown names)``."""
+    from reader.core.corpus import article_id_of
+    from reader.core.mark_filter import MarkSource
+    from reader.core.query import matching_docnums
+
     catalog = index.catalog()
     try:
         keys = {given: article_id_of(corpus, given) for given in articles}
@@ -116,6 +120,8 @@ def _info(row: ArticleRow | None) -> tuple[str, str | None]:
 
 def run_mark(corpus: Path, locations: Locations, args: argparse.Namespace) -> int:
     from reader.cli import open_store, sync_index
+    from reader.core import marks
+    from reader.core.annotations import AnnotationError
 
     if not args.articles and args.query is None:
         raise AnnotationError("name the articles to mark, or give --all QUERY")
@@ -138,6 +144,8 @@ def run_mark(corpus: Path, locations: Locations, args: argparse.Namespace) -> in
 
 def run_label(corpus: Path, locations: Locations, args: argparse.Namespace) -> int:
     from reader.cli import open_store, sync_index
+    from reader.core import marks
+    from reader.core.annotations import AnnotationError
 
     key = str(corpus)
     if args.action == "list":
@@ -202,7 +210,8 @@ def run_label(corpus: Path, locations: Locations, args: argparse.Namespace) -> i
 def _manage_label(corpus: Path, locations: Locations, args: argparse.Namespace) -> int:
     """``label rename|color|delete``: no index needed, only the annotations database."""
     from reader.cli import open_store
-    from reader.core import label_changes
+    from reader.core import label_changes, marks
+    from reader.core.annotations import AnnotationError
 
     key = str(corpus)
     if args.action == "color":

@@ -26,10 +26,8 @@ from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from reader.core import marks
-from reader.core.annotations import AnnotationStore
-
 if TYPE_CHECKING:
+    from reader.core.annotations import AnnotationStore
     from reader.core.search import Hit
 
 H = TypeVar("H", bound="Hit")
@@ -195,7 +193,8 @@ def _add_path(table: dict[str, int], reader: IndexReader, text: bytes | str, inf
             table[path] = ids[-1]
 
 
-StoreOpener = Callable[[], AnnotationStore | None]
+# (A string: the annotations modules are imported only where a store exists, see MarkSource.store.)
+StoreOpener = Callable[[], "AnnotationStore | None"]
 
 
 class MarkSource:
@@ -245,7 +244,11 @@ class MarkSource:
     def generation(self) -> int:
         """The annotations generation: part of every cache key of a filtered search."""
         store = self.store()
-        return marks.generation(store, self.corpus) if store is not None else 0
+        if store is None:
+            return 0
+        from reader.core import marks  # (in each method: no store, no annotations code imported)
+
+        return marks.generation(store, self.corpus)
 
     def prepare(self, searcher: Searcher) -> None:
         """Serve ``searcher`` (the top-level one a query runs on) from now on."""
@@ -366,7 +369,11 @@ class MarkSource:
     def label_names(self) -> list[str]:
         """Every label of the corpus, by name."""
         store = self.store()
-        return [label.name for label in marks.labels(store, self.corpus)] if store is not None else []
+        if store is None:
+            return []
+        from reader.core import marks
+
+        return [label.name for label in marks.labels(store, self.corpus)]
 
     def docnums_of(self, paths: Iterable[str]) -> set[int]:
         """The document numbers of ``paths`` in the prepared searcher (missing ones left out)."""
@@ -392,6 +399,8 @@ class MarkSource:
         store = self.store()
         if store is None:
             return set()
+        from reader.core import marks
+
         if kind == "read":
             return marks.read_paths(store, self.corpus)
         if kind == "label":
@@ -411,6 +420,8 @@ class MarkSource:
         store = self.store()
         if store is None or not hits:
             return hits
+        from reader.core import marks
+
         paths = [h.path for h in hits]
         read = marks.read_among(store, self.corpus, paths)
         labelled = marks.labels_by_path(store, self.corpus, paths)

@@ -16,18 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from reader.core.annotations import Annotation, AnnotationError, AnnotationStore, now
+from reader.core.label_colors import LABEL_COLORS as LABEL_COLORS  # (re-exported: the window uses it)
 
-#: Label colours, by name, with their CSS value (chips in the window, the W3C stylesheet).
-LABEL_COLORS: dict[str, str] = {
-    "red": "#e03131",
-    "orange": "#f08c00",
-    "green": "#2f9e44",
-    "teal": "#0c8599",
-    "blue": "#1c7ed6",
-    "purple": "#7048e8",
-    "pink": "#d6336c",
-    "grey": "#868e96",
-}
 #: More colour names a user may give (``label color NAME yellow``): kept as their #rrggbb value.
 MORE_COLORS: dict[str, str] = {
     "yellow": "#fab005",
