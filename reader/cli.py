@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, TextIO
 from reader.core import freshness
 from reader.core.corpus import Article, ArticleError, load_articles, plain_text
 from reader.core.index import CorpusIndex, IndexError_, SyncReport, open_index
-from reader.core.language import article_language
 from reader.core.locations import Locations
 from reader.core.search import SearchResult, SearchService
 
@@ -276,6 +275,8 @@ def run_show(corpus: Path, ids: list[str], as_json: bool) -> int:
 
 def article_json(article: Article) -> dict[str, object]:
     """``show --json``: one article's metadata and the plain text offsets refer to."""
+    from reader.core.language import article_language
+
     return {
         "path": article.path,
         "title": article.title,

@@ -20,6 +20,7 @@ import time
 import warnings
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
@@ -36,17 +37,6 @@ from reader.core.corpus import (
     read_limit,
 )
 from reader.core.formats import Extracted
-from reader.core.index_pool import (
-    FileResult,
-    PoolFailed,
-    ReaderPool,
-    digest_of,
-    file_digest,
-    pool_min_files,
-    prepare,
-    work_of,
-    worker_count,
-)
 from reader.core.index_sync import (
     Batches,
     BatchFn,
@@ -63,12 +53,14 @@ from reader.core.postings import POSTINGS_KEY
 from reader.core.schema import SCHEMA_VERSION, TEXT_FIELDS, document_for, make_analyzer, make_schema
 from reader.core.spelling import Vocabulary
 
+if TYPE_CHECKING:  # index_pool (multiprocessing, the parsers' analysis) is imported by a sync that reads
+    from reader.core.index_pool import FileResult
+
 __all__ = [
     "SCHEMA_VERSION",
     "TEXT_FIELDS",
     "CorpusIndex",
     "SyncReport",
-    "digest_of",
     "document_for",
     "make_analyzer",
     "open_index",
@@ -359,6 +351,8 @@ class CorpusIndex:
         """Each file to read with its result from the worker pool, or None when the sync reads
         it itself: a small sync reads every file here (starting workers would cost more than
         they save), and so does a grown mbox, which is read from its new part alone."""
+        from reader.core.index_pool import PoolFailed, ReaderPool, pool_min_files, work_of, worker_count
+
         known = plan.known
 
         def pooled(st: FileStat) -> bool:
@@ -389,6 +383,8 @@ class CorpusIndex:
     def _read_file(self, st: FileStat, old: FileState | None, catalog: Catalog) -> tuple[FileResult, bool]:
         """Read one file in this process (what a worker does, plus the grown-mbox case); returns
         its result and whether its articles are only those appended since the last sync."""
+        from reader.core.index_pool import FileResult, file_digest, prepare
+
         try:
             data, truncated = read_bytes(corpus_file(self.corpus, st.path), read_limit(st.path))
             digest = file_digest(data)
