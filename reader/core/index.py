@@ -351,7 +351,8 @@ class CorpusIndex:
         """Each file to read with its result from the worker pool, or None when the sync reads
         it itself: a small sync reads every file here (starting workers would cost more than
         they save), and so does a grown mbox, which is read from its new part alone."""
-        from reader.core.index_pool import PoolFailed, ReaderPool, pool_min_files, work_of, worker_count
+        from reader.core import index_pool  # (tests stand in for index_pool.ReaderPool)
+        from reader.core.index_pool import PoolFailed, pool_min_files, work_of, worker_count
 
         known = plan.known
 
@@ -363,7 +364,7 @@ class CorpusIndex:
         if count < 1 or work_of([st.path for st in tasks]) < pool_min_files():
             yield from ((st, None) for st in plan.to_read)
             return
-        with ReaderPool(self.corpus, count) as pool:
+        with index_pool.ReaderPool(self.corpus, count) as pool:
             report.workers = count
             old = [(st.path, known[st.path].digest if st.path in known else None) for st in tasks]
             results: Iterator[FileResult] | None = pool.results(old, [st.size for st in tasks], cancel)

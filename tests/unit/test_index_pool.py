@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import reader.core.index as index_module
+import reader.core.index_pool as index_pool
 from reader.core.corpus import ArticleError
 from reader.core.index import CorpusIndex, open_index
 from reader.core.index_pool import (
@@ -207,7 +208,7 @@ def test_a_file_that_kills_its_worker_is_a_problem_and_the_rest_is_indexed(
     for name in ("bomb-1.txt", "bomb-2.txt"):
         write_article(corpus, name, "Bomb", "1 March 2021", "Kills the reader.")
     monkeypatch.setenv(POOL_MIN_ENV, "1")
-    monkeypatch.setattr(index_module, "ReaderPool", functools.partial(ReaderPool, reader=crash_on_bomb))
+    monkeypatch.setattr(index_pool, "ReaderPool", functools.partial(ReaderPool, reader=crash_on_bomb))
     index = open_index(corpus, tmp_path / "ix")
     report = index.sync(workers=2)
     problems = dict(report.problems)
@@ -233,7 +234,7 @@ def test_a_readers_bug_is_a_problem_for_its_file_in_both_ways(
         write_article(corpus, f"a-{i:02d}.txt", f"Article {i}", "1 March 2021", f"Lighthouse number {i}.")
     write_article(corpus, "bomb.txt", "Bomb", "1 March 2021", "Breaks the reader.")
     monkeypatch.setenv(POOL_MIN_ENV, "1")
-    monkeypatch.setattr(index_module, "ReaderPool", functools.partial(ReaderPool, reader=raise_on_bomb))
+    monkeypatch.setattr(index_pool, "ReaderPool", functools.partial(ReaderPool, reader=raise_on_bomb))
     pooled = open_index(corpus, tmp_path / "pooled").sync(workers=2)
     real = index_module.extract_articles
 
@@ -281,7 +282,7 @@ def test_a_small_sync_starts_no_worker(tmp_path: Path, monkeypatch: pytest.Monke
         write_article(corpus, f"a-{i}.txt", f"Article {i}", "1 March 2021", "Text.")
     monkeypatch.setenv(POOL_MIN_ENV, "100")
     started: list[object] = []
-    monkeypatch.setattr(index_module, "ReaderPool", lambda *a, **k: started.append(a))
+    monkeypatch.setattr(index_pool, "ReaderPool", lambda *a, **k: started.append(a))
     report = open_index(corpus, tmp_path / "ix").sync(workers=2)
     assert report.added == 5 and report.workers == 0 and not started
     # By default a sync needs 1,000 text files' worth of reading; a page counts as 20.
