@@ -112,6 +112,36 @@ def test_insights_tab_shows_collocates_keywords_ngrams_and_trends(
     app.qtbot.waitUntil(lambda: f"fire {word}" in app.header(), timeout=10000)
 
 
+def test_insights_of_a_hidden_tab_wait_for_it_after_a_sync(start_app: StartApp, story_corpus: Path) -> None:
+    """A sync does not compute the insights of a tab nobody looks at (over a big corpus that
+    was a long, memory-hungry job after every sync); showing the tab computes them, and a sync
+    while it is shown computes them again."""
+    app = start_app(story_corpus)
+    insights = app.window.insights
+    app.window.search_edit.setText("fire")
+    app.window.search("fire")
+    app.qtbot.waitUntil(lambda: "for “fire”" in app.header(), timeout=10000)
+    first = sorted(DATA.glob("*fire*.txt"))[3]
+    shutil.copy(first, story_corpus / "a3.txt")
+    with app.qtbot.waitSignal(app.library.sync_finished, timeout=20000):
+        app.library.sync()
+    assert insights.result is None
+    assert not insights.panel.status.text().startswith("Reading")
+    app.window.tabs.setCurrentWidget(insights.panel)
+    app.qtbot.waitUntil(lambda: insights.result is not None and insights.result.finished, timeout=15000)
+    assert insights.result is not None
+    before = insights.result.total
+    shutil.copy(sorted(DATA.glob("*fire*.txt"))[4], story_corpus / "a4.txt")
+    with app.qtbot.waitSignal(app.library.sync_finished, timeout=20000):
+        app.library.sync()
+
+    def computed_again() -> bool:
+        result = insights.result
+        return result is not None and result.finished and result.total == before + 1
+
+    app.qtbot.waitUntil(computed_again, timeout=15000)
+
+
 def test_insights_tab_answers_is_and_label_terms(start_app: StartApp, story_corpus: Path) -> None:
     app = start_app(story_corpus)
     insights = app.window.insights

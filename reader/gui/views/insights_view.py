@@ -345,6 +345,15 @@ class InsightsController(LaneClient):
         if self.visible:
             self.refresh()
 
+    def corpus_changed(self) -> None:
+        """A sync changed the corpus: the insights are computed anew now if the tab is shown,
+        else when it is next shown. Not for a hidden tab: reading every hit's words after each
+        sync made the window's peak memory (a start-up sync over 20,000 articles: +9 MB on top
+        of the sync's own, the hits of a common word read while the window was closing)."""
+        self._shown = None
+        if self.visible:
+            self.refresh()
+
     def settings(self) -> tuple[str, int, str]:
         return (self.query, self.panel.window_size.value(), str(self.panel.measure.currentData()))
 

@@ -572,7 +572,7 @@ class MainWindow(QMainWindow):
         if not (report.changed or report.rebuilt):
             return
         self.versions.refresh()
-        self.insights.refresh(force=self.insights.visible)
+        self.insights.corpus_changed()
         self.search_controller.refresh()
         self.articles.follow_sync(report)
 
