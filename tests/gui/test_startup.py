@@ -9,8 +9,10 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 import reader.core.index as index_module
+from reader.core.catalog import ArticleRow
 from reader.core.index import open_index
 from reader.core.locations import Locations
+from reader.gui.operations import search as search_ops
 from tests.gui.harness import StartApp
 
 
@@ -60,3 +62,33 @@ def test_the_window_answers_while_the_start_up_walk_runs(
     assert app.library.syncing and not done.is_set()  # answered from the index, mid-walk
     done.set()
     qtbot.waitUntil(lambda: not app.library.syncing, timeout=20_000)
+
+
+def test_a_search_typed_while_the_listing_runs_is_answered_without_waiting_for_it(
+    start_app: StartApp, qtbot: QtBot, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    locations = Locations.resolve(tmp_path / "data")
+    built = open_index(corpus.resolve(), locations.index_dir(corpus.resolve()))
+    built.sync()
+    built.close()
+    listing, typed = threading.Event(), threading.Event()
+    listed: list[str] = []
+    real_row = search_ops.row_from_article
+
+    def slow_row(article: ArticleRow) -> search_ops.Row:
+        """The listing of a big corpus: its first row comes, the rest only after the search."""
+        listed.append(article.path)
+        if len(listed) == 1:
+            listing.set()
+            typed.wait(20)
+        return real_row(article)
+
+    monkeypatch.setattr(search_ops, "row_from_article", slow_row)
+    monkeypatch.setattr(search_ops, "LIST_STEP", 1)
+    app = start_app(corpus, wait=False, sync_delay_ms=60_000)
+    qtbot.waitUntil(listing.is_set, timeout=10_000)  # the start-up listing is running
+    app.window.search("Minsk group")
+    typed.set()
+    qtbot.waitUntil(lambda: app.header() == "2 results for “Minsk group”", timeout=10_000)
+    assert len(app.paths()) == 2
+    assert len(listed) < 5  # the listing of the 5 articles stopped for it

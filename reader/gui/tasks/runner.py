@@ -23,8 +23,9 @@ The GUI thread never waits on disk, the index or SQLite. It describes work as an
   meanwhile: saving a highlight never waits for a sync, a search never waits for the path table.
 - **The answer first.** An ``urgent()`` job (the list's search or listing) runs before the
   queued jobs that are not (the facet and timeline counts that follow it).
-- **Cancellation.** ``tasks.generations.advance(key)`` makes the jobs of ``key`` stale; a long
-  job checks ``still_current()`` (Spyder's stop flag under a mutex) between its batches.
+- **Cancellation.** ``tasks.generations.advance(key)`` makes the jobs of ``key`` stale; a job
+  that takes a while checks its op's ``still_current()`` (Spyder's stop flag under a mutex)
+  between its batches (the listing of every article stops for a search typed meanwhile).
 
 Model: Anki's ``qt/aqt/taskman.py`` and ``qt/aqt/operations/`` (``QueryOp``).
 """
@@ -317,6 +318,12 @@ class _Op(Generic[C, T]):
     def generation(self) -> int:
         """Its generation of its key (0 without a key)."""
         return self._job.generation
+
+    def still_current(self) -> bool:
+        """Whether no newer operation of its key was asked for since (any thread): a job that
+        takes a while checks it between its batches and stops early, as its answer would be
+        dropped anyway."""
+        return self._job.current(self._tasks.generations)
 
     def urgent(self: OpT) -> OpT:
         """Run it before the jobs queued that are not (the counts and panels that follow a
