@@ -16,19 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from reader.core.anchoring import Quote, anchor
-from reader.core.annotations import COLORS, Annotation, AnnotationError, new_id, now
+from reader.core.annotations import COLOR_CSS, COLORS, Annotation, AnnotationError, new_id, now
 from reader.core.catalog import ArticleRow
 from reader.core.corpus import inside_corpus
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
-#: The CSS colours behind the colour names; exported as the annotations' stylesheet.
-COLOR_CSS = {
-    "yellow": "#ffe066",
-    "green": "#8ce99a",
-    "blue": "#74c0fc",
-    "pink": "#faa2c1",
-    "purple": "#b197fc",
-}
 
 
 def collection_id(corpus: str) -> str:

@@ -25,6 +25,15 @@ from reader.core.anchoring import Quote, anchor, quote_at, text_hash
 
 SCHEMA_VERSION = 3
 COLORS = ("yellow", "green", "blue", "pink", "purple")
+#: The CSS colours behind the colour names; exported as the annotations' stylesheet
+#: (annotation_io), painted by the window.
+COLOR_CSS = {
+    "yellow": "#ffe066",
+    "green": "#8ce99a",
+    "blue": "#74c0fc",
+    "pink": "#faa2c1",
+    "purple": "#b197fc",
+}
 KINDS = ("highlight", "bookmark")
 STATES = ("anchored", "orphaned")
 

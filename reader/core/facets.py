@@ -15,12 +15,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from whoosh.searching import Searcher
+if TYPE_CHECKING:  # the window parses facets before the index's modules are loaded
+    from whoosh.searching import Searcher
 
-from reader.core.mark_filter import MarkSource
-from reader.core.query import MARK_TERM, matching_docnums
-from reader.core.timeline import matching_dates
+    from reader.core.mark_filter import MarkSource
 
 #: At most this many sources are listed (the most frequent); the rest are counted as others.
 MAX_SOURCES = 40
@@ -49,6 +49,9 @@ def facet_counts(
 ) -> Facets:
     """The source and year counts of the articles matching the user query ``text``; with
     ``marks``, the label counts too (and is:/label: terms are answered)."""
+    from reader.core.query import matching_docnums
+    from reader.core.timeline import matching_dates
+
     facets = Facets()
     if marks is not None:
         marks.prepare(searcher)
@@ -113,6 +116,10 @@ def source_value(source: str) -> str:
 
 
 def _label_clauses(text: str) -> list[re.Match[str]]:
+    if "label:" not in text.lower():
+        return []  # the window's first look, before the query parser is loaded
+    from reader.core.query import MARK_TERM
+
     return [m for m in MARK_TERM.finditer(text) if m[1].lower() == "label"]
 
 

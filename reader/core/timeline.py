@@ -16,11 +16,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from whoosh.searching import Searcher
+if TYPE_CHECKING:  # the window reads date ranges before the index's modules are loaded
+    from whoosh.searching import Searcher
 
-from reader.core.mark_filter import MarkSource
-from reader.core.query import matching_docnums
+    from reader.core.mark_filter import MarkSource
 
 #: The bucket sizes, smallest first, and the longest span (in days) each is used for.
 UNITS = (("day", 62), ("week", 7 * 80), ("month", 366 * 12))
@@ -136,6 +137,8 @@ def _span(first: dt.date, last: dt.date, within: tuple[dt.date, dt.date] | None)
 
 def matching_dates(searcher: Searcher, text: str, marks: MarkSource | None = None) -> list[dt.date | None]:
     """The date of every article matching the user query ``text`` (every article when empty)."""
+    from reader.core.query import matching_docnums
+
     reader = searcher.reader()
     if not reader.has_column("date"):
         return []

@@ -11,13 +11,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QSettings, Slot
+from PySide6.QtCore import QSettings, QTimer, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reader import __version__
 from reader.core.locations import Locations
-from reader.core.mark_filter import QUICK_TABLE_DOCS
 from reader.core.settings_file import LAST_CORPUS_KEY
 from reader.gui.tasks.library import STARTUP_SYNC_DELAY_MS, Library
 from reader.gui.tasks.watcher import DEBOUNCE_MS, POLL_MS
@@ -27,6 +26,10 @@ from reader.gui.window.unix_signals import close_on_signals
 from reader.resources import bundled_corpus, resource
 
 log = logging.getLogger("corpus-reader")
+
+#: A corpus opened while the window is about to show starts its work once the window has painted
+#: its frame, or after this long at the latest (a window that never paints: shown minimised).
+FIRST_PAINT_WAIT_MS = 3000
 
 
 class Session:
@@ -40,10 +43,11 @@ class Session:
         debounce_ms: int = DEBOUNCE_MS,
         poll_ms: int = POLL_MS,
         sync_delay_ms: int = 0,
-        quick_table_docs: int = QUICK_TABLE_DOCS,
+        quick_table_docs: int | None = None,
     ) -> None:
         self.window = window
-        self._quick_table_docs = quick_table_docs  # above it, the path table is read in the background
+        # Above it, the path table is read in the background (None: mark_filter's QUICK_TABLE_DOCS).
+        self._quick_table_docs = quick_table_docs
         self.settings = settings
         self.locations = locations
         self._watch_timing = (debounce_ms, poll_ms)  # how soon folder changes are picked up
@@ -74,7 +78,27 @@ class Session:
         )
         self.window.set_library(self.library)
         self.settings.setValue(LAST_CORPUS_KEY, str(corpus))
-        self.library.start()
+        self._start_when_shown(self.library)
+
+    def _start_when_shown(self, library: Library) -> None:
+        """Start ``library`` once the window has painted its frame: its first jobs import the
+        index's modules (Whoosh, the search, the stories' numpy) on the lanes, which would compete
+        with the first paint for the interpreter. At once when the window is not being shown or
+        has painted already; after ``FIRST_PAINT_WAIT_MS`` at the latest."""
+        if not self.window.isVisible() or self.window.painted:
+            library.start()
+            return
+        started = False
+
+        def start() -> None:
+            nonlocal started
+            if not started and library is self.library:  # not another corpus opened meanwhile
+                started = True
+                library.start()
+
+        # After the paint in progress (its children's too) is done and shown.
+        self.window.first_painted.connect(lambda: QTimer.singleShot(0, start))
+        QTimer.singleShot(FIRST_PAINT_WAIT_MS, start)
 
     @Slot(object)
     def handle_request(self, request: LaunchRequest) -> None:

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.core.annotation_io import dumps_w3c, from_w3c, to_markdown, with_article_info
 from reader.core.annotations import Annotation
 from reader.core.corpus import plain_text
 from reader.core.marks import store_tags
@@ -29,6 +28,8 @@ class Changed:
 
 def _all(ctx: WriterContext) -> list[Annotation]:
     """The corpus's annotations, with their articles' current titles and dates."""
+    from reader.core.annotation_io import with_article_info
+
     items = ctx.annotations().for_corpus(str(ctx.corpus))
     if ctx.index is None or not items:
         return items
@@ -81,6 +82,8 @@ def export(tasks: TaskRunner, fmt: str, target: Path, success: Callable[[Changed
     """Write the corpus's annotations to ``target`` as W3C Web Annotations or Markdown."""
 
     def work(ctx: WriterContext) -> Changed:
+        from reader.core.annotation_io import dumps_w3c, to_markdown
+
         items = _all(ctx)
         text = dumps_w3c(items, str(ctx.corpus)) if fmt == "w3c" else to_markdown(items)
         target.write_text(text, encoding="utf-8")
@@ -94,6 +97,8 @@ def import_file(tasks: TaskRunner, source: Path, success: Callable[[Changed], No
     of them or, when any is malformed, none."""
 
     def work(ctx: WriterContext) -> Changed:
+        from reader.core.annotation_io import from_w3c
+
         corpus = ctx.corpus
         notes: list[str] = []
         data = json.loads(source.read_text("utf-8"))

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from reader.core.annotations import Annotation, reanchored
 from reader.core.corpus import Article, ArticleError, extract_articles, load_article, read_bytes, read_limit
-from reader.core.search import find_marks
 from reader.gui.tasks.lanes import ReaderContext
 from reader.gui.tasks.runner import ReadOp, TaskRunner, WriteOp
 
@@ -35,6 +34,8 @@ def load(
     anchored against the text as it is now (the file may have changed since the last sync)."""
 
     def work(ctx: ReaderContext) -> LoadedArticle:
+        from reader.core.search import find_marks
+
         article = load_article(ctx.corpus, path)
         language = _language_of(ctx, path)
         # Marked in the article's language: the terms the index holds for its words.
@@ -71,6 +72,9 @@ def load_file(
     the corpus). Needs no index: a file given on the command line shows before it is open."""
 
     def work(_ctx: ReaderContext) -> LoadedArticle:
+        # The pane lays the article out with marking.line_fields: imported here, on the lane.
+        import reader.core.marking  # noqa: F401
+
         data, truncated = read_bytes(path, read_limit(str(path)))
         articles = extract_articles(article_id, data, truncated).articles
         if not articles:

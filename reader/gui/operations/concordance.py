@@ -5,10 +5,13 @@ between; a newer concordance or ``cancel`` stops the running one at its next bat
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from reader.core.concordance import Concordance, Occurrence, start_concordance
 from reader.gui.tasks.lanes import ReaderContext
 from reader.gui.tasks.runner import ReadOp, TaskRunner
+
+if TYPE_CHECKING:
+    from reader.core.concordance import Concordance, Occurrence
 
 KEY = "concordance"
 MAX_BATCH = 16  # chunks of articles in the largest batch
@@ -17,7 +20,6 @@ MAX_BATCH = 16  # chunks of articles in the largest batch
 def start(
     tasks: TaskRunner,
     text: str,
-    width: int,
     started: Callable[[Concordance], None],
     rows_found: Callable[[list[Occurrence]], None],
     finished: Callable[[Concordance], None],
@@ -26,9 +28,11 @@ def start(
     ``rows_found`` per batch, then ``finished``."""
 
     def work(ctx: ReaderContext) -> Concordance:
+        from reader.core.concordance import DEFAULT_WIDTH, start_concordance
+
         assert ctx.index is not None
         run = start_concordance(ctx.index, text, searcher=ctx.searcher(), marks=ctx.service.marks)
-        ctx.state[KEY] = run.chunks(ctx.index, width)
+        ctx.state[KEY] = run.chunks(ctx.index, DEFAULT_WIDTH)
         return run
 
     def on_started(run: Concordance) -> None:

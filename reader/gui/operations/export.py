@@ -6,11 +6,13 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reader.core import tables
-from reader.core.concordance import Concordance, Occurrence
 from reader.gui.tasks.lanes import ReaderContext
 from reader.gui.tasks.runner import ReadOp, TaskRunner
+
+if TYPE_CHECKING:
+    from reader.core.concordance import Concordance, Occurrence
 
 
 def export_results(
@@ -19,6 +21,8 @@ def export_results(
     """Every hit of ``query`` (every article without one), one row each, into ``target``."""
 
     def work(ctx: ReaderContext) -> int:
+        from reader.core import tables
+
         if query:
             total = ctx.service.search(query, limit=1, snippets=False).total
             result = ctx.service.search(query, limit=max(total, 1), sort=sort)
@@ -57,6 +61,8 @@ def export_concordance(
     kept = list(rows)
 
     def work(_ctx: ReaderContext) -> int:
+        from reader.core import tables
+
         _write(
             target,
             fmt,
@@ -72,6 +78,8 @@ def export_concordance(
 def _write(
     target: Path, fmt: str, columns: Sequence[str], rows: list[dict[str, object]], data: object
 ) -> None:
+    from reader.core import tables
+
     if fmt == "csv":
         out = io.StringIO()
         tables.write_csv(out, columns, rows)

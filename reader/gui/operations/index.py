@@ -1,4 +1,7 @@
-"""Opening, syncing and rebuilding the index: the writer lane's long jobs (driven by Library)."""
+"""Opening, syncing and rebuilding the index: the writer lane's long jobs (driven by Library).
+
+The index's modules (Whoosh among them) are imported here on the writer lane, when the index is
+first opened, not by the window before it shows."""
 
 from __future__ import annotations
 
@@ -7,13 +10,14 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from reader.core.annotation_sync import reconcile
 from reader.core.corpus import corpus_folders
-from reader.core.index import CorpusIndex, IndexError_, SyncReport, open_index
-from reader.core.merging import MergeStopped
 from reader.gui.tasks.lanes import WriterContext
 from reader.gui.tasks.watcher import MAX_WATCHED_FILES, MAX_WATCHED_FOLDERS
+
+if TYPE_CHECKING:
+    from reader.core.index import CorpusIndex, SyncReport
 
 #: A progress report every this many files: one per file would flood the GUI thread.
 PROGRESS_EVERY = 25
@@ -32,6 +36,8 @@ class Synced:
 
 def open_corpus_index(ctx: WriterContext, on_wait: Callable[[], None]) -> CorpusIndex:
     """Open (or create) the index; it waits while another Corpus Reader writes it."""
+    from reader.core.index import open_index
+
     try:
         ctx.index = open_index(ctx.corpus, ctx.index_dir, on_wait=on_wait)
     except Exception as exc:
@@ -54,6 +60,9 @@ def sync(
 ) -> Synced | None:
     """Bring the index up to date with the folder, then keep the highlights of changed articles
     attached. None when there is no index (it failed to open)."""
+    from reader.core.annotation_sync import reconcile
+    from reader.core.index import IndexError_, SyncReport
+
     index = ctx.index
     if index is None:
         return None
@@ -88,6 +97,8 @@ def sync(
 def merge(ctx: WriterContext, stop: threading.Event) -> bool:
     """One merge of index segments (``merging.merge_step``), letting quick writes through as it
     goes; False when there was none to make or ``stop`` was set (a sync or a quit came)."""
+    from reader.core.merging import MergeStopped
+
     index = ctx.index
     if index is None or stop.is_set():
         return False

@@ -4,30 +4,26 @@ and deleted on the writer lane. The matches of a query are found on the reader l
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from reader.core.saved_searches import (
-    SavedSearch,
-    SavedSearchCount,
-    count_all,
-    delete_search,
-    get,
-    mark_opened,
-    matching_paths,
-    save_search,
-)
-from reader.gui.tasks.lanes import ReaderContext
+from reader.gui.tasks.lanes import ReaderContext, WriterContext
 from reader.gui.tasks.runner import ReadOp, TaskRunner, WriteOp
+
+if TYPE_CHECKING:
+    from reader.core.saved_searches import SavedSearch, SavedSearchCount
 
 
 def count(
     tasks: TaskRunner, success: Callable[[list[SavedSearchCount]], None]
 ) -> ReadOp[list[SavedSearchCount]]:
     """Every saved search of the corpus with its total and new matches."""
-    op = ReadOp(
-        tasks,
-        lambda ctx: count_all(ctx.annotations(), str(ctx.corpus), ctx.searcher(), ctx.service.marks),
-        success,
-    )
+
+    def work(ctx: ReaderContext) -> list[SavedSearchCount]:
+        from reader.core.saved_searches import count_all
+
+        return count_all(ctx.annotations(), str(ctx.corpus), ctx.searcher(), ctx.service.marks)
+
+    op = ReadOp(tasks, work, success)
     op.supersedes("saved-searches").described("Cannot count the saved searches")
     return op
 
@@ -35,14 +31,20 @@ def count(
 def save(tasks: TaskRunner, name: str, text: str, success: Callable[[SavedSearch], None]) -> ReadOp[set[str]]:
     """Save the query ``text`` as ``name``; what matches it now counts as seen."""
 
-    def write(matches: set[str]) -> None:
-        WriteOp(
-            tasks, lambda ctx: save_search(ctx.annotations(), str(ctx.corpus), name, text, matches), success
-        ).described("Search not saved").run()
+    def matches(ctx: ReaderContext) -> set[str]:
+        from reader.core.saved_searches import matching_paths
 
-    return ReadOp(
-        tasks, lambda ctx: matching_paths(ctx.searcher(), text, ctx.service.marks), write
-    ).described("Search not saved")
+        return matching_paths(ctx.searcher(), text, ctx.service.marks)
+
+    def write(found: set[str]) -> None:
+        def work(ctx: WriterContext) -> SavedSearch:
+            from reader.core.saved_searches import save_search
+
+            return save_search(ctx.annotations(), str(ctx.corpus), name, text, found)
+
+        WriteOp(tasks, work, success).described("Search not saved").run()
+
+    return ReadOp(tasks, matches, write).described("Search not saved")
 
 
 def mark_seen(
@@ -51,6 +53,8 @@ def mark_seen(
     """The user opened a saved search: the articles matching it now are no longer new."""
 
     def matches(ctx: ReaderContext) -> set[str] | None:
+        from reader.core.saved_searches import get, matching_paths
+
         saved = get(ctx.annotations(), search_id)
         if saved is None or ctx.annotations().read_only:
             return None
@@ -60,14 +64,21 @@ def mark_seen(
         if paths is None:
             success(None)
             return
-        WriteOp(tasks, lambda ctx: mark_opened(ctx.annotations(), search_id, paths), success).described(
-            "Cannot update the saved search"
-        ).run()
+
+        def work(ctx: WriterContext) -> object:
+            from reader.core.saved_searches import mark_opened
+
+            return mark_opened(ctx.annotations(), search_id, paths)
+
+        WriteOp(tasks, work, success).described("Cannot update the saved search").run()
 
     return ReadOp(tasks, matches, write).described("Cannot update the saved search")
 
 
 def delete(tasks: TaskRunner, search_id: int, success: Callable[[None], None]) -> WriteOp[None]:
-    return WriteOp(tasks, lambda ctx: delete_search(ctx.annotations(), search_id), success).described(
-        "Not deleted"
-    )
+    def work(ctx: WriterContext) -> None:
+        from reader.core.saved_searches import delete_search
+
+        return delete_search(ctx.annotations(), search_id)
+
+    return WriteOp(tasks, work, success).described("Not deleted")

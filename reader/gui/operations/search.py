@@ -5,12 +5,15 @@ newest of them is what the list shows."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
-from reader.core.search import Hit, SearchResult
-from reader.core.similar import SimilarResult, more_like_this
 from reader.gui.tasks.lanes import ReaderContext
 from reader.gui.tasks.runner import ReadOp, TaskRunner
 from reader.gui.views.article_list import Row, row_from_article
+
+if TYPE_CHECKING:
+    from reader.core.search import Hit, SearchResult
+    from reader.core.similar import SimilarResult
 
 PAGE_SIZE = 50  # hits a search answers with; scrolling asks for more
 #: Of those, the hits that come with their snippets when the list is not shown yet (a window's
@@ -97,7 +100,13 @@ def more_like(
     tasks: TaskRunner, path: str, success: Callable[[SimilarResult], None]
 ) -> ReadOp[SimilarResult]:
     """The articles most like ``path``, in place of the latest search or listing."""
-    op = ReadOp(tasks, lambda ctx: more_like_this(ctx.searcher(), ctx.corpus, path), success)
+
+    def work(ctx: ReaderContext) -> SimilarResult:
+        from reader.core.similar import more_like_this
+
+        return more_like_this(ctx.searcher(), ctx.corpus, path)
+
+    op = ReadOp(tasks, work, success)
     op.supersedes(LIST).described("Cannot find similar articles")
     return op
 

@@ -17,16 +17,19 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
-from whoosh.searching import Searcher
 
 from reader.core.annotations import AnnotationStore
-from reader.core.index import CorpusIndex
-from reader.core.mark_filter import MarkSource
-from reader.core.stories import Stories
-from reader.core.wordstore import WordStore, store_path
+
+if TYPE_CHECKING:
+    from whoosh.searching import Searcher
+
+    from reader.core.index import CorpusIndex
+    from reader.core.mark_filter import MarkSource
+    from reader.core.stories import Stories
+    from reader.core.wordstore import WordStore
 
 log = logging.getLogger("corpus-reader")
 
@@ -57,6 +60,8 @@ class AnalysisContext:
         if self.index is None or self._annotations_db is None:
             return None
         if self._marks is None:
+            from reader.core.mark_filter import MarkSource
+
             db = self._annotations_db
             self._marks = MarkSource(
                 str(self.index.corpus), lambda: AnnotationStore(db) if db.exists() else None
@@ -67,11 +72,15 @@ class AnalysisContext:
         """A new connection to the word store (close it when done)."""
         if self.index is None:
             raise RuntimeError("the index is not open yet")
+        from reader.core.wordstore import WordStore, store_path
+
         return WordStore(store_path(self.index.dir), readonly=self.index.read_only is not None)
 
     def stories(self) -> Stories:
         if self.index is None:
             raise RuntimeError("the index is not open yet")
+        from reader.core.stories import Stories
+
         return Stories(self.index.dir, readonly=self.index.read_only is not None)
 
     def partial(self, result: object) -> None:

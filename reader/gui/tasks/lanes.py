@@ -6,13 +6,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader.core.annotations import AnnotationStore
-from reader.core.catalog import Catalog
-from reader.core.index import CorpusIndex
-from reader.core.mark_filter import QUICK_TABLE_DOCS, MarkSource, PathTable
-from reader.core.search import SearchService
+
+if TYPE_CHECKING:
+    from reader.core.catalog import Catalog
+    from reader.core.index import CorpusIndex
+    from reader.core.mark_filter import PathTable
+    from reader.core.search import SearchService
 
 
 def _no_interleave() -> None:
@@ -57,11 +59,13 @@ class ReaderContext(_Context):
         corpus: Path,
         annotations_db: Path,
         notice: Callable[[str], None],
-        quick_table_docs: int = QUICK_TABLE_DOCS,
+        quick_table_docs: int | None = None,
     ) -> None:
         super().__init__(corpus, annotations_db, notice)
         #: Up to this many documents the path table is read when a search needs it; above, it
         #: is filled in the background (``fill_paths``) and searches count unread once it is.
+        #: None: mark_filter's QUICK_TABLE_DOCS (set at ``attach``, on the lane: the window
+        #: imports none of the index's modules before it shows).
         self.quick_table_docs = quick_table_docs
         self.index: CorpusIndex | None = None
         self._service: SearchService | None = None
@@ -69,14 +73,21 @@ class ReaderContext(_Context):
         #: State an operation keeps between its jobs (a running concordance), by operation.
         self.state: dict[str, Any] = {}
         #: Article path -> document number per index segment (mark_filter.py), kept across
-        #: searchers and rebuilds of the service.
-        self.paths = PathTable()
+        #: searchers and rebuilds of the service (made at the first ``attach``).
+        self.paths: PathTable | None = None
 
     def attach(self, index: CorpusIndex) -> None:
         """Read ``index`` from now on (again after a rebuild: the old searcher and catalog
         belong to the removed index)."""
+        from reader.core.mark_filter import QUICK_TABLE_DOCS, MarkSource, PathTable
+        from reader.core.search import SearchService
+
         self.detach()
         self.index = index
+        if self.quick_table_docs is None:
+            self.quick_table_docs = QUICK_TABLE_DOCS
+        if self.paths is None:
+            self.paths = PathTable()
         # is:/label: terms and the hits' read state and labels, from this lane's connection.
         marks = MarkSource(
             str(index.corpus),
@@ -100,7 +111,7 @@ class ReaderContext(_Context):
         """Read the path table of every segment that lacks one, in batches with the lane's other
         jobs going between (``interleave``). Whether it is complete (False: stopped, or a small
         index that needs none)."""
-        if self.index is None:
+        if self.index is None or self.paths is None or self.quick_table_docs is None:
             return False
         with self.index.ix.searcher() as searcher:  # its own: the lane's searcher serves between
             if searcher.doc_count_all() <= self.quick_table_docs:

@@ -11,17 +11,19 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from reader.core.index import CorpusIndex, SyncReport
-from reader.core.mark_filter import QUICK_TABLE_DOCS
 from reader.gui.operations import index as index_ops
 from reader.gui.tasks.analysis import AnalysisLane
 from reader.gui.tasks.lanes import ReaderContext, WriterContext
 from reader.gui.tasks.runner import ReadOp, TaskRunner, WriteOp
 from reader.gui.tasks.triage import Triage
 from reader.gui.tasks.watcher import DEBOUNCE_MS, POLL_MS, CorpusWatcher
+
+if TYPE_CHECKING:
+    from reader.core.index import CorpusIndex, SyncReport
 
 log = logging.getLogger("corpus-reader")
 
@@ -65,7 +67,7 @@ class Library(QObject):
         debounce_ms: int = DEBOUNCE_MS,
         poll_ms: int = POLL_MS,
         sync_delay_ms: int = 0,
-        quick_table_docs: int = QUICK_TABLE_DOCS,
+        quick_table_docs: int | None = None,
     ) -> None:
         super().__init__(parent)
         self.corpus = corpus

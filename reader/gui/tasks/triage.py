@@ -19,15 +19,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from whoosh.searching import Searcher
 
-from reader.core import label_changes, marks, rules
-from reader.core.mark_filter import MarkSource
-from reader.core.query import matching_docnums
+from reader.core import marks
 from reader.gui.tasks.lanes import ReaderContext, WriterContext
 from reader.gui.tasks.runner import ReadOp, TaskRunner, WriteOp
+
+if TYPE_CHECKING:
+    from whoosh.searching import Searcher
+
+    from reader.core import label_changes
+    from reader.core.mark_filter import MarkSource
 
 PATHS = "path-table"  # the key of the background filling of the path table
 
@@ -45,6 +49,8 @@ class MarksSnapshot:
 
 
 def _snapshot(ctx: WriterContext) -> MarksSnapshot:
+    from reader.core import rules
+
     store, key = ctx.annotations(), str(ctx.corpus)
     return MarksSnapshot(
         marks.read_paths(store, key),
@@ -57,6 +63,8 @@ def _snapshot(ctx: WriterContext) -> MarksSnapshot:
 
 
 def _source(ctx: WriterContext) -> MarkSource:
+    from reader.core.mark_filter import MarkSource
+
     store = ctx.annotations()
     return MarkSource(str(ctx.corpus), lambda: store, owns_store=False)
 
@@ -165,6 +173,8 @@ class Triage(QObject):
         ``bulk_done(what, changed)``."""
 
         def work(ctx: WriterContext) -> list[str]:
+            from reader.core.query import matching_docnums
+
             if ctx.index is None:
                 return []
             with ctx.index.ix.searcher() as searcher:
@@ -233,6 +243,8 @@ class Triage(QObject):
         """Run the rules on the writer lane: progress out, quick writes in between. Not stopped
         when the window closes (a writer job, like the writes still queued): a stopped run would
         leave articles the rule promised to label unlabelled, and no later sync would go back."""
+        from reader.core import rules
+
         store = ctx.annotations()
         return rules.run_rules(
             store,
@@ -250,6 +262,8 @@ class Triage(QObject):
         the labels given stay)."""
 
         def work(ctx: WriterContext) -> dict[str, int]:
+            from reader.core import rules
+
             store = ctx.annotations()
             if not label:
                 rules.remove_rule(store, search_id)
@@ -268,6 +282,8 @@ class Triage(QObject):
         again (the sync made changed articles unread and moved marks of renamed ones)."""
 
         def work(ctx: WriterContext) -> dict[str, int]:
+            from reader.core import rules
+
             store = ctx.annotations()
             if ctx.index is None or not paths or not rules.rules(store, str(ctx.corpus)):
                 return {}
@@ -289,6 +305,8 @@ class Triage(QObject):
         """Rename the label ``old`` to ``new`` (merging onto a label ``new``): ``label_renamed``."""
 
         def work(ctx: WriterContext) -> tuple[label_changes.Renamed, MarksSnapshot]:
+            from reader.core import label_changes
+
             done = label_changes.rename_label(ctx.annotations(), str(ctx.corpus), old, new)
             return done, _snapshot(ctx)
 
@@ -313,6 +331,8 @@ class Triage(QObject):
         (with what it was on, for ``restore_label``)."""
 
         def work(ctx: WriterContext) -> tuple[label_changes.DeletedLabel, MarksSnapshot]:
+            from reader.core import label_changes
+
             return label_changes.delete_label(ctx.annotations(), str(ctx.corpus), name), _snapshot(ctx)
 
         seq = self._next()
@@ -324,6 +344,8 @@ class Triage(QObject):
         """Bring a deleted label back on what it was on (Ctrl+Z): ``label_restored``."""
 
         def work(ctx: WriterContext) -> tuple[marks.Label, MarksSnapshot]:
+            from reader.core import label_changes
+
             return label_changes.restore_label(ctx.annotations(), str(ctx.corpus), deleted), _snapshot(ctx)
 
         seq = self._next()

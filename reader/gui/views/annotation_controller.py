@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMenu, QMessageBox, QTabWidget, QWidget
 
 from reader.core.annotations import Annotation, new_bookmark, new_highlight, now
-from reader.core.index import SyncReport
 from reader.gui.operations import annotations as annotation_ops
 from reader.gui.operations.annotations import Changed
 from reader.gui.operations.articles import LoadedArticle
@@ -24,6 +24,9 @@ from reader.gui.tasks.library import Library
 from reader.gui.views.annotation_panels import AnnotationListModel, AnnotationPanel
 from reader.gui.views.note_dialog import NoteDialog
 from reader.gui.views.reading_pane import HIGHLIGHT_LABELS, ReadingPane
+
+if TYPE_CHECKING:
+    from reader.core.index import SyncReport
 
 
 def ask_note(parent: QWidget, title: str, initial: str = "") -> str | None:

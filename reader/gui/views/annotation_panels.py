@@ -30,8 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.core.annotation_io import COLOR_CSS
-from reader.core.annotations import Annotation
+from reader.core.annotations import COLOR_CSS, Annotation
 from reader.gui.views.reading_pane import HIGHLIGHT_LABELS
 
 AnnotationRole = Qt.ItemDataRole.UserRole + 10

@@ -6,7 +6,7 @@ import datetime as dt
 import html
 from collections import OrderedDict
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -32,10 +32,12 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from reader.core.catalog import ArticleRow
 from reader.core.marks import Label
-from reader.core.search import Hit
 from reader.gui.views.local_dates import local_date
+
+if TYPE_CHECKING:
+    from reader.core.catalog import ArticleRow
+    from reader.core.search import Hit
 
 VERSION_INDENT = 22
 PathRole = Qt.ItemDataRole.UserRole + 1

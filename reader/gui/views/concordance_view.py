@@ -12,7 +12,7 @@ Clicking a row opens the article at that occurrence.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -37,11 +37,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.core.concordance import DEFAULT_WIDTH, Concordance, Occurrence, sort_key
-from reader.core.index import SyncReport
 from reader.gui.operations import concordance as concordance_ops
 from reader.gui.tasks.library import Library
 from reader.gui.views.local_dates import local_short_date
+
+if TYPE_CHECKING:
+    from reader.core.concordance import Concordance, Occurrence
+    from reader.core.index import SyncReport
 
 OccurrenceRole = Qt.ItemDataRole.UserRole + 20
 LEFT, MATCH, RIGHT, ARTICLE, DATE = range(5)
@@ -86,8 +88,10 @@ class ConcordanceModel(QAbstractTableModel):
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def _apply_sort(self) -> None:
-        if self._sort is not None:
+        if self._sort is not None and self._rows:  # rows came from the lane, which loaded concordance
             column, order = self._sort
+            from reader.core.concordance import sort_key
+
             self._rows.sort(key=sort_key(SORT_KEYS[column]), reverse=order == Qt.SortOrder.DescendingOrder)
 
     def _move_persistent(self, old: list[Occurrence]) -> None:
@@ -305,7 +309,6 @@ class ConcordanceController(QObject):
         concordance_ops.start(
             self.library.tasks,
             self.query,
-            DEFAULT_WIDTH,
             self._on_concordance_started,
             self._on_concordance_rows_found,
             self._on_concordance_finished,

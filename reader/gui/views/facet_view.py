@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QToolButton, QWidget
 
 from reader.core.facets import Facets, facet_in, facets_of, source_value, with_facet, without_facet
-from reader.core.index import SyncReport
 from reader.core.language import language_name
 from reader.gui.operations.insights import count_facets
 from reader.gui.tasks.library import Library
+
+if TYPE_CHECKING:
+    from reader.core.index import SyncReport
 
 MAX_LABEL_CHARS = 24
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -39,15 +40,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.core.insights import DEFAULT_WINDOW, Insights, insights
-from reader.core.trends import Trends, trends
 from reader.gui.tasks.analysis import AnalysisContext, LaneClient
 
+if TYPE_CHECKING:
+    from reader.core.insights import Insights
+    from reader.core.trends import Trends
+
+#: The collocates' span at first, as ``insights.DEFAULT_WINDOW`` (not imported: it brings numpy
+#: and Whoosh, which the window must not wait for before it shows).
+DEFAULT_WINDOW = 5
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b")
 
 
 def run_insights(ctx: AnalysisContext, text: str, window: int, measure: str) -> Insights | None:
     """Insights of the results of ``text``, sending partial results (on the lane)."""
+    from reader.core.insights import insights
+
     store = ctx.words()
     try:
         last = None
@@ -304,6 +312,11 @@ class InsightsPanel(QWidget):
         )
         self.ngrams.set_rows([(g.words, g.n, g.count) for g in result.ngrams])
 
+    def clear_result(self) -> None:
+        """Empty tables (no query)."""
+        for table in (self.collocates, self.positive, self.negative, self.ngrams):
+            table.set_rows([])
+
     def _on_collocate_view_clicked(self, index: QModelIndex) -> None:
         self.collocate_activated.emit(str(self.collocates.rows[index.row()][0]))
 
@@ -367,7 +380,7 @@ class InsightsController(LaneClient):
         if not text:
             self._cancel("insights")
             self.result = None
-            self.panel.show_result(Insights(""))
+            self.panel.clear_result()
             self.panel.status.setText("Search for something to see what its results say.")
             self.panel.stop.setEnabled(False)
             return
@@ -394,9 +407,13 @@ class InsightsController(LaneClient):
         if not terms:
             self.panel.chart.set_trends(None, self.panel.shares_button.isChecked())
             return
-        self._submit(
-            "trends", lambda ctx: trends(ctx.searcher(), terms, marks=ctx.marks()), self._on_trends_found
-        )
+
+        def work(ctx: AnalysisContext) -> Trends:
+            from reader.core.trends import trends
+
+            return trends(ctx.searcher(), terms, marks=ctx.marks())
+
+        self._submit("trends", work, self._on_trends_found)
 
     def _status(self, result: Insights) -> str:
         head = f"{result.total:,} articles for {result.query!r}"

@@ -9,6 +9,7 @@ only asks the user and says what was done.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QIcon, QPixmap
@@ -29,9 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.core.label_changes import DeletedLabel, Renamed
 from reader.core.marks import LABEL_COLORS, Label
 from reader.gui.tasks.triage import Triage
+
+if TYPE_CHECKING:
+    from reader.core.label_changes import DeletedLabel, Renamed
 
 UndoPush = Callable[[str, Callable[[], None]], None]
 

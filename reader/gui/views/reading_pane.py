@@ -46,11 +46,9 @@ from PySide6.QtWidgets import (
 )
 
 from reader.core.anchoring import snap_to_words
-from reader.core.annotation_io import COLOR_CSS
-from reader.core.annotations import Annotation
+from reader.core.annotations import COLOR_CSS, Annotation
 from reader.core.corpus import Article
 from reader.core.language import language_name
-from reader.core.search import line_fields
 from reader.gui.views.local_dates import local_date
 
 MAX_TEXT_WIDTH = 720  # px at zoom 0: about 75 characters a line
@@ -326,6 +324,8 @@ class ReadingPane(QWidget):
         palette = self.palette()
         muted = palette.color(QPalette.ColorRole.PlaceholderText)
         cursor = QTextCursor(doc)
+        from reader.core.marking import line_fields  # loaded by the lane that read the article
+
         kinds = line_fields(article)
         block_kinds = (
             {i + kinds.index("body"): b.kind for i, b in enumerate(article.blocks)} if article.blocks else {}

@@ -7,7 +7,7 @@ or deleting a search); this module only shows the counts and turns clicks into s
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -32,11 +32,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.core.index import SyncReport
-from reader.core.saved_searches import SavedSearch, SavedSearchCount
 from reader.gui.operations import saved_searches as saved_ops
 from reader.gui.tasks.library import Library
 from reader.gui.tasks.triage import Triage
+
+if TYPE_CHECKING:
+    from reader.core.index import SyncReport
+    from reader.core.saved_searches import SavedSearch, SavedSearchCount
 
 #: How long read state must rest before the unread counts are brought up to date.
 RECOUNT_AFTER_MS = 2000

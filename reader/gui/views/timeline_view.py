@@ -9,15 +9,18 @@ the current results, so a picked range zooms in (days or weeks for a short one);
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, QRectF, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
-from reader.core.index import SyncReport
 from reader.core.timeline import Timeline, build_timeline, date_range_in, with_date_range, without_date_range
 from reader.gui.operations.insights import count_timeline
 from reader.gui.tasks.library import Library
+
+if TYPE_CHECKING:
+    from reader.core.index import SyncReport
 
 CHART_HEIGHT = 56
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -27,10 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.core.catalog import ArticleRow
 from reader.core.corpus import load_article
 from reader.core.worddiff import Segment, counts, word_diff
 from reader.gui.tasks.analysis import AnalysisContext, LaneClient
+
+if TYPE_CHECKING:
+    from reader.core.catalog import ArticleRow
 
 COLUMNS = ("Date", "Source", "Title", "File")
 ADDED_STYLE = "background-color:#c8f0c8;color:#0a4a0a;text-decoration:underline;"

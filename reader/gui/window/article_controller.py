@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 
 from reader.core.corpus import original_file
-from reader.core.index import SyncReport
 from reader.gui.operations import articles as article_ops
 from reader.gui.operations.articles import LoadedArticle
 from reader.gui.tasks.library import Library
 from reader.gui.views.reading_pane import ReadingPane
 from reader.gui.window.history import History, Visit
 from reader.gui.window.search_controller import SearchController
+
+if TYPE_CHECKING:
+    from reader.core.index import SyncReport
 
 DELETED = "This article was deleted from the folder."
 

@@ -11,9 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, QSettings, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QMouseEvent, QResizeEvent, QShortcut
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QIcon,
+    QKeySequence,
+    QMouseEvent,
+    QPaintEvent,
+    QResizeEvent,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -31,10 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.core.index import SyncReport
-from reader.core.similar import SimilarResult
 from reader.gui.operations import export as export_ops
-from reader.gui.operations.articles import LoadedArticle
 from reader.gui.tasks.library import Library
 from reader.gui.views.annotation_controller import AnnotationController
 from reader.gui.views.article_list import ArticleDelegate, ArticleListModel, PathRole, make_article_view
@@ -56,6 +63,11 @@ from reader.gui.window.open_files import OpenFiles
 from reader.gui.window.search_controller import SearchController
 from reader.gui.window.sync_status import SyncStatus
 from reader.resources import corpus_title
+
+if TYPE_CHECKING:
+    from reader.core.index import SyncReport
+    from reader.core.similar import SimilarResult
+    from reader.gui.operations.articles import LoadedArticle
 
 
 def ask_export_target(parent: QWidget, title: str, name: str) -> tuple[Path, str] | None:
@@ -84,14 +96,19 @@ class MainWindow(QMainWindow):
 
     Signals:
         corpus_change_requested(Path folder): the user chose another corpus folder.
+        first_painted(): the window painted itself for the first time (its frame shows; the
+            session starts the corpus's background work then, see ``Session``).
     """
 
     corpus_change_requested = Signal(Path)
+    first_painted = Signal()
 
     def __init__(self, settings: QSettings, icon: QIcon | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
         self.library: Library | None = None
+        #: Whether the window has painted itself yet (``first_painted``).
+        self.painted = False
         self.setWindowTitle("Corpus Reader")
         self.setObjectName("CorpusReaderMainWindow")
         if icon is not None:
@@ -577,6 +594,13 @@ class MainWindow(QMainWindow):
         self.articles.follow_sync(report)
 
     # --- Qt overrides ------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Overrides QWidget.paintEvent: the first paint tells ``first_painted``."""
+        super().paintEvent(event)
+        if not self.painted:
+            self.painted = True
+            self.first_painted.emit()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Overrides QWidget.resizeEvent: in a narrow window the buttons whose actions are also

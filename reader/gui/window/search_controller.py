@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import html
 import re
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, QTimer, Signal, Slot
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QListView
 
-from reader.core.search import Hit, SearchResult
-from reader.core.similar import SimilarResult
 from reader.gui.operations import search as search_ops
 from reader.gui.tasks.library import Library
 from reader.gui.views.article_list import ArticleDelegate, ArticleListModel, PathRole, Row, row_from_hit
+
+if TYPE_CHECKING:
+    from reader.core.search import Hit, SearchResult
+    from reader.core.similar import SimilarResult
 
 SEARCH_DELAY_MS = 250
 # "Best match" lists all articles newest first when there is no query.

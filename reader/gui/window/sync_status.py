@@ -3,12 +3,16 @@ skipped, and why the index could not be opened or updated."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QLabel, QMessageBox, QProgressBar, QStatusBar, QWidget
 
-from reader.core.index import SyncReport
 from reader.gui.tasks.library import Library
 from reader.gui.views.problems_dialog import ProblemsButton
+
+if TYPE_CHECKING:
+    from reader.core.index import SyncReport
 
 #: How long a passing message (what a sync changed) stays before the state shows again.
 MESSAGE_MS = 6000
