@@ -24,14 +24,21 @@ from collections.abc import Iterable
 from typing import Any
 
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.columns import NumericColumn
 from whoosh.searching import Searcher
 from whoosh.util import make_binary_tree
+from whoosh.util.numeric import byte_to_length
 
 from reader.core.mark_filter import MarkQuery
 
 Scores = dict[int, float]
 #: A term's posting blocks: each block's document numbers and values (encoded positions).
 Blocks = list[tuple[tuple[int, ...], tuple[Any, ...]]]
+
+
+#: A stored length byte's field length, as Whoosh's ``doc_field_length`` gives it (None for 0).
+_BYTE_LENGTHS: list[Any] = [None, *(byte_to_length(b) for b in range(1, 256))]
 
 
 class Unsupported(Exception):
@@ -56,6 +63,7 @@ class _Segment:
         self._blocks: dict[tuple[str, bytes], Blocks] = {}
         self._ids: dict[wq.Query, set[int]] = {}
         self._live: set[int] | None = None
+        self._lengths: dict[str, tuple[bytes, int] | None] = {}
 
     def live(self) -> set[int]:
         if self._live is None:
@@ -330,14 +338,45 @@ class _Segment:
         scorer: Any = self.searcher.weighting.scorer(self.searcher, node.fieldname, text)
         if not hasattr(scorer, "_score"):
             raise Unsupported("weighting without a length scorer")
-        score, length = scorer._score, self.searcher.doc_field_length
-        name, boost = node.fieldname, node.boost
+        score, name, boost = scorer._score, node.fieldname, node.boost
         out: Scores = {}
+        lengths = self._length_bytes(name)
+        if lengths is None:
+            length = self.searcher.doc_field_length
+            for d, w in zip(ids, weights, strict=True):
+                if d in want:
+                    s = score(w, length(d, name, 1))
+                    out[d] = s * boost if boost != 1.0 else s
+            return out
+        # The score depends on the weight and the length byte only: each pair is scored once
+        # (by the same scorer call with the same arguments, so to the same float).
+        data, count = lengths
+        known: dict[tuple[float, int], float] = {}
         for d, w in zip(ids, weights, strict=True):
             if d in want:
-                s = score(w, length(d, name, 1))
-                out[d] = s * boost if boost != 1.0 else s
+                key = (w, data[d] if d < count else 0)
+                s = known.get(key)
+                if s is None:
+                    s = score(w, _BYTE_LENGTHS[key[1]])
+                    s = known[key] = s * boost if boost != 1.0 else s
+                out[d] = s
         return out
+
+    def _length_bytes(self, fieldname: str) -> tuple[bytes, int] | None:
+        """The field's length column of this segment as it is stored, one byte a document (the
+        bytes Whoosh's ``doc_field_length`` reads one seek and read at a time), and how many
+        documents it holds (the rest are 0); None where the codec keeps lengths otherwise."""
+        if fieldname in self._lengths:
+            return self._lengths[fieldname]
+        found = None
+        perdoc: Any = getattr(self.reader, "_perdoc", None)
+        if type(perdoc).__name__ == "W3PerDocReader" and hasattr(perdoc, "_cached_reader"):
+            column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            if type(column) is NumericColumn.Reader and column._fixedlen == 1:
+                count = column._count
+                found = (bytes(column._dbfile.get(column._basepos, count)), count)
+        self._lengths[fieldname] = found
+        return found
 
 
 class _Sum:
