@@ -109,7 +109,7 @@ class _Paragraphs:
         current: list[str] = []
         for i, line in enumerate(raw_lines):
             stripped = " ".join(line.split())
-            if not stripped or _SEPARATOR.match(stripped):
+            if not stripped or (stripped[0] in "-*_=~" and _SEPARATOR.match(stripped)):
                 if current:
                     self.lines.append(current)
                     current = []
@@ -203,7 +203,7 @@ def _is_separator(line: str) -> bool:
     """A rule (``---``, ``***``) or a blank-looking line made of non-breaking spaces."""
     stripped = line.strip()
     if stripped:
-        return bool(_SEPARATOR.match(stripped))
+        return stripped[0] in "-*_=~" and bool(_SEPARATOR.match(stripped))
     return any(ch not in " \t" for ch in line)
 
 
