@@ -152,3 +152,30 @@ def test_the_phrase_is_checked_only_as_far_as_the_page_needs(generated: CorpusIn
         assert first == ranking.ordered()[:50]  # and is what checking them all gives
     finally:
         service.close()
+
+
+def test_scores_from_the_length_column_are_whooshs_per_document_lengths(
+    generated: CorpusIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A term's scores read the segment's length column at once; Whoosh's doc_field_length per
+    # document (the path kept for other codecs) must give the very same floats.
+    from reader.core.ranking import _Segment
+
+    service = SearchService(generated)
+    try:
+        searcher = service.searcher()
+        subsearcher = (searcher.subsearchers or [(searcher, 0)])[0][0]
+        assert _Segment(subsearcher)._length_bytes("body") is not None  # the column is read here
+        texts = [t for t in query_texts(generated) if "NOT" not in t][:60]
+        fast = {}
+        for text in texts:
+            parsed = parse(text, searcher.reader(), service.similar_words)
+            if not parsed.is_empty:
+                fast[text] = sorted(Matches(searcher, parsed.query).scored(with_phrase_bonus(parsed)))
+        monkeypatch.setattr(_Segment, "_length_bytes", lambda self, fieldname: None)
+        for text, scored in fast.items():
+            parsed = parse(text, searcher.reader(), service.similar_words)
+            assert sorted(Matches(searcher, parsed.query).scored(with_phrase_bonus(parsed))) == scored, text
+        assert sum(len(s) for s in fast.values()) > 1000
+    finally:
+        service.close()
