@@ -50,7 +50,15 @@ from reader.core.index_sync import (
 )
 from reader.core.merging import merge_step
 from reader.core.postings import POSTINGS_KEY
-from reader.core.schema import SCHEMA_VERSION, TEXT_FIELDS, document_for, make_analyzer, make_schema
+from reader.core.schema import (
+    INDEX_NAME,
+    SCHEMA_VERSION,
+    TEXT_FIELDS,
+    document_for,
+    make_analyzer,
+    make_schema,
+)
+from reader.core.segments import STAGING, SliceEnd, clear_staging
 from reader.core.spelling import Vocabulary
 
 if TYPE_CHECKING:  # index_pool (multiprocessing, the parsers' analysis) is imported by a sync that reads
@@ -68,8 +76,6 @@ __all__ = [
 
 #: Formats whose files grow only at the end, so a grown file's new part can be read alone.
 APPENDABLE = (".mbox",)
-
-INDEX_NAME = "articles"
 
 
 class IndexError_(Exception):
@@ -302,6 +308,7 @@ class CorpusIndex:
             return
         fresh = not plan.known and self.ix.is_empty()
         batches = Batches(self.ix, catalog, on_batch, *batching)
+        committed = report.mark()
         catalog.transaction_begin()
         try:
             for path in plan.gone:
@@ -312,23 +319,48 @@ class CorpusIndex:
                 self._remove_file(path, catalog, batches.writer, report)
                 catalog.put_problem(path, reason, None, None)
             total = len(plan.to_read)
-            done = 0
-            with contextlib.closing(self._file_results(plan, report, cancel, workers)) as results:
+            done = done_committed = 0
+            items = self._file_results(plan, report, cancel, workers, catalog, batching)
+            with contextlib.closing(items) as results:
                 for st, result in results:
                     if cancel is not None and cancel.is_set():
                         break
+                    if isinstance(result, SliceEnd) and result.dropped:
+                        batches.cancel()  # the files since the last commit come again
+                        catalog.transaction_rollback()
+                        report.restore(committed)
+                        done = done_committed
+                        catalog.transaction_begin()
+                        continue
+                    if isinstance(result, SliceEnd):  # a worker's segment: its files are read
+                        batches.add_segment(result.segment)
+                        batches.commit()
+                        committed, done_committed = report.mark(), done
+                        catalog.transaction_begin()
+                        continue
+                    assert st is not None
                     done += 1
                     written = self._index_file(
                         st, plan.known, catalog, batches.writer, fresh, report, batches.vocabulary, result
                     )
                     batches.wrote(written)
+                    if result is not None:  # read (and written) by a worker: in its slice
+                        batches.in_slice = True
                     if progress is not None:
                         progress(done, total)
                     if batches.due():
                         batches.commit()
+                        committed, done_committed = report.mark(), done
                         catalog.transaction_begin()
             report.cancelled = done < total
-            batches.commit()
+            if batches.in_slice:
+                # Cancelled while a worker wrote the segment of the files read since the last
+                # commit: without it, they are dropped (the next sync reads them again).
+                batches.cancel()
+                catalog.transaction_rollback()
+                report.restore(committed)
+            else:
+                batches.commit()
             report.settle_moves()
         except BaseException:
             batches.cancel()
@@ -346,13 +378,24 @@ class CorpusIndex:
             report.removed_digests[article_path] = digests.get(article_path, "")
 
     def _file_results(
-        self, plan: SyncPlan, report: SyncReport, cancel: threading.Event | None, workers: int | None
-    ) -> Generator[tuple[FileStat, FileResult | None], None, None]:
+        self,
+        plan: SyncPlan,
+        report: SyncReport,
+        cancel: threading.Event | None,
+        workers: int | None,
+        catalog: Catalog,
+        batching: tuple[int, float, float],
+    ) -> Generator[tuple[FileStat | None, FileResult | SliceEnd | None], None, None]:
         """Each file to read with its result from the worker pool, or None when the sync reads
         it itself: a small sync reads every file here (starting workers would cost more than
-        they save), and so does a grown mbox, which is read from its new part alone."""
+        they save), and so does a grown mbox, which is read from its new part alone (first).
+
+        The workers also write the articles, each a segment of a slice of the files (see
+        ``segments.py``): after the last file of each slice comes (None, its ``SliceEnd``).
+        Slices come in batches that grow as the sync's commits do (twice the segments a batch,
+        so they grow by the square), one slice per worker."""
         from reader.core import index_pool  # (tests stand in for index_pool.ReaderPool)
-        from reader.core.index_pool import PoolFailed, pool_min_files, work_of, worker_count
+        from reader.core.index_pool import PoolFailed, plan_slices, pool_min_files, work_of, worker_count
 
         known = plan.known
 
@@ -364,22 +407,36 @@ class CorpusIndex:
         if count < 1 or work_of([st.path for st in tasks]) < pool_min_files():
             yield from ((st, None) for st in plan.to_read)
             return
-        with index_pool.ReaderPool(self.corpus, count) as pool:
+        yield from ((st, None) for st in plan.to_read if not pooled(st))
+        clear_staging(self.dir)
+        old = [
+            (st.path, known[st.path].digest, catalog.article_digests(st.path))
+            if st.path in known
+            else (st.path, None, {})
+            for st in tasks
+        ]
+        first, _seconds, growth = batching
+        if known or not self.ix.is_empty():  # searchable already: no small first batch needed
+            first = int(first * growth * growth)
+        slices = plan_slices([work_of([st.path]) for st in tasks], first, growth * growth, count)
+        following = begun = 0
+        with index_pool.ReaderPool(self.corpus, count, staging=self.dir / STAGING) as pool:
             report.workers = count
-            old = [(st.path, known[st.path].digest if st.path in known else None) for st in tasks]
-            results: Iterator[FileResult] | None = pool.results(old, [st.size for st in tasks], cancel)
-            for st in plan.to_read:
-                result = None
-                if results is not None and pooled(st):
-                    try:
-                        result = next(results)
-                    except PoolFailed as exc:  # they cannot start here: read the rest in-process
-                        results = None
-                        report.workers = 0
-                        report.pool_note = f"{exc}; the files are read in one process"
-                    except StopIteration:  # cancelled
-                        return
-                yield st, result
+            try:
+                for item in pool.slices(old, [st.size for st in tasks], slices, cancel):
+                    if isinstance(item, SliceEnd):
+                        yield None, item
+                        begun = following
+                    else:
+                        yield tasks[following], item
+                        following += 1
+            except PoolFailed as exc:  # they cannot start or write here: the rest in-process
+                report.workers = 0
+                report.pool_note = f"{exc}; the files are read in one process"
+        if report.workers == 0:
+            if following > begun:  # read into the catalog, but in no segment: again
+                yield None, SliceEnd(None, dropped=True)
+            yield from ((st, None) for st in tasks[begun:])
 
     def _read_file(self, st: FileStat, old: FileState | None, catalog: Catalog) -> tuple[FileResult, bool]:
         """Read one file in this process (what a worker does, plus the grown-mbox case); returns
@@ -446,13 +503,17 @@ class CorpusIndex:
                 report.unchanged += 1
                 continue
             language = prepared.language
-            doc = document_for(article, language)
-            if prepared.postings is not None:
-                doc[POSTINGS_KEY] = prepared.postings  # analysed by a worker (PreparedWriter)
-            if fresh:
-                get_writer().add_document(**doc)
+            if result.segment_docs is not None:  # written by a worker: its old version goes
+                if not fresh:
+                    get_writer().delete_by_term("path", article.path)
             else:
-                get_writer().update_document(**doc)
+                doc = document_for(article, language)
+                if prepared.postings is not None:
+                    doc[POSTINGS_KEY] = prepared.postings  # analysed by a worker (PreparedWriter)
+                if fresh:
+                    get_writer().add_document(**doc)
+                else:
+                    get_writer().update_document(**doc)
             written += 1
             vocabulary.add(prepared.words)
             row = ArticleRow(article.path, article.title, article.date, article.source, article.url, language)

@@ -5,9 +5,10 @@ reading and extracting files (trafilatura on a saved page costs 10-70 ms), detec
 article's language and analysing its text into postings. ``prepare_file`` does all of that for
 one file, from its path to the articles ready for the index: a pure function of the file's
 bytes, run by ``ReaderPool``'s worker processes for a big sync (a small one does the same steps
-itself). The parent (the sync, the only Whoosh writer) adds the results in the same order either
-way, so the index is the same; what is left to it is Whoosh's posting pool and writing the
-segments at each commit, and the catalog.
+itself). For a sync the workers also write the articles, each a Whoosh segment of a contiguous
+slice of the files (``ReaderPool.slices``, ``segments.py``); the parent (the sync, the index's
+one committer) keeps the catalog, deletes the old versions, and lists the segments in the order
+of the files, so the index is the same either way.
 
 The workers are started with ``multiprocessing.get_context("spawn")``, never forked (forking the
 window's process would copy Qt's threads and locks); they import ``reader.core`` only. Each has
@@ -20,6 +21,7 @@ worker. ``close`` stops the workers at once (a cancelled sync, a closing window)
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import multiprocessing
 import os
@@ -34,8 +36,9 @@ from typing import Any
 from reader.core.corpus import Article, ArticleError, corpus_file, extract_articles, read_bytes, read_limit
 from reader.core.formats import handles
 from reader.core.language import article_language
-from reader.core.postings import Postings, analyse
+from reader.core.postings import POSTINGS_KEY, Postings, analyse
 from reader.core.schema import document_for
+from reader.core.segments import Segment, SegmentBuilder, SliceEnd
 from reader.core.spelling import words_of
 
 #: The environment variable that sets how many worker processes a big sync uses (0: none).
@@ -80,6 +83,8 @@ class FileResult:
     note: str = ""
     problem: str | None = None
     unchanged: bool = False
+    #: Written by a worker into its slice's segment: how many documents (None: not written).
+    segment_docs: int | None = None
 
 
 def digest_of(article: Article) -> str:
@@ -159,8 +164,35 @@ def pool_min_files() -> int:
     return POOL_MIN_FILES
 
 
-#: A task: (sequence number, file path, digest the file had when last indexed or None).
-Task = tuple[int, str, "str | None"]
+#: A task: (sequence number, file path, digest the file had when last indexed or None); a
+#: task of a sync whose workers write segments also carries the digests of the file's articles
+#: when last indexed (the unchanged ones are not written again).
+Task = tuple[Any, ...]
+
+
+def plan_slices(weights: Sequence[int], first: float, growth: float, workers: int) -> list[tuple[int, int]]:
+    """Cut the files (with their ``work_of`` weights) into contiguous slices, (start, end)
+    each: batches of ``first`` units of work, each ``growth`` times the one before, a batch
+    cut into one slice per worker of about equal work."""
+    slices: list[tuple[int, int]] = []
+    start, size, n = 0, first, len(weights)
+    while start < n:
+        end, work = start, 0.0
+        while end < n and (end == start or work < size):
+            work += weights[end]
+            end += 1
+        share, cut = work / max(1, workers), start
+        for k in range(workers):
+            if cut >= end:
+                break
+            stop, done = cut, 0.0
+            while stop < end and (stop == cut or done < share or k == workers - 1):
+                done += weights[stop]
+                stop += 1
+            slices.append((cut, stop))
+            cut = stop
+        start, size = end, size * growth
+    return slices
 
 
 #: What a worker runs for each task (a file, or an article id): ``prepare_file`` for a sync,
@@ -168,9 +200,12 @@ Task = tuple[int, str, "str | None"]
 FileReader = Callable[[Path, str, "str | None"], Any]
 
 
-def _worker_main(conn: Connection, corpus: str, reader: FileReader) -> None:
-    """A worker process: read chunks of files from ``conn`` until None, one result a file."""
+def _worker_main(conn: Connection, corpus: str, reader: FileReader, staging: str | None = None) -> None:
+    """A worker process: read chunks of files from ``conn`` until None, one result a file.
+    With ``staging``, it also writes their articles into a segment, finished (and sent) when
+    the parent sends the number of a slice."""
     root = Path(corpus)
+    builder = SegmentBuilder(Path(staging)) if staging is not None else None
     conn.send(("ready", os.getpid()))
     while True:
         try:
@@ -179,20 +214,58 @@ def _worker_main(conn: Connection, corpus: str, reader: FileReader) -> None:
             return  # the parent went away
         if chunk is None:
             return
-        for seq, rel_path, old_digest in chunk:
-            try:
-                result = reader(root, rel_path, old_digest)
-            except Exception as exc:  # a reader's bug must not stop the sync: the file is a problem
-                result = FileResult(rel_path, problem=f"cannot read: {type(exc).__name__}: {exc}"[:300])
-            conn.send((seq, result))
+        try:
+            if isinstance(chunk, int):  # the end of a slice
+                assert builder is not None
+                conn.send(("segment", chunk, builder.finish()))
+                continue
+            for seq, rel_path, old_digest, *before in chunk:
+                try:
+                    result = reader(root, rel_path, old_digest)
+                except Exception as exc:  # a reader's bug must not stop the sync: a problem
+                    result = FileResult(rel_path, problem=f"cannot read: {type(exc).__name__}: {exc}"[:300])
+                if builder is not None:
+                    result = write_articles(builder, result, before[0] if before else {})
+                conn.send((seq, result))
+        except (EOFError, OSError, BrokenPipeError):
+            raise
+        except Exception as exc:  # writing the segment failed (a full disk): the sync decides
+            conn.send(("failed", f"{type(exc).__name__}: {exc}"[:300]))
+            return
+
+
+def write_articles(builder: SegmentBuilder, result: FileResult, before: dict[str, str]) -> FileResult:
+    """Add the articles of ``result`` that the sync writes (``CorpusIndex._index_file`` picks
+    the same: new or changed, once per id) to the worker's segment; the result goes back to the
+    parent without their text and postings (it keeps the catalog, for which it needs neither)."""
+    if result.problem is not None or result.unchanged:
+        return result
+    seen: set[str] = set()
+    written = 0
+    for prepared in result.articles:
+        path = prepared.article.path
+        if path in seen:
+            continue
+        seen.add(path)
+        if before.get(path) == prepared.digest:
+            continue
+        doc = document_for(prepared.article, prepared.language)
+        if prepared.postings is not None:
+            doc[POSTINGS_KEY] = prepared.postings
+        builder.add(doc)
+        written += 1
+    light = [
+        dataclasses.replace(p, article=dataclasses.replace(p.article, blocks=(), credits=()), postings=None)
+        for p in result.articles
+    ]
+    return dataclasses.replace(result, articles=light, segment_docs=written)
 
 
 class _Worker:
-    def __init__(self, ctx: Any, corpus: Path, reader: FileReader) -> None:
+    def __init__(self, ctx: Any, corpus: Path, reader: FileReader, staging: Path | None = None) -> None:
         self.conn, child = ctx.Pipe(duplex=True)
-        self.process = ctx.Process(
-            target=_worker_main, args=(child, str(corpus), reader), name="corpus-reader-reader", daemon=True
-        )
+        args = (child, str(corpus), reader, None if staging is None else str(staging))
+        self.process = ctx.Process(target=_worker_main, args=args, name="corpus-reader-reader", daemon=True)
         self.process.start()
         child.close()
         self.ready = False
@@ -200,6 +273,11 @@ class _Worker:
         self.pending: deque[Task] = deque()
         #: The last task of each chunk sent and not wholly answered.
         self._chunk_ends: deque[int] = deque()
+        #: Writing segments: the slices this worker writes (the first being sent), the next
+        #: task of that slice to send, and the slices ended whose segment has not come yet.
+        self.slices: deque[int] = deque()
+        self.cursor = 0
+        self.awaiting: deque[int] = deque()
 
     @property
     def chunks(self) -> int:
@@ -249,20 +327,35 @@ class ReaderPool:
     stops every worker.
     """
 
-    def __init__(self, corpus: Path, workers: int, reader: FileReader = prepare_file) -> None:
+    def __init__(
+        self, corpus: Path, workers: int, reader: FileReader = prepare_file, staging: Path | None = None
+    ) -> None:
         self.corpus = corpus
         self._reader = reader
+        self._staging = staging
         self._ctx = multiprocessing.get_context("spawn")
-        self._workers = [_Worker(self._ctx, corpus, reader) for _ in range(max(1, workers))]
+        self._workers = [_Worker(self._ctx, corpus, reader, staging) for _ in range(max(1, workers))]
         self._restarts = 0
         self._closed = False
         self._cancel = threading.Event()
+        # Writing segments (``slices``):
+        self._plan: list[tuple[int, int]] = []
+        self._tasks: list[Task] = []
+        self._sizes: Sequence[int] = ()
+        self._segments: dict[int, tuple[Segment, list[str]] | None] = {}
+        self._skip: set[int] = set()
+        self._blind: dict[int, int] = {}
+
+    @property
+    def count(self) -> int:
+        return len(self._workers)
 
     def __enter__(self) -> ReaderPool:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.close(at_once=exc[0] is not None or any(w.pending for w in self._workers))
+        busy = any(w.pending or w.awaiting for w in self._workers)
+        self.close(at_once=exc[0] is not None or busy)
 
     def results(
         self,
@@ -276,12 +369,7 @@ class ReaderPool:
         size_of = dict(enumerate(sizes))
         done: dict[int, FileResult] = {}
         following = 0
-        if cancel is not None:
-            self._cancel = cancel
-            # The workers are stopped the moment ``cancel`` is set, even while the sync is busy
-            # writing (a commit can take seconds): a closing window does not wait for them.
-            self._watcher = threading.Thread(target=self._stop_on_cancel, name="pool-cancel", daemon=True)
-            self._watcher.start()
+        self._watch(cancel)
         while following < len(tasks):
             if cancel is not None and cancel.is_set():
                 break
@@ -292,6 +380,103 @@ class ReaderPool:
             if following >= len(tasks) or (cancel is not None and cancel.is_set()):
                 break
             self._receive(done, todo)
+
+    def _watch(self, cancel: threading.Event | None) -> None:
+        if cancel is not None:
+            self._cancel = cancel
+            # The workers are stopped the moment ``cancel`` is set, even while the sync is busy
+            # writing (a commit can take seconds): a closing window does not wait for them.
+            self._watcher = threading.Thread(target=self._stop_on_cancel, name="pool-cancel", daemon=True)
+            self._watcher.start()
+
+    def slices(
+        self,
+        tasks: Sequence[tuple[str, str | None, dict[str, str]]],
+        sizes: Sequence[int],
+        plan: list[tuple[int, int]],
+        cancel: threading.Event | None = None,
+    ) -> Iterator[FileResult | SliceEnd]:
+        """Read ``tasks`` ((path, old digest or None, old article digests) each) and write
+        their articles as segments, one per slice of ``plan`` (``plan_slices``), slice ``i``
+        by worker ``i % workers``. Yields each file's result in order and, after the last of
+        each slice, its ``SliceEnd`` once the segment is written. A file that kills its worker
+        is a problem; a new worker writes that slice again without it (the results already
+        given are given again by then, and dropped). Stops early once ``cancel`` is set."""
+        assert self._staging is not None
+        self._plan, self._sizes = plan, sizes
+        self._tasks = [(i, path, digest, before) for i, (path, digest, before) in enumerate(tasks)]
+        for i in range(len(plan)):
+            self._workers[i % len(self._workers)].slices.append(i)
+        for worker in self._workers:
+            if worker.slices:
+                worker.cursor = plan[worker.slices[0]][0]
+        done: dict[int, FileResult] = {}
+        following = 0
+        self._watch(cancel)
+        for sid, (_start, end) in enumerate(plan):
+            # A worker sends its slice's segment after the results of its files.
+            while following < end or sid not in self._segments:
+                if cancel is not None and cancel.is_set():
+                    return
+                while following < end and following in done:
+                    yield done.pop(following)
+                    following += 1
+                if following >= end and sid in self._segments:
+                    break
+                if cancel is not None and cancel.is_set():
+                    return
+                self._send_slices()
+                self._receive(done, deque(), following)
+            yield SliceEnd(self._segments.pop(sid))
+
+    def _send_slices(self) -> None:
+        for worker in self._workers:
+            while worker.slices and worker.chunks < IN_FLIGHT:
+                sid = worker.slices[0]
+                end = self._plan[sid][1]
+                chunk: list[Task] = []
+                size = 0
+                while worker.cursor < end and len(chunk) < CHUNK_FILES and (not chunk or size < CHUNK_BYTES):
+                    if worker.cursor not in self._skip:  # it killed a worker: a problem already
+                        chunk.append(self._tasks[worker.cursor])
+                        size += self._sizes[worker.cursor]
+                    worker.cursor += 1
+                if chunk:
+                    worker.send(chunk)
+                if worker.cursor >= end:
+                    with contextlib.suppress(OSError):
+                        worker.conn.send(sid)
+                    worker.awaiting.append(worker.slices.popleft())
+                    if worker.slices:
+                        worker.cursor = self._plan[worker.slices[0]][0]
+
+    def _replace_writer(self, dead: _Worker, done: dict[int, FileResult]) -> None:
+        """A worker that writes segments died: the slices it had not finished are written
+        again by a new one, without the file it was reading (a problem) if it was reading."""
+        code = dead.process.exitcode
+        lost = [*dead.awaiting, *dead.slices]
+        first = self._plan[lost[0]] if lost else (0, 0)
+        # Died reading a file of its first unfinished slice (not writing that slice's segment
+        # with the next slice's files already queued).
+        if dead.pending and first[0] <= dead.pending[0][0] < first[1]:
+            seq, path = dead.pending[0][0], dead.pending[0][1]
+            how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            done[seq] = FileResult(path, problem=f"reading it stopped the reader process ({how})")
+            self._skip.add(seq)
+        elif lost:  # it died writing a segment: once more, then the sync reads them itself
+            self._blind[lost[0]] = self._blind.get(lost[0], 0) + 1
+            if self._blind[lost[0]] > 1:
+                dead.stop(at_once=True)
+                self._workers.remove(dead)
+                raise PoolFailed(f"a worker process stopped writing a segment twice (exit code {code})")
+        dead.stop(at_once=True)
+        index = self._workers.index(dead)
+        self._restarts += 1
+        worker = _Worker(self._ctx, self.corpus, self._reader, self._staging)
+        worker.slices = deque(lost)
+        if lost:
+            worker.cursor = self._plan[lost[0]][0]
+        self._workers[index] = worker
 
     def _dispatch(self, todo: deque[Task], size_of: dict[int, int]) -> None:
         for worker in self._workers:
@@ -304,7 +489,7 @@ class ReaderPool:
                     size += size_of.get(task[0], 0)
                 worker.send(chunk)
 
-    def _receive(self, done: dict[int, FileResult], todo: deque[Task]) -> None:
+    def _receive(self, done: dict[int, FileResult], todo: deque[Task], following: int = 0) -> None:
         by_conn = {w.conn: w for w in self._workers}
         by_sentinel = {w.process.sentinel: w for w in self._workers}
         # A timeout, so that a cancelled sync stops while a worker reads a big file.
@@ -318,9 +503,16 @@ class ReaderPool:
                 if message[0] == "ready":
                     worker.ready = True
                     continue
+                if message[0] == "segment":
+                    self._segments[message[1]] = message[2]
+                    worker.awaiting.popleft()
+                    continue
+                if message[0] == "failed":
+                    raise PoolFailed(f"a worker process could not write its segment ({message[1]})")
                 seq, result = message
                 worker.answered(seq)
-                done[seq] = result
+                if seq >= following and seq not in done:  # (a slice written again: given already)
+                    done[seq] = result
                 continue
             dead = by_sentinel.get(ready)
             if dead is not None and not dead.process.is_alive():
@@ -347,7 +539,12 @@ class ReaderPool:
         with contextlib.suppress(EOFError, OSError):
             while dead.conn.poll():
                 message = dead.conn.recv()
-                if message[0] != "ready":
+                if message[0] == "segment":
+                    self._segments[message[1]] = message[2]
+                    dead.awaiting.popleft()
+                elif message[0] == "failed":
+                    raise PoolFailed(f"a worker process could not write its segment ({message[1]})")
+                elif message[0] != "ready":
                     dead.answered(message[0])
                     done[message[0]] = message[1]
         code = dead.process.exitcode
@@ -355,6 +552,9 @@ class ReaderPool:
             dead.stop(at_once=True)
             self._workers.remove(dead)
             raise PoolFailed(f"a worker process failed to start (exit code {code})")
+        if self._staging is not None:
+            self._replace_writer(dead, done)
+            return
         pending = list(dead.pending)
         if pending:
             seq, path, _digest = pending[0]

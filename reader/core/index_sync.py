@@ -5,6 +5,7 @@ the folder walked and compared with the catalog), the growing batches it commits
 from __future__ import annotations
 
 import errno
+import functools
 import gc
 import os
 import sqlite3
@@ -21,7 +22,11 @@ from reader.core.catalog import Catalog, FileState
 from reader.core.corpus import FileStat, walk_corpus
 from reader.core.merging import commit_merges
 from reader.core.postings import PreparedWriter
+from reader.core.segments import Segment, adopt
 from reader.core.spelling import Vocabulary
+
+#: What a report said at one point: its lists' lengths, unchanged count and digests.
+ReportMark = tuple[int, int, int, int, dict[str, str], dict[str, str]]
 
 
 @dataclass
@@ -79,6 +84,26 @@ class SyncReport:
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated or self.removed)
+
+    def mark(self) -> ReportMark:
+        """What the report says now, for ``restore`` (a sync that drops what it did since)."""
+        return (
+            len(self.added_paths),
+            len(self.updated_paths),
+            len(self.removed_paths),
+            self.unchanged,
+            dict(self.digests),
+            dict(self.removed_digests),
+        )
+
+    def restore(self, mark: ReportMark) -> None:
+        added, updated, removed, unchanged, digests, removed_digests = mark
+        del self.added_paths[added:]
+        del self.updated_paths[updated:]
+        del self.removed_paths[removed:]
+        self.unchanged = unchanged
+        self.digests = digests
+        self.removed_digests = removed_digests
 
     def settle_moves(self) -> None:
         """An article removed with one file and added with another in the same sync (a maildir
@@ -166,6 +191,11 @@ class Batches:
         self._started = time.monotonic()
         self._limit, self._seconds = float(batch_size), batch_seconds
         self._growth = batch_growth
+        #: Segments the workers wrote (``segments.py``), listed at the next commit.
+        self._segments: list[tuple[Segment, list[str]]] = []
+        #: Articles of the current slice read into the catalog (its segment is still being
+        #: written): a cancel drops them (``in_slice``).
+        self.in_slice = False
 
     def writer(self) -> SegmentWriter:
         if self._writer is None:
@@ -182,15 +212,30 @@ class Batches:
         self._pending += max(1, articles)
 
     def due(self) -> bool:
+        if self.in_slice:  # committed with the slice's segment
+            return False
         return self._pending >= self._limit or time.monotonic() - self._started > self._seconds
+
+    def add_segment(self, segment: tuple[Segment, list[str]] | None) -> None:
+        """A slice's segment, written by a worker: listed at the next commit (which follows)."""
+        if segment is not None:
+            self._segments.append(segment)
+        self.in_slice = False
 
     def commit(self) -> None:
         """Commit the batch: Whoosh first, then the catalog (which may lag but never lead)."""
+        added = []
+        for segment, files in self._segments:
+            adopt(files, Path(self._ix.storage.folder))
+            added.append(segment)
+        self._segments.clear()
+        if added:
+            self.writer()  # the table of contents is written by the index's one writer
         searchable_changed = self._writer is not None
         if self._writer is not None:
             # Not Whoosh's MERGE_SMALL: it rewrote tens of thousands of unchanged articles into a
             # small sync's commit; larger merges wait for an idle writer (merging.py).
-            self._writer.commit(mergetype=commit_merges)
+            self._writer.commit(mergetype=functools.partial(commit_merges, added=added))
             self._writer = None
         self._catalog.add_words(self.vocabulary.take())
         self._catalog.transaction_commit()
@@ -202,6 +247,10 @@ class Batches:
             self._on_batch()
 
     def cancel(self) -> None:
+        """Drop what was written since the last commit (the caller rolls the catalog back)."""
+        self._segments.clear()
+        self.in_slice = False
+        self.vocabulary.take()
         if self._writer is not None:
             self._writer.cancel()
             self._writer = None

@@ -75,24 +75,29 @@ def _docs(group: Sequence[Segment]) -> int:
     return sum(int(s.doc_count_all()) for s in group)
 
 
-def commit_merges(writer: SegmentWriter, segments: list[Segment]) -> list[Segment]:
+def commit_merges(
+    writer: SegmentWriter, segments: list[Segment], added: Sequence[Segment] = ()
+) -> list[Segment]:
     """The merge policy of a sync's commit (``writer.commit(mergetype=commit_merges)``): merge
     into the new segment what is cheap to merge, and the smallest segments when there would be
-    more than ``MAX_SEGMENTS``; returns the segments kept as they are."""
+    more than ``MAX_SEGMENTS``; returns the segments kept as they are, then ``added`` (segments
+    the sync's workers wrote, listed after them: see ``segments.py``)."""
     kept = list(segments)
     merged: list[Segment] = []
     while True:
         group = next_merge(kept)
-        if len(kept) + 1 > MAX_SEGMENTS:
+        if len(kept) + 1 + len(added) > MAX_SEGMENTS:
             if not group or _docs(group) > CHEAP_DOCS:
                 group = sorted(kept, key=lambda s: s.doc_count_all())[:FACTOR]
+            if not group:
+                break
         elif not group or _docs(merged) + _docs(group) > CHEAP_DOCS:
             break
         merged.extend(group)
         kept = [s for s in kept if s not in group]
     for segment in merged:
         _add_segment(writer, segment)
-    return kept
+    return [*kept, *added]
 
 
 def _add_segment(writer: SegmentWriter, segment: Segment, check: Callable[[], None] | None = None) -> None:

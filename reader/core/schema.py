@@ -19,6 +19,8 @@ from reader.core.corpus import Article
 SCHEMA_VERSION = 4
 
 TEXT_FIELDS = ("title", "body", "source")
+#: The name of the index in its Whoosh folder (its files are ``articles_*``).
+INDEX_NAME = "articles"
 
 
 def make_analyzer() -> ArticleAnalyzer:

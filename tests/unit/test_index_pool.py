@@ -4,6 +4,7 @@ and the rest is indexed; cancelling stops the workers; small syncs start none.""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import multiprocessing
@@ -226,6 +227,38 @@ def test_a_file_that_kills_its_worker_is_a_problem_and_the_rest_is_indexed(
     index.close()
 
 
+def unwritable_bomb(corpus: Path, rel_path: str, old_digest: str | None) -> FileResult:
+    """A reader whose ``bomb*`` results cannot be written into the worker's segment (as on a
+    full disk): their postings are not postings."""
+    result = prepare_file(corpus, rel_path, old_digest)
+    if Path(rel_path).name.startswith("bomb"):
+        result.articles = [dataclasses.replace(p, postings={"body": "xx"}) for p in result.articles]  # type: ignore[dict-item]
+    return result
+
+
+def test_a_segment_a_worker_cannot_write_is_read_again_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = tmp_path / "corpus"
+    for i in range(60):
+        write_article(corpus, f"a-{i:02d}.txt", f"Article {i}", "1 March 2021", f"Lighthouse number {i}.")
+    write_article(corpus, "bomb.txt", "Bomb", "1 March 2021", "Cannot be written by a worker.")
+    alone = open_index(corpus, tmp_path / "alone")
+    alone.sync(workers=0)
+    monkeypatch.setenv(POOL_MIN_ENV, "1")
+    monkeypatch.setattr(index_pool, "ReaderPool", functools.partial(ReaderPool, reader=unwritable_bomb))
+    index = open_index(corpus, tmp_path / "ix")
+    report = index.sync(workers=2, batch_size=20)  # slices of 10 files: some committed first
+    assert report.workers == 0 and "could not write its segment" in report.pool_note
+    assert len(report.added_paths) == 61 and not report.problems
+    a, b = whole_index(alone), whole_index(index)
+    for key in a:
+        assert b[key] == a[key], key
+    assert not multiprocessing.active_children()
+    alone.close()
+    index.close()
+
+
 def test_a_readers_bug_is_a_problem_for_its_file_in_both_ways(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -266,13 +299,20 @@ def test_cancelling_a_pool_sync_stops_the_workers(tmp_path: Path, monkeypatch: p
             assert multiprocessing.active_children()  # the workers are reading
             cancel.set()
 
-    report = index.sync(progress=progress, cancel=cancel, workers=2)
+    # Small batches: slices of 3, 2, 10, 10, 40... files, each a worker's segment.
+    report = index.sync(progress=progress, cancel=cancel, workers=2, batch_size=5)
     assert report.cancelled and report.workers == 2
     assert max(seen) == 20
     assert not multiprocessing.active_children()  # stopped and reaped: no zombie left
-    # The articles written before the cancel are kept; the next sync indexes the rest.
+    # The slices committed before the cancel are kept, the index in step with the catalog; the
+    # files of the slice whose segment was being written are dropped. The next sync reads them.
+    catalog = index.catalog()
+    kept = catalog.count()
+    catalog.close()
+    with index.ix.refresh().searcher() as searcher:
+        assert searcher.doc_count() == kept == len(report.added_paths) == 15
     report = index.sync(workers=2)
-    assert not report.cancelled and report.added + 20 == 400
+    assert not report.cancelled and report.added + kept == 400
     index.close()
 
 
