@@ -398,6 +398,11 @@ def _main(argv: list[str] | None) -> int:
         if args.command in ("search", "concordance"):  # before anything is read or said
             fmt = output_format(_subparser(parser, args.command), args)
         corpus = _cli_corpus(args.corpus, locations)
+        # Before the first import of Whoosh, here and not in the window: the lending it does is
+        # only safe while no other thread imports, as in a command, never in the window's lanes.
+        from reader.core import whoosh_imports
+
+        whoosh_imports.install()
         from reader import cli
 
         if args.command == "index":

@@ -10,13 +10,19 @@ imports. Three of Whoosh's cost about 40% of its import and nothing of ours uses
 - ``whoosh.query.terms`` binds ``whoosh.lang.morph_en.variations`` (hundreds of regular
   expressions compiled at import), which only a ``Variations`` query calls.
 
-``install`` (from ``reader.core``'s ``__init__``) puts a finder first on ``sys.meta_path`` that,
-while exactly those three Whoosh modules execute, lends them stand-ins: ``functools``'
-``cached_property`` (the same for plain methods), and ``urlretrieve`` and ``variations``
-wrappers that import the real function on their first call. The stand-ins are in
+``install`` (called by a command-line command before it imports Whoosh) puts a finder first on
+``sys.meta_path`` that, while exactly those three Whoosh modules execute, lends them stand-ins:
+``functools``' ``cached_property`` (the same for plain methods), and ``urlretrieve`` and
+``variations`` wrappers that import the real function on their first call. The stand-ins are in
 ``sys.modules`` only while that module runs, so any other import of ``asyncio``,
 ``urllib.request`` or ``morph_en`` gets the real module, as does Whoosh if one was already
 imported. Whoosh itself is not imported here: that stays lazy for whoever needs it first.
+
+Only a command installs it, not the window: a stand-in sits in ``sys.modules`` for the moment
+its Whoosh module runs, and another thread importing the real module just then (the window's
+writer lane importing trafilatura, which imports ``urllib.request``, while its reader lane opens
+the index) would be given the stand-in. A command imports on one thread, and it is there that
+the import is most of the cost.
 """
 
 from __future__ import annotations

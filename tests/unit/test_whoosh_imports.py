@@ -1,4 +1,4 @@
-"""Whoosh, imported through reader.core, loads none of asyncio, urllib.request and the English
+"""Whoosh, imported by a command-line command, loads none of asyncio, urllib.request and the English
 morphology tables, and the functions it took from them still work."""
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 SCRIPT = """
 import sys
+from reader.core import whoosh_imports
+whoosh_imports.install()  # as a command does before it imports Whoosh
 import reader.core.search, reader.core.index, reader.core.query  # what a search imports
 skipped = ("asyncio", "urllib.request", "whoosh.lang.morph_en", "cached_property")
 print(" ".join(name for name in skipped if name in sys.modules) or "none")
@@ -50,3 +52,16 @@ def test_an_index_with_deleted_documents_still_reads_them_as_deleted(tmp_path: P
         assert sorted(searcher.document(id=k)["id"] for k in ("a", "c")) == ["a", "c"]
         assert [m.id() for m in [reader.postings("id", "b")] if m.is_active()] == []
         assert len(reader.deleted_docs_set) == 1
+
+
+def test_the_window_and_the_pool_workers_import_whoosh_unchanged() -> None:
+    # Only a command lends stand-ins (one thread imports there); importing the core does not.
+    script = (
+        "import sys, reader.core.index, reader.core.search;"
+        "print('asyncio' in sys.modules or 'cached_property' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"
