@@ -13,12 +13,19 @@ from tests import hostile_corpus
 from tests.hostile_corpus import EXPECTED
 
 REPO = Path(__file__).resolve().parents[2]
-# Runs the CLI and reports its peak memory (the child's own, not the test process's).
+# Runs the CLI and reports its peak memory: the child's own high-water mark (VmHWM, which exec
+# starts afresh), not getrusage's ru_maxrss, which Linux carries over fork and exec, so that a
+# test process grown large by earlier tests handed its own size to the child.
 _MEASURED = (
-    "import resource, sys\n"
+    "import re, resource, sys\n"
     "from reader.app import main\n"
     "code = main(sys.argv[1:])\n"
-    "print('maxrss_kb', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    "try:\n"
+    "    status = open('/proc/self/status').read()\n"
+    "    peak = int(re.search(r'VmHWM:\\s*(\\d+)', status).group(1))\n"
+    "except OSError:\n"
+    "    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "print('maxrss_kb', peak, file=sys.stderr)\n"
     "sys.exit(code)\n"
 )
 
