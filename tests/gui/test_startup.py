@@ -16,13 +16,18 @@ from reader.gui.operations import search as search_ops
 from tests.gui.harness import StartApp
 
 
-def test_an_existing_index_answers_before_its_sync_starts(
-    start_app: StartApp, qtbot: QtBot, corpus: Path, tmp_path: Path
-) -> None:
-    locations = Locations.resolve(tmp_path / "data")
+def index_before_launch(corpus: Path, data_dir: Path) -> None:
+    """The index a window started with ``--data-dir data_dir`` finds: built and synced earlier."""
+    locations = Locations.resolve(data_dir)
     built = open_index(corpus.resolve(), locations.index_dir(corpus.resolve()))
     built.sync()
     built.close()
+
+
+def test_an_existing_index_answers_before_its_sync_starts(
+    start_app: StartApp, qtbot: QtBot, corpus: Path, tmp_path: Path
+) -> None:
+    index_before_launch(corpus, tmp_path / "data")
 
     app = start_app(corpus, wait=False, sync_delay_ms=60_000)
     qtbot.waitUntil(lambda: app.library.ready)
@@ -41,10 +46,7 @@ def test_a_new_index_is_built_at_once(start_app: StartApp, qtbot: QtBot, corpus:
 def test_the_window_answers_while_the_start_up_walk_runs(
     start_app: StartApp, qtbot: QtBot, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    locations = Locations.resolve(tmp_path / "data")
-    built = open_index(corpus.resolve(), locations.index_dir(corpus.resolve()))
-    built.sync()
-    built.close()
+    index_before_launch(corpus, tmp_path / "data")
     walking, done = threading.Event(), threading.Event()
     real_plan = index_module.plan_sync
 
@@ -67,10 +69,7 @@ def test_the_window_answers_while_the_start_up_walk_runs(
 def test_a_search_typed_while_the_listing_runs_is_answered_without_waiting_for_it(
     start_app: StartApp, qtbot: QtBot, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    locations = Locations.resolve(tmp_path / "data")
-    built = open_index(corpus.resolve(), locations.index_dir(corpus.resolve()))
-    built.sync()
-    built.close()
+    index_before_launch(corpus, tmp_path / "data")
     listing, typed = threading.Event(), threading.Event()
     listed: list[str] = []
     real_row = search_ops.row_from_article
