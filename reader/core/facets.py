@@ -13,9 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from reader.core.timeline import STOP_STEP, CountStopped
 
 if TYPE_CHECKING:  # the window parses facets before the index's modules are loaded
     from whoosh.searching import Searcher
@@ -45,47 +47,75 @@ class Facets:
 
 
 def facet_counts(
-    searcher: Searcher, text: str, max_sources: int = MAX_SOURCES, marks: MarkSource | None = None
+    searcher: Searcher,
+    text: str,
+    max_sources: int = MAX_SOURCES,
+    marks: MarkSource | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> Facets:
     """The source and year counts of the articles matching the user query ``text``; with
-    ``marks``, the label counts too (and is:/label: terms are answered)."""
+    ``marks``, the label counts too (and is:/label: terms are answered). ``stop`` is asked
+    every ``STOP_STEP`` articles; when it says so, CountStopped is raised (a search typed
+    meanwhile should not wait for the counts of the one before: at 100,000 articles they take
+    seconds)."""
     from reader.core.query import matching_docnums
     from reader.core.timeline import matching_dates
+
+    matches: dict[str, list[int]] = {}
+
+    def matching(facet: str) -> list[int]:
+        # Without a clause of its own, each facet counts the same articles: found once.
+        base = without_facet(text, facet)
+        if base not in matches:
+            matches[base] = matching_docnums(searcher, base, marks=marks)
+        return matches[base]
 
     facets = Facets()
     if marks is not None:
         marks.prepare(searcher)
-        matching = set(matching_docnums(searcher, without_facet(text, "label"), marks=marks))
+        labelled = set(matching("label"))
         for name in marks.label_names():
-            n = sum(1 for d in marks.docnums("label", name) if d in matching)
+            n = sum(1 for d in marks.docnums("label", name) if d in labelled)
             facets.labels.append((name, n))
     sources: Counter[str] = Counter()
-    for docnum in matching_docnums(searcher, without_facet(text, "source"), marks=marks):
-        source = " ".join(str(searcher.stored_fields(docnum).get("source", "")).split())
+    languages: Counter[str] = Counter()
+    by_source, by_language = matching("source"), matching("language")
+    both = by_source is by_language  # one read of each article's stored fields for both
+    for i, docnum in enumerate(by_source):
+        if stop is not None and i % STOP_STEP == 0 and stop():
+            raise CountStopped
+        stored = searcher.stored_fields(docnum)
+        source = " ".join(str(stored.get("source", "")).split())
         if source:
             sources[source] += 1
         else:
             facets.no_source += 1
+        if both:
+            _count_language(facets, languages, stored.get("lang"))
+    if not both:
+        for i, docnum in enumerate(by_language):
+            if stop is not None and i % STOP_STEP == 0 and stop():
+                raise CountStopped
+            _count_language(facets, languages, searcher.stored_fields(docnum).get("lang"))
     facets.sources = sorted(sources.items(), key=lambda kv: (-kv[1], kv[0].lower()))[:max_sources]
     facets.other_sources = sum(sources.values()) - sum(n for _, n in facets.sources)
+    facets.languages = sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))
 
     years: Counter[int] = Counter()
-    for date in matching_dates(searcher, without_facet(text, "year"), marks):
+    for date in matching_dates(searcher, without_facet(text, "year"), marks, stop):
         if date is not None:
             years[date.year] += 1
         else:
             facets.undated += 1
     facets.years = sorted(years.items(), reverse=True)
-
-    languages: Counter[str] = Counter()
-    for docnum in matching_docnums(searcher, without_facet(text, "language"), marks=marks):
-        language = searcher.stored_fields(docnum).get("lang")
-        if language:
-            languages[str(language)] += 1
-        else:
-            facets.no_language += 1
-    facets.languages = sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))
     return facets
+
+
+def _count_language(facets: Facets, languages: Counter[str], language: object) -> None:
+    if language:
+        languages[str(language)] += 1
+    else:
+        facets.no_language += 1
 
 
 def facets_of(pairs: Iterable[tuple[str, dt.date | None]], max_sources: int = MAX_SOURCES) -> Facets:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -27,7 +27,13 @@ if TYPE_CHECKING:  # the window reads date ranges before the index's modules are
 UNITS = (("day", 62), ("week", 7 * 80), ("month", 366 * 12))
 #: The shortest span a chart shows (days): a single date is one bar of a week, not a lone bar.
 MIN_SPAN_DAYS = 7
+#: Counts over many articles ask their ``stop`` every this many articles.
+STOP_STEP = 2000
 DATE_RANGE = re.compile(r"\s*\bdate:\[\s*(\d{4}-\d{2}-\d{2})\s+to\s+(\d{4}-\d{2}-\d{2})\s*\]", re.I)
+
+
+class CountStopped(Exception):
+    """A count over the matching articles was stopped by its caller (a newer one was asked)."""
 
 
 @dataclass(frozen=True)
@@ -135,8 +141,11 @@ def _span(first: dt.date, last: dt.date, within: tuple[dt.date, dt.date] | None)
     return lo, hi
 
 
-def matching_dates(searcher: Searcher, text: str, marks: MarkSource | None = None) -> list[dt.date | None]:
-    """The date of every article matching the user query ``text`` (every article when empty)."""
+def matching_dates(
+    searcher: Searcher, text: str, marks: MarkSource | None = None, stop: Callable[[], bool] | None = None
+) -> list[dt.date | None]:
+    """The date of every article matching the user query ``text`` (every article when empty).
+    ``stop`` is asked every ``STOP_STEP`` articles; when it says so, CountStopped is raised."""
     from reader.core.query import matching_docnums
 
     reader = searcher.reader()
@@ -145,17 +154,22 @@ def matching_dates(searcher: Searcher, text: str, marks: MarkSource | None = Non
     dates = reader.column_reader("date", translate=True)
     dated = reader.column_reader("dated", translate=True)
     out: list[dt.date | None] = []
-    for docnum in matching_docnums(searcher, text, marks=marks):
+    for i, docnum in enumerate(matching_docnums(searcher, text, marks=marks)):
+        if stop is not None and i % STOP_STEP == 0 and stop():
+            raise CountStopped
         # Undated articles hold no date (their column default is no date Whoosh can translate).
         value = dates[docnum] if dated[docnum] else None
         out.append(value.date() if isinstance(value, dt.datetime) else None)
     return out
 
 
-def timeline_for(searcher: Searcher, text: str, marks: MarkSource | None = None) -> Timeline:
+def timeline_for(
+    searcher: Searcher, text: str, marks: MarkSource | None = None, stop: Callable[[], bool] | None = None
+) -> Timeline:
     """The timeline of the articles matching ``text``: its date range included, so the chart
-    spans what the list shows (picking a range on it zooms in). ``marks`` answers is:/label:."""
-    return build_timeline(matching_dates(searcher, text, marks), date_range_in(text))
+    spans what the list shows (picking a range on it zooms in). ``marks`` answers is:/label:;
+    ``stop`` as for ``matching_dates``."""
+    return build_timeline(matching_dates(searcher, text, marks, stop), date_range_in(text))
 
 
 def date_range_in(text: str) -> tuple[dt.date, dt.date] | None:

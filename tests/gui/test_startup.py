@@ -7,13 +7,17 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
+from whoosh.reading import SegmentReader
 
+import reader.core.facets as facets_module
 import reader.core.index as index_module
+import reader.core.timeline as timeline_module
 from reader.core.catalog import ArticleRow
 from reader.core.index import open_index
 from reader.core.locations import Locations
 from reader.gui.operations import search as search_ops
 from tests.gui.harness import StartApp
+from tests.helpers import write_article
 
 
 def index_before_launch(corpus: Path, data_dir: Path) -> None:
@@ -91,3 +95,38 @@ def test_a_search_typed_while_the_listing_runs_is_answered_without_waiting_for_i
     qtbot.waitUntil(lambda: app.header() == "2 results for “Minsk group”", timeout=10_000)
     assert len(app.paths()) == 2
     assert len(listed) < 5  # the listing of the 5 articles stopped for it
+
+
+def test_a_search_typed_while_the_corpus_is_counted_stops_the_count(
+    start_app: StartApp, qtbot: QtBot, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole corpus's source and language counts follow the start-up listing; a search typed
+    meanwhile asks for counts of its own, and the old count stops at its next step instead of
+    reading the rest of the corpus first (at 100,000 articles: seconds before the answer)."""
+    for i in range(40):
+        write_article(corpus, f"extra/{i:02d}.txt", f"Extra {i}", "2020-05-01", "Filler words.")
+    index_before_launch(corpus, tmp_path / "data")
+    counting, typed = threading.Event(), threading.Event()
+    read: list[int] = []
+    real_stored = SegmentReader.stored_fields
+
+    def slow_stored(self: SegmentReader, docnum: int) -> dict[str, object]:
+        """A big corpus's count: its first article read, the rest only after the search."""
+        if threading.current_thread() is not threading.main_thread():
+            read.append(docnum)
+            if len(read) == 1:
+                counting.set()
+                typed.wait(20)
+        return real_stored(self, docnum)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(timeline_module, "STOP_STEP", 1)
+    monkeypatch.setattr(facets_module, "STOP_STEP", 1)
+    monkeypatch.setattr(SegmentReader, "stored_fields", slow_stored)
+    app = start_app(corpus, wait=False, sync_delay_ms=60_000)
+    qtbot.waitUntil(counting.is_set, timeout=10_000)  # the whole corpus's count is running
+    app.window.search("Minsk group")
+    typed.set()
+    qtbot.waitUntil(lambda: app.header() == "2 results for “Minsk group”", timeout=10_000)
+    qtbot.waitUntil(lambda: app.window.facets.have_counts and app.window.facets.query == "Minsk group")
+    qtbot.waitUntil(lambda: sum(n for _, n in app.window.facets.facets.years) == 2)
+    assert len(read) < 20  # not the 45 articles of the old count: it stopped

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+import reader.core.facets as facets_module
+import reader.core.timeline as timeline_module
 from reader.core.facets import facet_counts, facet_in, source_value, with_facet, without_facet
 from reader.core.index import open_index
 from reader.core.search import SearchService
+from reader.core.timeline import CountStopped, matching_dates
 from tests.helpers import write_article
 
 SEP = "\u00a0"  # the separator line before the source line
@@ -69,3 +74,34 @@ def test_facet_clauses_replace_each_other_and_leave_ranges_alone() -> None:
     assert facet_in('fire source:"AP" date:2019', "year") == "2019"
     assert without_facet('source:"AP" fire', "source") == "fire"
     assert with_facet("", "source", ' a  "b" ') == 'source:"a b"' and source_value('"x"') == "x"
+
+
+def test_a_count_asked_to_stop_stops_at_its_next_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = tmp_path / "corpus"
+    for i in range(12):
+        _article(corpus, f"r{i}.txt", "2019-01-01", "Port strike news.", "Reuters")
+    index = open_index(corpus, tmp_path / "index")
+    index.sync()
+    service = SearchService(index)
+    searcher = service.searcher()
+    monkeypatch.setattr(facets_module, "STOP_STEP", 5)
+    monkeypatch.setattr(timeline_module, "STOP_STEP", 5)
+    asked: list[bool] = []
+
+    def stop_on_third() -> bool:
+        asked.append(True)
+        return len(asked) == 3
+
+    with pytest.raises(CountStopped):
+        facet_counts(searcher, "", stop=stop_on_third)
+    assert len(asked) == 3  # at articles 0, 5 and 10: it stopped before the last two
+    asked.clear()
+    with pytest.raises(CountStopped):
+        matching_dates(searcher, "strike", stop=stop_on_third)
+    # Never asked to stop: the same counts as without ``stop``.
+    assert facet_counts(searcher, "", stop=lambda: False) == facet_counts(searcher, "")
+    assert facet_counts(searcher, "").sources == [("Reuters", 12)]
+    service.close()
+    index.close()
