@@ -71,3 +71,15 @@ def test_a_range_typed_in_the_query_zooms_the_chart(app: App, qtbot: QtBot) -> N
     assert chart.timeline.buckets[0].start >= dt.date(2019, 1, 1)
     assert [b.start for b in chart.timeline.buckets if b.count] == [dt.date(2019, 1, 5)]
     assert chart.selection is None
+
+
+def test_the_chart_says_no_dated_results_only_once_it_has_counted(
+    start_app: StartApp, qtbot: QtBot, corpus: Path
+) -> None:
+    app = start_app(corpus, wait=False, sync_delay_ms=60_000)
+    chart = app.window.timeline.chart
+    assert chart.placeholder() == ""  # the index is opening: nothing is known yet
+    qtbot.waitUntil(lambda: chart.timeline.total > 0)
+    app.window.search("nosuchwordanywhere")
+    qtbot.waitUntil(lambda: chart.timeline.total == 0)
+    assert chart.placeholder() == "No dated results"

@@ -40,6 +40,9 @@ class TimelineChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.timeline = Timeline()
+        #: Whether a timeline was counted yet: until then (the index opening) the chart is blank,
+        #: not "No dated results" for a corpus that has dates.
+        self.counted = False
         self.selection: tuple[int, int] | None = None  # bucket indexes, inclusive
         self._drag_from: int | None = None
         self.setMouseTracking(True)  # tool tips per bar
@@ -50,6 +53,7 @@ class TimelineChart(QWidget):
 
     def set_timeline(self, timeline: Timeline, picked: tuple[dt.date, dt.date] | None) -> None:
         self.timeline = timeline
+        self.counted = True
         self.set_range(picked)
 
     def set_range(self, picked: tuple[dt.date, dt.date] | None) -> None:
@@ -59,6 +63,10 @@ class TimelineChart(QWidget):
         whole = len(inside) == len(buckets)
         self.selection = (inside[0], inside[-1]) if inside and not whole else None
         self.update()
+
+    def placeholder(self) -> str:
+        """What the chart says when it has no bars."""
+        return "No dated results" if self.counted else ""
 
     def bucket_at(self, x: float) -> int:
         n = len(self.timeline.buckets)
@@ -87,7 +95,7 @@ class TimelineChart(QWidget):
         label_height = self.fontMetrics().height()
         if not buckets:
             painter.setPen(text_color)
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No dated results")
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.placeholder())
             return
         n = len(buckets)
         width = self.width() / n
