@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from reader.core.timeline import STOP_STEP, CountStopped
+from reader.core.timeline import matching_dates, stoppable
 
 if TYPE_CHECKING:  # the window parses facets before the index's modules are loaded
     from whoosh.searching import Searcher
@@ -55,11 +55,10 @@ def facet_counts(
 ) -> Facets:
     """The source and year counts of the articles matching the user query ``text``; with
     ``marks``, the label counts too (and is:/label: terms are answered). ``stop`` is asked
-    every ``STOP_STEP`` articles; when it says so, CountStopped is raised (a search typed
+    every ``timeline.STOP_STEP`` articles; when it says so, CountStopped is raised (a search typed
     meanwhile should not wait for the counts of the one before: at 100,000 articles they take
     seconds)."""
     from reader.core.query import matching_docnums
-    from reader.core.timeline import matching_dates
 
     matches: dict[str, list[int]] = {}
 
@@ -81,9 +80,7 @@ def facet_counts(
     languages: Counter[str] = Counter()
     by_source, by_language = matching("source"), matching("language")
     both = by_source is by_language  # one read of each article's stored fields for both
-    for i, docnum in enumerate(by_source):
-        if stop is not None and i % STOP_STEP == 0 and stop():
-            raise CountStopped
+    for docnum in stoppable(by_source, stop):
         stored = searcher.stored_fields(docnum)
         source = " ".join(str(stored.get("source", "")).split())
         if source:
@@ -93,9 +90,7 @@ def facet_counts(
         if both:
             _count_language(facets, languages, stored.get("lang"))
     if not both:
-        for i, docnum in enumerate(by_language):
-            if stop is not None and i % STOP_STEP == 0 and stop():
-                raise CountStopped
+        for docnum in stoppable(by_language, stop):
             _count_language(facets, languages, searcher.stored_fields(docnum).get("lang"))
     facets.sources = sorted(sources.items(), key=lambda kv: (-kv[1], kv[0].lower()))[:max_sources]
     facets.other_sources = sum(sources.values()) - sum(n for _, n in facets.sources)

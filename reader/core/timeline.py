@@ -14,9 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:  # the window reads date ranges before the index's modules are loaded
     from whoosh.searching import Searcher
@@ -32,8 +32,20 @@ STOP_STEP = 2000
 DATE_RANGE = re.compile(r"\s*\bdate:\[\s*(\d{4}-\d{2}-\d{2})\s+to\s+(\d{4}-\d{2}-\d{2})\s*\]", re.I)
 
 
+T = TypeVar("T")
+
+
 class CountStopped(Exception):
     """A count over the matching articles was stopped by its caller (a newer one was asked)."""
+
+
+def stoppable(items: Iterable[T], stop: Callable[[], bool] | None) -> Iterator[T]:
+    """``items``, asking ``stop`` (if any) before every ``STOP_STEP``-th: CountStopped when it
+    says so."""
+    for i, item in enumerate(items):
+        if stop is not None and i % STOP_STEP == 0 and stop():
+            raise CountStopped
+        yield item
 
 
 @dataclass(frozen=True)
@@ -154,9 +166,7 @@ def matching_dates(
     dates = reader.column_reader("date", translate=True)
     dated = reader.column_reader("dated", translate=True)
     out: list[dt.date | None] = []
-    for i, docnum in enumerate(matching_docnums(searcher, text, marks=marks)):
-        if stop is not None and i % STOP_STEP == 0 and stop():
-            raise CountStopped
+    for docnum in stoppable(matching_docnums(searcher, text, marks=marks), stop):
         # Undated articles hold no date (their column default is no date Whoosh can translate).
         value = dates[docnum] if dated[docnum] else None
         out.append(value.date() if isinstance(value, dt.datetime) else None)

@@ -9,7 +9,6 @@ import pytest
 from pytestqt.qtbot import QtBot
 from whoosh.reading import SegmentReader
 
-import reader.core.facets as facets_module
 import reader.core.index as index_module
 import reader.core.timeline as timeline_module
 from reader.core.catalog import ArticleRow
@@ -120,7 +119,6 @@ def test_a_search_typed_while_the_corpus_is_counted_stops_the_count(
         return real_stored(self, docnum)  # type: ignore[no-any-return]
 
     monkeypatch.setattr(timeline_module, "STOP_STEP", 1)
-    monkeypatch.setattr(facets_module, "STOP_STEP", 1)
     monkeypatch.setattr(SegmentReader, "stored_fields", slow_stored)
     app = start_app(corpus, wait=False, sync_delay_ms=60_000)
     qtbot.waitUntil(counting.is_set, timeout=10_000)  # the whole corpus's count is running

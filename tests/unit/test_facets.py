@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-import reader.core.facets as facets_module
 import reader.core.timeline as timeline_module
 from reader.core.facets import facet_counts, facet_in, source_value, with_facet, without_facet
 from reader.core.index import open_index
@@ -86,7 +85,6 @@ def test_a_count_asked_to_stop_stops_at_its_next_step(
     index.sync()
     service = SearchService(index)
     searcher = service.searcher()
-    monkeypatch.setattr(facets_module, "STOP_STEP", 5)
     monkeypatch.setattr(timeline_module, "STOP_STEP", 5)
     asked: list[bool] = []
 
