@@ -872,14 +872,26 @@ rows = db.execute(
     "WHERE docs MATCH ? ORDER BY rank LIMIT 10", (q,)).fetchall()
 print(json.dumps({"query": q, "total": total, "hits": rows}))
 """
+#: The floor under any command line built on Whoosh: a process that imports it, opens the bare
+#: index and prints the first 10 hits' stored fields (no snippets, no totals beyond Whoosh's own).
+WHOOSH_PROCESS = """
+import json, sys
+from whoosh import index, qparser
+ix = index.open_dir(sys.argv[1])
+with ix.searcher() as searcher:
+    q = qparser.QueryParser("body", ix.schema).parse(sys.argv[2])
+    hits = searcher.search(q, limit=10)
+    print(json.dumps({"query": sys.argv[2], "total": len(hits), "hits": [h["path"] for h in hits]}))
+"""
 CLI_QUERIES = ("oil", "oil prices", '"Federal Reserve"')
 
 
 def measure_cli(
-    ours: Ours, fts: Fts5, corpus: Path, work: Path, queries: list[Query], repeat: int
+    ours: Ours, bare: BareWhoosh, fts: Fts5, corpus: Path, work: Path, queries: list[Query], repeat: int
 ) -> dict[str, Any]:
     """Whole processes: one ``corpus-reader search`` over the unchanged corpus against one Python
-    process that opens the FTS5 database and runs the same query; and one ``search --batch``."""
+    process that opens the FTS5 database and runs the same query, and one that does it with bare
+    Whoosh (``WHOOSH_PROCESS``: the floor for a Whoosh program); and one ``search --batch``."""
     from reader.core.locations import Locations
 
     data_dir = work / "cli-data"
@@ -905,11 +917,13 @@ def measure_cli(
     for q in CLI_QUERIES:
         ours_s = [timed([*common, "search", q, "--json"]) for _ in range(repeat)]
         fts_s = [timed([sys.executable, "-c", FTS5_PROCESS, str(fts.path), q]) for _ in range(repeat)]
+        whoosh_s = [timed([sys.executable, "-c", WHOOSH_PROCESS, str(bare.dir), q]) for _ in range(repeat)]
         # --sync: the full sync every search made before the folder's fingerprint was kept.
         sync_s = [timed([*common, "search", q, "--json", "--sync"]) for _ in range(repeat)]
         per_query[q] = {
             "ours_s": round(median(ours_s), 3),
             "fts5_s": round(median(fts_s), 3),
+            "bare_whoosh_s": round(median(whoosh_s), 3),
             "ours_sync_s": round(median(sync_s), 3),
         }
     mix = "\n".join(q.text for q in queries) + "\n"
@@ -919,12 +933,14 @@ def measure_cli(
     out = {
         "ours_s": round(median([v["ours_s"] for v in per_query.values()]), 3),
         "fts5_s": round(median([v["fts5_s"] for v in per_query.values()]), 3),
+        "bare_whoosh_s": round(median([v["bare_whoosh_s"] for v in per_query.values()]), 3),
         "ours_sync_s": round(median([v["ours_sync_s"] for v in per_query.values()]), 3),
         "per_query": per_query,
         "batch_s": round(batch_s, 3),
         "batch_queries": len(queries),
     }
     out["ratio"] = round(out["ours_s"] / out["fts5_s"], 2)
+    out["bare_whoosh_ratio"] = round(out["bare_whoosh_s"] / out["fts5_s"], 2)
     log(f"cli: {out}")
     return out
 
@@ -1326,13 +1342,19 @@ def report(results: dict[str, Any]) -> str:
             f"{cli['fts5_s']} ({cli['ratio']}x); `search --batch` of the {cli['batch_queries']} queries "
             f"of the mix: {cli['batch_s']} s",
         ]
+        if "bare_whoosh_s" in cli:
+            lines.append(
+                f"  a bare Whoosh process (import, open, search, 10 stored hits, no snippets): "
+                f"{cli['bare_whoosh_s']} s ({cli['bare_whoosh_ratio']}x FTS5: the floor for a Whoosh program)"
+            )
         if "ours_sync_s" in cli:
             lines.append(
                 f"  `search --sync` (a full sync first, as every search made before): {cli['ours_sync_s']} s"
             )
         for q, v in cli["per_query"].items():
             sync = f", --sync {v['ours_sync_s']} s" if "ours_sync_s" in v else ""
-            lines.append(f"  {q:44} ours {v['ours_s']} s, FTS5 {v['fts5_s']} s{sync}")
+            bare = f", bare Whoosh {v['bare_whoosh_s']} s" if "bare_whoosh_s" in v else ""
+            lines.append(f"  {q:44} ours {v['ours_s']} s, FTS5 {v['fts5_s']} s{bare}{sync}")
     ours_p95, old_p95 = (
         _get(results, "ours", "search", "p95_ms"),
         _get(results, "ours", "search_old_path", "p95_ms"),
@@ -1565,7 +1587,7 @@ def run_section(
     elif name == "syncs":
         results["small_syncs"] = measure_small_syncs(ours, corpus, queries)
     elif name == "cli":
-        results["cli"] = measure_cli(ours, engines[2], corpus, work, queries, repeat)
+        results["cli"] = measure_cli(ours, engines[1], engines[2], corpus, work, queries, repeat)
     elif name == "launch":
         if ours.service is not None:
             ours.service.close()
