@@ -145,6 +145,10 @@ def _mark_class() -> str:
 _MARKS = _mark_class()
 _W = rf"[\w{_MARKS}]"
 TOKEN = re.compile(rf"{_W}+(?:\.?{_W}+)*")
+#: ``TOKEN`` for ASCII text: the same matches (every combining mark lies outside ASCII, and
+#: ASCII's ``\w`` is Unicode's there) without the marks' class, about a third faster over an
+#: English article (``word_list`` and ``tokens`` take it when the text is ASCII).
+_ASCII_TOKEN = re.compile(r"\w+(?:\.?\w+)*", re.ASCII)
 #: A run of letters (with their combining marks): a word as did-you-mean and completion know it.
 LETTERS = re.compile(rf"(?:[^\W\d_]|[{_MARKS}]){{3,40}}")
 # Han ideographs (with the compatibility and extension blocks) and kana: one token per character.
@@ -195,9 +199,18 @@ def simple_tokens(text: str) -> bool:
     return text.isascii() or not _CJK.search(text)
 
 
+def word_list(text: str) -> list[str]:
+    """``TOKEN``'s matches in ``text`` (the words as written, CJK runs not split)."""
+    return (_ASCII_TOKEN if text.isascii() else TOKEN).findall(text)
+
+
 def tokens(text: str) -> Iterator[tuple[str, int, int]]:
     """``(word, start, end)`` for each word of ``text``, as written (offsets into ``text``)."""
-    if text.isascii() or not _CJK.search(text):
+    if text.isascii():
+        for m in _ASCII_TOKEN.finditer(text):
+            yield m.group(), m.start(), m.end()
+        return
+    if not _CJK.search(text):
         for m in TOKEN.finditer(text):
             yield m.group(), m.start(), m.end()
         return

@@ -15,7 +15,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 
-from reader.core.analysis import TOKEN, index_terms, simple_tokens, token_spans, token_terms
+from reader.core.analysis import index_terms, simple_tokens, token_spans, token_terms, word_list
 from reader.core.corpus import Article
 
 SNIPPET_CHARS = 220
@@ -99,7 +99,7 @@ def _merged(text: str, spans: list[Span]) -> list[Span]:
 def _plain_spans(text: str, language: str | None, wanted: set[str]) -> list[Span]:
     """The words of ``text`` (without CJK runs) whose index terms are wanted, as spans."""
     words = _words(language, wanted)
-    found = words.matching(set(TOKEN.findall(text)))
+    found = words.matching(set(word_list(text)))
     if not found:
         return []
     return token_spans(text, found)
@@ -117,7 +117,7 @@ def _line_spans(
         # (tokens() gives TOKEN's matches unchanged here, so its words are these.)
         if not phrase_only:
             return _plain_spans(line, language, wanted)
-        if not _words(language, wanted).matching(set(TOKEN.findall(line))):
+        if not _words(language, wanted).matching(set(word_list(line))):
             return []  # no word of the query, so no phrase of it either
     tokens = list(token_terms(line, language))
     return [(tokens[i][1], tokens[i][2]) for i in _marked_tokens(tokens, wanted, phrase_only, phrases)]

@@ -16,6 +16,7 @@ from reader.core.analysis import (
     stemmed_languages,
     token_terms,
     tokens,
+    word_list,
 )
 
 
@@ -87,6 +88,22 @@ def test_a_word_is_not_split_at_a_combining_mark_and_offsets_are_the_written_one
 )
 def test_scripts_tokenise_into_words(text: str, expected: list[str]) -> None:
     assert words(text) == expected
+
+
+def test_ascii_text_tokenises_as_the_general_pattern_does() -> None:
+    # The ASCII fast path must give TOKEN's own matches: every ASCII character, each kind of
+    # joiner (dots, underscores, dashes) and the edges where a dotted word starts or stops.
+    import random
+
+    from reader.core.analysis import TOKEN
+
+    rng = random.Random(7)
+    alphabet = [chr(c) for c in range(128)] + ["U.S.", "3.5", "a_b", "e.g.", "..", "x.", ".y"] * 8
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80))) for _ in range(2000)]
+    texts += ["U.S. talks, 3.5 percent", "end.", "...dots...in.a.row", "snake_case_word 2024-12-01"]
+    for text in texts:
+        assert word_list(text) == TOKEN.findall(text)
+        assert list(tokens(text)) == [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text)]
 
 
 def test_cjk_text_is_split_into_characters() -> None:
