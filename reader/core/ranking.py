@@ -19,7 +19,7 @@ module does not know raise ``Unsupported``; the caller then uses Whoosh's own se
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import Any
 
@@ -61,6 +61,7 @@ class _Segment:
         #: The blocks of a term's postings with their values (its word positions), as read for
         #: ``postings``: a phrase check reads positions from these, not from disk again.
         self._blocks: dict[tuple[str, bytes], Blocks] = {}
+        self._block_starts: dict[tuple[str, bytes], list[int]] = {}
         self._ids: dict[wq.Query, set[int]] = {}
         self._live: set[int] | None = None
         self._lengths: dict[str, tuple[bytes, int] | None] = {}
@@ -159,45 +160,37 @@ class _Segment:
         if node.fieldname not in self.schema:
             return set()
         words = [wq.Term(node.fieldname, w) for w in node.words]
-        candidates: set[int] | None = None
-        for w in words:
-            docs = self.ids(w)
-            candidates = set(docs) if candidates is None else candidates & docs
-            if not candidates:
-                return set()
-        assert candidates is not None
-        if within is not None:
-            candidates &= within
+        candidates = _common([self.ids(w) for w in words], within)
         if not candidates:
             return set()
         if node.slop != 1 or not self.schema[node.fieldname].format.supports("positions"):
             return _checked(node, self.searcher, sorted(candidates))
         # Whoosh's phrase (slop 1) holds where word i stands at p + i: read the positions of
-        # the candidates only, and test that directly.
+        # the candidates only, a word at a time, each word only for the documents where the
+        # words before it still stand in a row.
         texts = [self.term_bytes(w) for w in words]
         if any(t is None for t in texts):
             return set()
-        found = set(candidates)
-        positions: list[dict[int, list[int]]] = []
-        for text in texts:
+        starts: dict[int, set[int]] = {}
+        for i, text in enumerate(texts):
             assert text is not None
-            positions.append(self._positions(node.fieldname, text, found))
-        return {d for d in found if _adjacent([pos[d] for pos in positions])}
+            where = self._positions(node.fieldname, text, candidates if i == 0 else set(starts))
+            if i == 0:
+                starts = {d: set(found) for d, found in where.items()}
+                continue
+            shifted = ((d, starts[d].intersection(p - i for p in at)) for d, at in where.items())
+            starts = {d: kept for d, kept in shifted if kept}
+            if not starts:
+                return set()
+        return set(starts)
 
     def _sequence(self, node: wq.Sequence, within: set[int] | None) -> set[int]:
         """Documents holding a phrase whose positions are alternatives (a word's forms in the
         corpus's languages: ``expansion.phrase_query``), checked like ``_phrase``."""
         parts = node.subqueries
-        candidates: set[int] | None = None
-        for part in parts:
-            docs = self.ids(part)
-            candidates = set(docs) if candidates is None else candidates & docs
-            if not candidates:
-                return set()
-        if candidates is None:
+        if not parts:
             return set()
-        if within is not None:
-            candidates &= within
+        candidates = _common([self.ids(part) for part in parts], within)
         alternatives = [part.subqueries if isinstance(part, wq.Or) else [part] for part in parts]
         terms = [t for alts in alternatives for t in alts]
         fieldnames = {getattr(t, "fieldname", None) for t in terms}
@@ -231,12 +224,26 @@ class _Segment:
         self.postings(fieldname, text)
         blocks = self._blocks.get((fieldname, text))
         if blocks is not None:
+            # Each document's block found by its first id (a phrase checked a chunk of
+            # candidates at a time reads only their blocks, not the whole list each time).
             out: dict[int, list[int]] = {}
-            for ids, values in blocks:
-                if not docs.isdisjoint(ids):
-                    for d, value in zip(ids, values, strict=True):
-                        if d in docs:
-                            out[d] = decode(value)
+            if len(docs) * 16 > len(self._postings[(fieldname, text)][0]):  # most of them: walk all
+                for ids, values in blocks:
+                    if not docs.isdisjoint(ids):
+                        for d, value in zip(ids, values, strict=True):
+                            if d in docs:
+                                out[d] = decode(value)
+                return out
+            starts = self._block_starts.get((fieldname, text))
+            if starts is None:
+                starts = self._block_starts[(fieldname, text)] = [ids[0] for ids, _ in blocks]
+            for d in docs:
+                i = bisect_right(starts, d) - 1
+                if i >= 0:
+                    ids, values = blocks[i]
+                    j = bisect_left(ids, d)
+                    if j < len(ids) and ids[j] == d:
+                        out[d] = decode(values[j])
             return out
         matcher: Any = self.reader.postings(fieldname, text)
         while type(matcher).__name__ == "FilterMatcher":
@@ -435,7 +442,8 @@ def _read_postings(matcher: Any, blocks: Blocks | None = None) -> tuple[list[int
             if keep and blocks is not None:
                 if matcher._values is None:
                     matcher._read_values()
-                blocks.append((tuple(matcher._ids[matcher._i :]), tuple(matcher._values[matcher._i :])))
+                if matcher._i < len(matcher._ids):  # (blocks are never empty: see _positions)
+                    blocks.append((tuple(matcher._ids[matcher._i :]), tuple(matcher._values[matcher._i :])))
             matcher._next_block()
         return ids, weights
     if blocks is not None:
@@ -445,6 +453,15 @@ def _read_postings(matcher: Any, blocks: Blocks | None = None) -> tuple[list[int
         weights.append(matcher.weight())
         matcher.next()
     return ids, weights
+
+
+def _common(sets: list[set[int]], within: set[int] | None) -> set[int]:
+    """The documents in every one of ``sets`` (and ``within``, when given): a new set, made by
+    walking the smallest one (no copy of a long posting list)."""
+    if within is not None:
+        sets = [*sets, within]
+    smallest = min(sets, key=len)
+    return smallest.intersection(*(s for s in sets if s is not smallest))
 
 
 def _adjacent(positions: list[list[int]]) -> bool:
