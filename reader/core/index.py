@@ -333,7 +333,7 @@ class CorpusIndex:
                         catalog.transaction_begin()
                         continue
                     if isinstance(result, SliceEnd):  # a worker's segment: its files are read
-                        batches.add_segment(result.segment)
+                        batches.add_segment(result.segment, result.words)
                         batches.commit()
                         committed, done_committed = report.mark(), done
                         catalog.transaction_begin()

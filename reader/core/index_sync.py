@@ -11,7 +11,7 @@ import os
 import sqlite3
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -216,10 +216,12 @@ class Batches:
             return False
         return self._pending >= self._limit or time.monotonic() - self._started > self._seconds
 
-    def add_segment(self, segment: tuple[Segment, list[str]] | None) -> None:
-        """A slice's segment, written by a worker: listed at the next commit (which follows)."""
+    def add_segment(self, segment: tuple[Segment, list[str]] | None, words: Mapping[str, int]) -> None:
+        """A slice's segment, written by a worker, with its articles' word counts: listed at
+        the next commit (which follows)."""
         if segment is not None:
             self._segments.append(segment)
+        self.vocabulary.counts.update(words)
         self.in_slice = False
 
     def commit(self) -> None:

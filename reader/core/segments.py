@@ -19,7 +19,9 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,11 +48,20 @@ class SegmentBuilder:
         # An index of its own, never committed: a writer needs one for its schema and storage.
         self._ix = whoosh_index.create_in(str(self.dir), make_schema(), indexname=INDEX_NAME)
         self._writer: PreparedWriter | None = None
+        #: The suggestion words of the slice's articles (how many hold each), sent with its
+        #: segment: the parent adds them to the catalog's word list once, not a set per article.
+        self.words: Counter[str] = Counter()
 
-    def add(self, doc: dict[str, Any]) -> None:
+    def add(self, doc: dict[str, Any], words: Iterable[str] = ()) -> None:
         if self._writer is None:
             self._writer = PreparedWriter(self._ix, _lk=False, limitmb=WORKER_LIMIT_MB, compound=False)
         self._writer.add_document(**doc)
+        self.words.update(words)
+
+    def take_words(self) -> Counter[str]:
+        """The slice's word counts (``words``), starting the next slice's."""
+        words, self.words = self.words, Counter()
+        return words
 
     def finish(self) -> tuple[Segment, list[str]] | None:
         """Write the segment of the documents added since the last call: the segment and its
@@ -74,6 +85,8 @@ class SliceEnd:
     worker wrote of their articles, with its files (None when no article was written)."""
 
     segment: tuple[Segment, list[str]] | None
+    #: The suggestion words of the articles in ``segment`` (``SegmentBuilder.words``).
+    words: Mapping[str, int] = field(default_factory=dict)
     #: The workers stopped before writing this slice's segment (``PoolFailed``): the files
     #: given since the last ``SliceEnd`` are not in any segment and come again, to read here.
     dropped: bool = False

@@ -110,6 +110,13 @@ def whole_index(index: CorpusIndex) -> dict[str, object]:
         languages = catalog.languages()
         files = catalog.file_states()
         words = catalog.words_with_prefix("neg", limit=50)
+        # Every word with its article count (a pool's workers count their slices' words).
+        written = [
+            w
+            for letter in "abcdefghijklmnopqrstuvwxyzаеимнопрстгдłё"
+            for w in catalog.words_with_prefix(letter, 10_000)
+        ]
+        counts = {w: catalog.word_count(w) for w in written}
     finally:
         catalog.close()
     with index.ix.searcher() as searcher:
@@ -128,6 +135,7 @@ def whole_index(index: CorpusIndex) -> dict[str, object]:
         "languages": languages,
         "files": files,
         "words": words,
+        "word_counts": counts,
         "stored": stored,
         "searches": searches,
     }
