@@ -35,6 +35,8 @@ from reader.core.wordstore import BOUNDARY, Changes, ProgressFn, WordStore, stor
 
 NUM_PERM = 128
 BANDS, ROWS = 64, 2
+#: Candidate pairs whose similarity is estimated at once (each copies two signatures).
+ESTIMATE_CHUNK = 8192
 SHINGLE = 3
 #: Jaccard similarity (of word-triple sets) from which two articles are versions of one story.
 THRESHOLD = 0.43
@@ -128,6 +130,15 @@ class _Sets:
             parent[i], i = root, parent[i]
         return int(root)
 
+    def roots(self) -> npt.NDArray[np.int64]:
+        """Every element's root (``find`` of each), by pointer jumping over the whole array."""
+        root: npt.NDArray[np.int64] = self.parent.copy()
+        while True:
+            up: npt.NDArray[np.int64] = root[root]
+            if np.array_equal(up, root):
+                return root
+            root = up
+
     def union(self, i: int, j: int) -> None:
         a, b = self.find(i), self.find(j)
         if a != b:
@@ -167,13 +178,12 @@ def recluster(store: WordStore) -> int:
     doc_ids, sigs, signed = doc_ids[:n], sigs[:n], signed[:n]
     affected = np.fromiter((s is None or s in dirty for s in old), dtype=bool, count=n)
     sets = _Sets(n)
-    first: dict[int, int] = {}
-    for i in np.flatnonzero(~affected).tolist():  # untouched stories stay whole
-        story = old[i]
-        if story in first:
-            sets.parent[i] = first[story]
-        else:
-            first[story] = i
+    # Untouched stories stay whole: each member under the story's first member.
+    untouched = np.flatnonzero(~affected)
+    if len(untouched):
+        ids = np.fromiter((old[i] for i in untouched.tolist()), dtype=np.int64, count=len(untouched))
+        _, first, which = np.unique(ids, return_index=True, return_inverse=True)
+        sets.parent[untouched] = untouched[first[which]]
     exact = _ExactJaccard(store)
     for i, j, estimate in _candidates(sigs, signed, affected):
         if abs(estimate - THRESHOLD) >= MARGIN or exact(int(doc_ids[i]), int(doc_ids[j])) >= THRESHOLD:
@@ -218,15 +228,20 @@ def _candidates(
     reaches ``THRESHOLD - MARGIN``, with that estimate."""
     pairs: set[tuple[int, int]] = set()
     members = np.flatnonzero(signed)
+    touched_members = affected[members]
     for band in range(BANDS):
         part = sigs[members, band * ROWS : (band + 1) * ROWS].astype(np.uint64)
         keys = (part * _BAND_MIX[None, :]).sum(axis=1)  # wraps: a hash of the band
+        # Only the buckets of a re-examined article matter: the members sharing one of their
+        # keys, in the members' order (so each bucket holds the same articles in the same order).
+        near = np.flatnonzero(np.isin(keys, keys[touched_members]))
+        band_members, keys = members[near], keys[near]
         order = np.argsort(keys, kind="stable")
         ks = keys[order]
         starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
         lengths = np.diff(np.r_[starts, len(ks)])
         for s, length in zip(starts[lengths > 1].tolist(), lengths[lengths > 1].tolist(), strict=True):
-            bucket = members[order[s : s + length]]
+            bucket = band_members[order[s : s + length]]
             touched = bucket[affected[bucket]]
             if len(touched) == 0:
                 continue
@@ -241,9 +256,11 @@ def _candidates(
         return []
     pa = np.array(sorted(pairs), dtype=np.int64)
     estimate = np.zeros(len(pa), dtype=np.float64)
-    for k in range(0, len(pa), 100_000):
-        chunk = pa[k : k + 100_000]
-        estimate[k : k + 100_000] = (sigs[chunk[:, 0]] == sigs[chunk[:, 1]]).mean(axis=1)
+    # A few thousand pairs at a time: each pair copies two signatures (100,000 pairs at once
+    # took 64 MB at 1% changed of 100,000 articles, the window's peak during a sync).
+    for k in range(0, len(pa), ESTIMATE_CHUNK):
+        chunk = pa[k : k + ESTIMATE_CHUNK]
+        estimate[k : k + ESTIMATE_CHUNK] = (sigs[chunk[:, 0]] == sigs[chunk[:, 1]]).mean(axis=1)
     keep = estimate >= THRESHOLD - MARGIN
     return [(int(i), int(j), float(e)) for (i, j), e in zip(pa[keep], estimate[keep], strict=True)]
 
@@ -256,9 +273,13 @@ def _write_stories(
     sets: _Sets,
 ) -> None:
     db = store.db
+    # Only the stories that hold a re-examined article can change: the others keep their id
+    # and need no list of members (100,000 lists took 27 MB).
+    root = sets.roots()
+    wanted = np.isin(root, np.unique(root[affected]))
     groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(doc_ids)):
-        groups[sets.find(i)].append(i)
+    for i in np.flatnonzero(wanted).tolist():
+        groups[int(root[i])].append(i)
     row = db.execute("SELECT value FROM meta WHERE key = 'next_story'").fetchone()
     next_story = max(int(row[0]) if row else 1, max((s for s in old if s is not None), default=0) + 1)
     taken = {old[i] for i in np.flatnonzero(~affected).tolist()}
