@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import linecache
 import threading
 from pathlib import Path
 
@@ -128,3 +129,19 @@ def test_a_search_typed_while_the_corpus_is_counted_stops_the_count(
     qtbot.waitUntil(lambda: app.window.facets.have_counts and app.window.facets.query == "Minsk group")
     qtbot.waitUntil(lambda: sum(n for _, n in app.window.facets.facets.years) == 2)
     assert len(read) < 20  # not the 45 articles of the old count: it stopped
+
+
+def test_the_window_does_not_keep_the_source_lines_its_imports_read(
+    start_app: StartApp, qtbot: QtBot, corpus: Path
+) -> None:
+    # PySide6's import hook reads each new module's source through linecache, which keeps it;
+    # the session drops those lines when the index opens and after each sync.
+    kept = "/nowhere/imported_module.py"
+    linecache.cache[kept] = (12, None, ["x = 1\n"], kept)
+    app = start_app(corpus, wait=False)
+    qtbot.waitUntil(lambda: app.library.ready, timeout=20000)
+    assert kept not in linecache.cache
+    linecache.cache[kept] = (12, None, ["x = 1\n"], kept)
+    with qtbot.waitSignal(app.library.sync_finished, timeout=20000):
+        app.library.sync()
+    assert kept not in linecache.cache
