@@ -206,12 +206,9 @@ def word_list(text: str) -> list[str]:
 
 def tokens(text: str) -> Iterator[tuple[str, int, int]]:
     """``(word, start, end)`` for each word of ``text``, as written (offsets into ``text``)."""
-    if text.isascii():
-        for m in _ASCII_TOKEN.finditer(text):
-            yield m.group(), m.start(), m.end()
-        return
-    if not _CJK.search(text):
-        for m in TOKEN.finditer(text):
+    ascii_text = text.isascii()
+    if ascii_text or not _CJK.search(text):
+        for m in (_ASCII_TOKEN if ascii_text else TOKEN).finditer(text):
             yield m.group(), m.start(), m.end()
         return
     for m in TOKEN.finditer(text):
